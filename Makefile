@@ -1,0 +1,54 @@
+# Santun: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: run test setup setup-test messages compilemessages totp lint bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+setup: $(VENV)/.installed compilemessages
+
+setup-test: $(VENV)/.installed-test compilemessages
+
+compilemessages: $(VENV)/.installed
+	@$(PY) manage.py compilemessages --ignore=$(VENV) -v 0
+
+## make run: the portal on http://127.0.0.1:$(PORT) with SQLite, in-process tasks, console e-mail and demo data.
+run: setup
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, SQLite and in-process tasks otherwise.
+test: setup-test
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+## make messages: refresh the translation catalogs. Strings land in the catalog of the app they
+## live in (<app>/locale/), project-wide templates in locale/. `make messages APP=sanctions` refreshes one app.
+messages: $(VENV)/.installed
+ifdef APP
+	cd $(APP) && ../$(PY) ../manage.py makemessages -l id --add-location file --no-obsolete
+else
+	$(PY) manage.py makemessages -l id --add-location file --no-obsolete --ignore='$(VENV)/*' --ignore='var/*' --ignore='bench/*' --ignore='static/*'
+endif
+
+totp: $(VENV)/.installed
+	@$(PY) manage.py demo_totp
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var

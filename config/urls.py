@@ -1,0 +1,30 @@
+"""URL wiring. Tenant URLs live below /instansi/<institution>/ and are guarded by
+governance.tenancy.TenantMiddleware; the rest is public or account pages."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from governance import views as governance_views
+
+tenant_patterns = [
+    path("", include("reports.urls")),
+    path("", include("governance.urls")),
+    path("", include("members.urls")),
+    path("", include("sanctions.urls")),
+]
+
+urlpatterns = [
+    path("", governance_views.home, name="home"),
+    path("healthz", governance_views.healthz, name="healthz"),
+    path("akun/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("sanctions.public_urls")),
+    path("instansi/<slug:institution>/", include(tenant_patterns)),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,19 @@
+from .navigation import banners_for, nav_for
+from .tenancy import institutions_for_user
+
+
+def santun(request):
+    institution = getattr(request, "institution", None)
+    user = getattr(request, "user", None)
+    context = {"institution": institution, "access": getattr(request, "access", None)}
+    if institution is not None:
+        context["nav_items"] = nav_for(request)
+        context["banners"] = banners_for(request)
+    if user is not None and user.is_authenticated:
+        # Lazy: only evaluated by templates that show the switcher.
+        context["my_institutions"] = lambda: institutions_for_user(user)
+        if institution is not None:
+            from .selectors import unread_notification_count
+
+            context["unread_notifications"] = lambda: unread_notification_count(user)
+    return context

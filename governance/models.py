@@ -1,0 +1,491 @@
+"""The tenant tree, people's accounts and roles, the audit trail, and the governance records.
+
+Every model that belongs to one institution carries a django-scopes ``ScopedManager``: a
+query on it with no active scope raises, so a view cannot forget the tenant filter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Their roles live in ``Membership``; their staff record in members."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("platform administrator"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.get_full_name()
+
+
+class TimeZone(models.TextChoices):
+    WIB = "Asia/Jakarta", _("WIB (Asia/Jakarta)")
+    WITA = "Asia/Makassar", _("WITA (Asia/Makassar)")
+    WIT = "Asia/Jayapura", _("WIT (Asia/Jayapura)")
+
+
+TZ_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+class Institution(models.Model):
+    """The tenant. Institutions form a tree that mirrors the chain of command."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "kementerian", _("Ministry / directorate general")
+        REGIONAL_OFFICE = "kanwil", _("Regional office (Kanwil)")
+        DISTRICT_OFFICE = "kankemenag", _("District/city office of religious affairs")
+        MADRASAH = "madrasah", _("Madrasah")
+        CORRECTIONAL_UNIT = "upt_pas", _("Correctional unit (Rutan/Lapas)")
+        LOCAL_GOVERNMENT = "pemda", _("Regency/city government")
+        AGENCY = "opd", _("Regional agency (OPD)")
+        TREASURY_OFFICE = "kppn", _("State treasury office (KPPN)")
+        OTHER = "lainnya", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short address"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent institution"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    # Materialised path of primary keys, "/1/4/9/": subtree queries are one indexed prefix match.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    province_code = models.CharField(
+        _("province code (Kemendagri)"), max_length=2, blank=True,
+        validators=[RegexValidator(r"^\d{2}$", _("A province code has two digits, e.g. 16."))],
+    )
+    regency_code = models.CharField(
+        _("regency/city code (Kemendagri)"), max_length=5, blank=True,
+        validators=[RegexValidator(r"^\d{2}\.\d{2}$", _("A regency code looks like 16.03."))],
+    )
+    timezone = models.CharField(_("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.WIB)
+    nsm = models.CharField(
+        _("NSM (madrasah statistics number)"), max_length=12, blank=True,
+        validators=[RegexValidator(r"^\d{12}$", _("An NSM has exactly 12 digits."))],
+    )
+    letter_unit_code = models.CharField(
+        _("unit code for letter numbers"), max_length=64, blank=True,
+        help_text=_("The office code used in official letter numbers, e.g. Mts.06.03.1."),
+    )
+    letter_number_template = models.CharField(
+        _("letter number template"), max_length=120,
+        default="B-{seq}/{kode_jabatan}/KP.04.2/{MM}/{YYYY}",
+    )
+    address = models.TextField(_("address"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The path is an index over the tree, kept by the model itself so that no writer forgets it.
+        super().save(*args, **kwargs)
+        parent_path = self.parent.path if self.parent_id else "/"
+        path = f"{parent_path}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            self.depth = path.count("/") - 2
+            type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def tz_abbreviation(self) -> str:
+        return TZ_ABBREVIATIONS.get(self.timezone, self.timezone)
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(p) for p in self.path.strip("/").split("/") if p and int(p) != self.pk]
+
+    def is_descendant_of(self, other: Institution) -> bool:
+        return self.pk != other.pk and self.path.startswith(other.path)
+
+    def local_today(self) -> datetime.date:
+        return timezone.localtime(timezone.now(), self.tzinfo).date()
+
+
+class Role(models.TextChoices):
+    KEPALA = "kepala", _("Head of office")
+    HUMAS = "humas", _("Public relations coordinator")
+    OPERATOR = "operator", _("Operator")
+    PEGAWAI = "pegawai", _("Staff member")
+    PENILAI = "penilai", _("Assessor")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+
+
+class Membership(models.Model):
+    """A user's role at an institution, from a start date until an optional end date."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    starts_on = models.DateField(_("since"), default=timezone.localdate)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(institution="institution", _manager_class=models.Manager.from_queryset(MembershipQuerySet))
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "institution", "role"], condition=Q(ends_on__isnull=True),
+                name="one_open_membership_per_role",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "institution"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.institution}"
+
+
+class AuditChain(models.Model):
+    """The head of one hash chain of audit entries: one per institution, one for the platform."""
+
+    key = models.CharField(max_length=40, unique=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self):
+        return self.key
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit entries are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit entries are append-only.")
+
+
+class AuditEntry(models.Model):
+    """One step in the trail. Written only by ``governance.audit.log_action``; never changed."""
+
+    chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="entries")
+    seq = models.PositiveBigIntegerField()
+    institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=100)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"))
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = ScopedManager(institution="institution", _manager_class=models.Manager.from_queryset(AuditEntryQuerySet))
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["chain_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_seq_unique_per_chain")]
+        indexes = [models.Index(fields=["institution", "target_type", "target_id"])]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries are append-only.")
+
+
+class Notification(models.Model):
+    """An in-app notice for one user; the e-mail copy is sent by a task."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(institution="institution")
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class ChannelKind(models.TextChoices):
+    WHATSAPP_GROUP = "wa_group", _("WhatsApp group")
+    TELEGRAM_GROUP = "tg_group", _("Telegram group")
+    FACEBOOK = "facebook", _("Facebook page")
+    INSTAGRAM = "instagram", _("Instagram")
+    X = "x", _("X (Twitter)")
+    YOUTUBE = "youtube", _("YouTube")
+    TIKTOK = "tiktok", _("TikTok")
+    WEBSITE = "website", _("Website")
+
+    @classmethod
+    def group_kinds(cls):
+        return [cls.WHATSAPP_GROUP, cls.TELEGRAM_GROUP]
+
+
+class Channel(models.Model):
+    """A group or official account the institution runs outside the portal."""
+
+    class TargetUnit(models.TextChoices):
+        DAY = "day", _("per day")
+        WEEK = "week", _("per week")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="channels")
+    kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    link = models.CharField(_("link or handle"), max_length=300, blank=True)
+    is_official = models.BooleanField(_("official"), default=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    posting_target = models.PositiveSmallIntegerField(_("posting target"), null=True, blank=True)
+    posting_target_unit = models.CharField(
+        _("posting target per"), max_length=8, choices=TargetUnit.choices, default=TargetUnit.DAY
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(institution="institution")
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "link"], condition=~Q(link=""), name="channel_link_unique_per_institution"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind in ChannelKind.group_kinds()
+
+
+class RuleCategory(models.TextChoices):
+    HOAX = "hoax", _("Hoax or misleading news")
+    PORNOGRAPHY = "pornography", _("Pornography")
+    POLITICS = "politics", _("Politics and election neutrality")
+    SARA = "sara", _("Ethnicity, religion, race and inter-group relations (SARA)")
+    HATE_SPEECH = "hate_speech", _("Hate speech against Pancasila, UUD 1945, NKRI or the government")
+    STATE_SYMBOLS = "state_symbols", _("State symbols")
+    CONFIDENTIAL = "confidential", _("Confidential or exempted information")
+    HARASSMENT = "harassment", _("Harassment")
+    LIVE_IN_UNIFORM = "live_uniform", _("Live streaming in uniform")
+    OFFICIAL_TRAVEL = "official_travel", _("Display during official travel")
+    ACCOUNT_NAMING = "account_naming", _("Account naming")
+    ETIQUETTE = "etiquette", _("Etiquette")
+    OTHER = "other", _("Other")
+
+
+class RuleKind(models.TextChoices):
+    PROHIBITION = "prohibition", _("Prohibition")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    PERMISSION = "permission", _("Permission")
+
+
+class Severity(models.IntegerChoices):
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+
+
+class CodeVersion(models.Model):
+    """One version of an institution's code of conduct. Published versions never change."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="code_versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    preamble = models.TextField(_("preamble"), blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    adopted_parent_version = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="adopted_by",
+        verbose_name=_("adopted parent version"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(institution="institution")
+
+    class Meta:
+        verbose_name = _("code of conduct version")
+        verbose_name_plural = _("code of conduct versions")
+        ordering = ["institution_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "number"], name="code_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["institution"], condition=Q(state="published"), name="one_published_code_per_institution"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == self.State.DRAFT
+
+
+class Rule(models.Model):
+    """A rule inside one code version. Rules adopted from the parent point at their origin."""
+
+    version = models.ForeignKey(CodeVersion, on_delete=models.CASCADE, related_name="rules")
+    number = models.CharField(_("number"), max_length=12)
+    category = models.CharField(_("category"), max_length=20, choices=RuleCategory.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=RuleKind.choices, default=RuleKind.PROHIBITION)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.MEDIUM)
+    channel_kinds = models.JSONField(_("applies to"), default=list, blank=True, help_text=_("Empty means every channel."))
+    text = models.TextField(_("text"))
+    inherited_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="adoptions",
+        verbose_name=_("adopted from"),
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(institution="version__institution")
+
+    class Meta:
+        verbose_name = _("rule")
+        verbose_name_plural = _("rules")
+        ordering = ["version_id", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:60]}"
+
+    def clean(self):
+        unknown = set(self.channel_kinds or []) - set(ChannelKind.values)
+        if unknown:
+            raise ValidationError({"channel_kinds": _("Unknown channel kind.")})
+
+
+class ElectionPeriod(models.Model):
+    """A national or regional election. Platform data, not owned by one institution."""
+
+    class Kind(models.TextChoices):
+        PEMILU = "pemilu", _("General election (Pemilu)")
+        PILKADA = "pilkada", _("Regional election (Pilkada)")
+
+    class Coverage(models.TextChoices):
+        NATIONAL = "national", _("Whole country")
+        PROVINCE = "province", _("Provinces")
+        REGENCY = "regency", _("Regencies/cities")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    coverage = models.CharField(_("coverage"), max_length=10, choices=Coverage.choices, default=Coverage.NATIONAL)
+    region_codes = models.JSONField(_("region codes"), default=list, blank=True)
+    campaign_starts_on = models.DateField(_("campaign starts"))
+    campaign_ends_on = models.DateField(_("campaign ends"))
+    quiet_starts_on = models.DateField(_("quiet period starts"))
+    quiet_ends_on = models.DateField(_("quiet period ends"))
+    voting_day = models.DateField(_("voting day"))
+    candidate_names = models.TextField(_("candidate names"), blank=True, help_text=_("One per line."))
+    campaign_terms = models.TextField(_("campaign terms"), blank=True, help_text=_("One per line."))
+
+    class Meta:
+        verbose_name = _("election period")
+        verbose_name_plural = _("election periods")
+        ordering = ["-voting_day"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not (self.campaign_starts_on <= self.campaign_ends_on < self.quiet_starts_on
+                <= self.quiet_ends_on < self.voting_day):
+            raise ValidationError(_("Dates must run: campaign, then quiet period, then voting day."))
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.campaign_starts_on <= day <= self.voting_day
+
+    def covers(self, institution: Institution) -> bool:
+        if self.coverage == self.Coverage.NATIONAL:
+            return True
+        if self.coverage == self.Coverage.PROVINCE:
+            return bool(institution.province_code) and institution.province_code in self.region_codes
+        return bool(institution.regency_code) and institution.regency_code in self.region_codes

@@ -1,0 +1,97 @@
+"""Extension points that let each app add to shared pages without editing them.
+
+- ``nav``: links in the institution menu, each shown only with its permission;
+- ``panels``: sections of the institution dashboard (reports renders them);
+- ``banners``: notices at the top of every institution page (election period, unread code).
+
+Apps register in their ``AppConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    permission: str
+    order: int = 100
+    exact: bool = False  # highlighted only on its own page, not below it
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    template: str
+    permission: str
+    context: Callable | None = None  # (request) -> dict
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Banner:
+    level: str  # Bootstrap alert level: info, warning, danger
+    message: str
+    url: str = ""
+    link_text: str = ""
+
+
+_nav: dict[str, NavItem] = {}
+_panels: dict[str, Panel] = {}
+_banner_providers: dict[str, Callable] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    _nav[item.key] = item
+
+
+def register_panel(panel: Panel) -> None:
+    _panels[panel.key] = panel
+
+
+def register_banner(key: str, provider: Callable) -> None:
+    """``provider(request) -> list[Banner]``, called on institution pages only."""
+    _banner_providers[key] = provider
+
+
+def nav_for(request) -> list[dict]:
+    access, institution = getattr(request, "access", None), getattr(request, "institution", None)
+    if access is None or institution is None:
+        return []
+    items = []
+    for item in sorted(_nav.values(), key=lambda i: (i.order, i.key)):
+        if access.has(item.permission):
+            url = reverse(item.url_name, kwargs={"institution": institution.slug})
+            active = request.path == url or (not item.exact and request.path.startswith(url))
+            items.append({"label": item.label, "url": url, "active": active})
+    return items
+
+
+def panels_for(request) -> list[dict]:
+    access = request.access
+    out = []
+    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
+        if access.has(panel.permission):
+            out.append({"template": panel.template, "context": panel.context(request) if panel.context else {}})
+    return out
+
+
+def banners_for(request) -> list[Banner]:
+    if getattr(request, "institution", None) is None:
+        return []
+    banners: list[Banner] = []
+    for key in sorted(_banner_providers):
+        banners.extend(_banner_providers[key](request))
+    return banners
+
+
+def register_defaults() -> None:
+    register_nav(NavItem("dashboard", _("Dashboard"), "reports:dashboard", "institution.view", order=0, exact=True))
+    register_nav(NavItem("audit", _("Audit trail"), "governance:audit_log", "governance.view_audit", order=900))

@@ -1,0 +1,165 @@
+"""The one place where the tenant is resolved and data scoping is switched on — or off.
+
+``TenantMiddleware`` handles every URL below ``/instansi/<institution>/``:
+  1. it resolves the institution from the URL (unknown or inactive slug: 404);
+  2. it requires a signed-in user unless the view is public;
+  3. it computes the user's access there from their memberships (none: 404, so nobody learns
+     what exists elsewhere), sends heads and assessors without TOTP to set it up, and checks
+     the permission the view declares (missing: 403);
+  4. it runs *and renders* the view inside ``scope(institution=...)`` and the institution's
+     time zone, so every scoped query is filtered to this institution.
+
+Code outside this module (and tests) must not call ``scopes_disabled``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from celery.contrib.django.task import DjangoTask
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from .models import Institution, Membership, User
+from .permissions import Access, compute_access
+
+TENANT_KWARG = "institution"
+
+
+def view_declaration(view_func):
+    """The object that carries a view's ``permission``/``public`` declaration."""
+    return getattr(view_func, "view_class", None) or view_func
+
+
+def memberships_on_path(user: User, institution: Institution) -> list[tuple[int, str]]:
+    ids = [institution.pk, *institution.ancestor_ids()]
+    with scopes_disabled():
+        return list(
+            Membership.objects.active(institution.local_today())
+            .filter(user=user, institution_id__in=ids)
+            .values_list("institution_id", "role")
+        )
+
+
+def access_for(user: User, institution: Institution) -> Access | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return compute_access(institution, memberships_on_path(user, institution))
+
+
+def user_has_totp(user: User) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def institutions_for_user(user: User) -> list[Institution]:
+    """Institutions where the user holds an active role, for the home page and the switcher."""
+    if not user.is_authenticated:
+        return []
+    with scopes_disabled():
+        ids = Membership.objects.active().filter(user=user).values_list("institution_id", flat=True)
+        return list(Institution.objects.filter(pk__in=ids, is_active=True).order_by("name"))
+
+
+def descendants(institution: Institution, *, include_self: bool = False):
+    """The institution's subtree (Institution is the tenant itself, so it is not scoped)."""
+    qs = Institution.objects.filter(path__startswith=institution.path, is_active=True)
+    return qs if include_self else qs.exclude(pk=institution.pk)
+
+
+@contextlib.contextmanager
+def institution_scope(institution: Institution):
+    """Enter one institution's data scope and time zone (views, tasks and commands)."""
+    with scope(institution=institution), timezone.override(institution.tzinfo):
+        yield
+
+
+@contextlib.contextmanager
+def subtree_scope(institution: Institution):
+    """Enter the scope of an institution and all its descendants, for assessors' aggregates."""
+    ids = list(descendants(institution, include_self=True).values_list("pk", flat=True))
+    with scope(institution=ids), timezone.override(institution.tzinfo):
+        yield
+
+
+@contextlib.contextmanager
+def platform_scope():
+    """Unscoped access for platform-level jobs (audit verification, retention, admin)."""
+    with scopes_disabled():
+        yield
+
+
+class TenantMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.institution = None
+        request.access = None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        slug = match.kwargs.get(TENANT_KWARG)
+        if slug is None:
+            return self.get_response(request)
+
+        declaration = view_declaration(match.func)
+        is_public = getattr(declaration, "public", False)
+        permission = getattr(declaration, "permission", None)
+        if not is_public and not permission:
+            raise ImproperlyConfigured(
+                f"Tenant view {match.view_name} declares neither a permission nor public access."
+            )
+
+        institution = Institution.objects.filter(slug=slug, is_active=True).first()
+        if institution is None:
+            raise Http404("unknown institution")
+
+        if not is_public:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            access = access_for(request.user, institution)
+            if access is None:
+                raise Http404("no access")
+            if access.requires_mfa and not user_has_totp(request.user):
+                return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            if not access.has(permission):
+                raise PermissionDenied
+            request.access = access
+        else:
+            request.access = access_for(request.user, institution)
+
+        request.institution = institution
+        with institution_scope(institution):
+            return self.get_response(request)
+
+
+class TenantTask(DjangoTask):
+    """Base for tasks that work on one institution's data.
+
+    Call with ids only: ``task.delay_on_commit(institution_id=..., ...)``. The task loads the
+    institution and runs ``run(institution, ...)`` inside its scope and time zone.
+    """
+
+    abstract = True
+    # The signature callers use (institution_id=...) differs from run()'s (institution, ...).
+    typing = False
+
+    def __call__(self, *args, institution_id: int, **kwargs):
+        institution = Institution.objects.get(pk=institution_id)
+        with institution_scope(institution):
+            return super().__call__(institution, *args, **kwargs)
+
+
+
+def unscoped_queryset(model):
+    """All rows of a model across institutions, for the platform operators' admin."""
+    manager = model._default_manager
+    return manager.with_scopes_disabled().all() if hasattr(manager, "with_scopes_disabled") else manager.all()

@@ -1,0 +1,1 @@
+"""The semester Humas assessment."""

@@ -1,0 +1,1 @@
+"""Violation reports, the sanction ladder, letters, removals, objections and referrals."""

@@ -1,0 +1,3 @@
+"""Public, non-tenant URLs of the sanctions app (letter verification)."""
+
+urlpatterns: list = []

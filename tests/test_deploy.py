@@ -1,0 +1,25 @@
+"""Production settings pass Django's deployment checklist with a realistic environment."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "p7#q9v!x2@k4m8z&w1r5t0y3u6i9o2p5a8s1d4f7g0h3j6k9l2",
+        "DJANGO_ALLOWED_HOSTS": "santun.example.go.id",
+        "DATABASE_URL": "postgres://santun:rahasia@db.internal:5432/santun",
+        "REDIS_URL": "redis://cache.internal:6379/0",
+        "EMAIL_URL": "smtp+tls://santun:rahasia@smtp.example.go.id:587",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
