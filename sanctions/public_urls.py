@@ -1,3 +1,3 @@
-"""Public, non-tenant URLs of the sanctions app (letter verification)."""
+"""Public, non-tenant URLs of the sanctions app. Each must be listed in sanctions/tests/url_cases.py PUBLIC_NON_TENANT."""
 
 urlpatterns: list = []

@@ -1,6 +1,9 @@
 from governance.models import Notification
 from tests.urlwalk import ALL_MEMBER_ROLES, UrlCase
 
+# Non-tenant URL names of this app that anyone may open (see public_urls.py).
+PUBLIC_NON_TENANT: set[str] = set()
+
 
 def objects(side) -> dict:
     kepala = side.users["kepala"]
