@@ -2,7 +2,9 @@
 
 - ``nav``: links in the institution menu, each shown only with its permission;
 - ``panels``: sections of the institution dashboard (reports renders them);
-- ``banners``: notices at the top of every institution page (election period, unread code).
+- ``banners``: notices at the top of every institution page (election period, unread code);
+- ``sections``: parts of one app's detail page contributed by an app to its right (the staff
+  profile shows a person's measures from sanctions; a channel page shows its members from members).
 
 Apps register in their ``AppConfig.ready``.
 """
@@ -43,7 +45,17 @@ class Banner:
     link_text: str = ""
 
 
+@dataclass(frozen=True)
+class Section:
+    key: str
+    template: str
+    permission: str
+    context: Callable | None = None  # (request, **objects) -> dict
+    order: int = 100
+
+
 _nav: dict[str, NavItem] = {}
+_sections: dict[str, dict[str, Section]] = {}
 _panels: dict[str, Panel] = {}
 _banner_providers: dict[str, Callable] = {}
 
@@ -59,6 +71,21 @@ def register_panel(panel: Panel) -> None:
 def register_banner(key: str, provider: Callable) -> None:
     """``provider(request) -> list[Banner]``, called on institution pages only."""
     _banner_providers[key] = provider
+
+
+def register_section(page: str, section: Section) -> None:
+    """Add a section to ``page`` (e.g. "channel_detail", "staff_profile", "code_version")."""
+    _sections.setdefault(page, {})[section.key] = section
+
+
+def sections_for(request, page: str, **objects) -> list[dict]:
+    """Sections of ``page`` the visitor may see, each with its template and context."""
+    out = []
+    for section in sorted(_sections.get(page, {}).values(), key=lambda s: (s.order, s.key)):
+        if request.access is not None and request.access.has(section.permission):
+            context = section.context(request, **objects) if section.context else {}
+            out.append({"template": section.template, "context": {**objects, **context}})
+    return out
 
 
 def nav_for(request) -> list[dict]:
