@@ -515,6 +515,14 @@ class Rule(models.Model):
         if unknown:
             raise ValidationError({"channel_kinds": _("Unknown channel kind.")})
 
+    @property
+    def origin(self) -> Rule | None:
+        """The rule this one was first adopted from, following parents of parents; None for own rules."""
+        rule, hops = self.inherited_from, 0
+        while rule is not None and rule.inherited_from_id and hops < 20:
+            rule, hops = rule.inherited_from, hops + 1
+        return rule
+
     def applies_to(self, kind: str) -> bool:
         return not self.channel_kinds or kind in self.channel_kinds
 

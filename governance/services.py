@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from . import links, selectors
 from .audit import log_action
@@ -544,9 +543,9 @@ def _tell_children(version: CodeVersion) -> None:
             url = reverse("governance:code_versions", kwargs={"institution": child.slug})
             notify(
                 recipients=recipients, institution=child, kind="governance.parent_code_published",
-                title=_lazy("Your parent institution published a new code of conduct"),
+                title=gettext_lazy("Your parent institution published a new code of conduct"),
                 body=format_lazy(
-                    _lazy("{parent} published version {number} of its code of conduct. Open the code page to adopt it "
+                    gettext_lazy("{parent} published version {number} of its code of conduct. Open the code page to adopt it "
                           "into a new draft of your own code."),
                     parent=institution.name, number=version.number,
                 ),
@@ -591,9 +590,9 @@ def election_reminders_send(*, institution: Institution, day: datetime.date | No
             recipients = selectors.active_members(institution, day=day)
             notify(
                 recipients=recipients, institution=institution, kind="governance.election_reminder",
-                title=_lazy("Election period: keep your social media neutral"),
+                title=gettext_lazy("Election period: keep your social media neutral"),
                 body=format_lazy(
-                    _lazy("{period} runs from {start} to voting day on {voting}. Do not post, share, like or comment on "
+                    gettext_lazy("{period} runs from {start} to voting day on {voting}. Do not post, share, like or comment on "
                           "campaign material, in the office's groups or on your own accounts. The rules on politics "
                           "and neutrality are at the top of the code of conduct."),
                     period=period.name, start=formats.date_format(period.campaign_starts_on, "DATE_FORMAT"),
