@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from . import links, selectors
 from .models import TZ_ABBREVIATIONS, Channel, ChannelKind, Institution, Publication, User
+from .tenancy import institution_scope
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 2000
@@ -231,6 +232,11 @@ class AccountFinder:
 def read_publications_csv(institution: Institution, data: bytes | str) -> ImportPreview:
     """Rows ready to save and the problems of the others, each with its row number (the header is
     row 1, as in a spreadsheet). Raises ``ValidationError`` for a file that cannot be read at all."""
+    with institution_scope(institution):
+        return _read(institution, data)
+
+
+def _read(institution: Institution, data: bytes | str) -> ImportPreview:
     from .services import publication_errors
 
     if isinstance(data, bytes):
@@ -328,12 +334,18 @@ def read_publications_csv(institution: Institution, data: bytes | str) -> Import
 
 def sample_csv(institution: Institution) -> str:
     """A small example file with the columns the import reads."""
-    account = selectors.official_accounts(institution).first()
-    name = account.name if account else "Instagram Dinas Kominfo"
-    today = institution.local_today()
+    with institution_scope(institution):
+        accounts = list(selectors.official_accounts(institution))
+    account = accounts[0] if accounts else None
+    name = "Instagram Dinas Kominfo"
+    if account is not None:
+        # The name when it is unique, otherwise the link, so that the example imports as it is.
+        same_name = [a for a in accounts if a.name.lower() == account.name.lower()]
+        name = account.name if len(same_name) == 1 or not account.link else account.link
+    yesterday = institution.local_today() - datetime.timedelta(days=1)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(SAMPLE_HEADER)
-    writer.writerow([today.strftime("%d/%m/%Y"), "09.30", name, "", "Pelayanan publik pekan ini",
+    writer.writerow([yesterday.strftime("%d/%m/%Y"), "09.30", name, "", "Pelayanan publik pekan ini",
                      "ya", "ya", "ya", "ya", "ya", ""])
     return out.getvalue()
