@@ -262,6 +262,8 @@ def _read(institution: Institution, data: bytes | str) -> ImportPreview:
     members = {user.email.lower(): user for user in selectors.active_members(institution)}
     member_ids = {user.pk for user in members.values()}
     seen: dict[tuple, int] = {}
+    logged_links = set(Publication.objects.filter(institution=institution).exclude(link="")
+                       .values_list("channel_id", "link"))
     url_check = URLValidator(schemes=["http", "https"])
     width = len(records[0])
 
@@ -315,7 +317,7 @@ def _read(institution: Institution, data: bytes | str) -> ImportPreview:
         if channel is not None and moment is not None and not row_problems:
             publication = Publication(institution=institution, channel=channel, published_at=moment, link=link,
                                       topic=topic, reviewed_by=reviewer)
-            for messages in publication_errors(publication, member_ids=member_ids).values():
+            for messages in publication_errors(publication, member_ids=member_ids, logged_links=logged_links).values():
                 row_problems.extend(message[:1].lower() + message[1:] for message in messages)
             if link:
                 key = (channel.pk, link)

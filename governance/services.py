@@ -616,8 +616,12 @@ PUBLICATION_FIELDS = ("channel", "published_at", "link", "topic", "source_verifi
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
 
 
-def publication_errors(publication: Publication, *, channel_changed: bool = True, member_ids=None) -> dict[str, list]:
-    """What is wrong with a log entry (used by the form, the import preview and the services)."""
+def publication_errors(publication: Publication, *, channel_changed: bool = True, member_ids=None,
+                       logged_links=None) -> dict[str, list]:
+    """What is wrong with a log entry (used by the form, the import preview and the services).
+
+    ``member_ids`` and ``logged_links`` (``{(channel_id, link)}`` already in the log) may be passed
+    by callers checking many rows at once, so that each row costs no query."""
     errors: dict[str, list] = {}
     channel = publication.channel if publication.channel_id else None
     if channel is None or channel.institution_id != publication.institution_id or not channel.is_official_account:
@@ -631,7 +635,11 @@ def publication_errors(publication: Publication, *, channel_changed: bool = True
     if not (publication.topic or "").strip():
         errors["topic"] = [_("Write the topic of the post.")]
     if publication.link and channel is not None and "channel" not in errors:
-        if Publication.objects.filter(channel=channel, link=publication.link).exclude(pk=publication.pk).exists():
+        if logged_links is not None:
+            duplicate = (channel.pk, publication.link) in logged_links
+        else:
+            duplicate = Publication.objects.filter(channel=channel, link=publication.link).exclude(pk=publication.pk).exists()
+        if duplicate:
             errors["link"] = [_("This post is already in the log.")]
     if publication.reviewed_by_id is not None:
         if member_ids is None:
@@ -696,6 +704,15 @@ def publication_delete(*, actor: User | None, publication: Publication) -> None:
         publication.delete()
 
 
+def _logged_links(institution: Institution, rows) -> set[tuple[int, str]]:
+    """(channel id, link) pairs of the rows' accounts that are already in the log, in one query."""
+    channel_ids = {row.channel.pk for row in rows if row.link}
+    if not channel_ids:
+        return set()
+    return set(Publication.objects.filter(institution=institution, channel_id__in=channel_ids).exclude(link="")
+               .values_list("channel_id", "link"))
+
+
 @transaction.atomic
 def publication_import(*, actor: User | None, institution: Institution, rows) -> list[Publication]:
     """Save the rows of a checked CSV import (``governance.imports.read_publications_csv``) all at
@@ -704,13 +721,15 @@ def publication_import(*, actor: User | None, institution: Institution, rows) ->
     with institution_scope(institution):
         publications, errors, seen = [], [], set()
         member_ids = {user.pk for user in selectors.active_members(institution)}
+        logged_links = _logged_links(institution, rows)
         for row in rows:
             publication = Publication(
                 institution=institution, channel=row.channel, published_at=row.published_at, link=row.link,
                 topic=row.topic, reviewed_by=row.reviewed_by, created_by=actor, source=Publication.Source.IMPORT,
                 **row.checks,
             )
-            problems = [message for messages in publication_errors(publication, member_ids=member_ids).values()
+            problems = [message for messages in publication_errors(publication, member_ids=member_ids,
+                                                                   logged_links=logged_links).values()
                         for message in messages]
             if publication.link:
                 key = (row.channel.pk, publication.link)
