@@ -214,10 +214,9 @@ def channel_activity(request, institution, pk):
     buckets = selectors.posting_activity(channel, start, end, bucket)
     attainment = next(iter(a for a in selectors.posting_target_attainment(request.institution, start, end)
                            if a.channel.pk == channel.pk), None)
-    label_format = "j M" if bucket == "day" else "j M"
     chart = {
-        "labels": [formats.date_format(b.start, label_format) if bucket == "day"
-                   else f"{formats.date_format(b.start, label_format)}–{formats.date_format(b.end, label_format)}"
+        "labels": [formats.date_format(b.start, "j M") if bucket == "day"
+                   else f"{formats.date_format(b.start, 'j M')}–{formats.date_format(b.end, 'j M')}"
                    for b in buckets],
         "posts": [b.posts for b in buckets],
         "target": [b.target for b in buckets] if channel.has_target else None,

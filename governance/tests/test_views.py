@@ -410,3 +410,31 @@ def test_rules_are_deleted_only_from_drafts(side_a, humas, draft, unscoped):
     rule = draft.rules.get()
     assert humas.post(url(side_a, "rule_remove", pk=rule.pk)).status_code == 302
     assert not Rule.objects.filter(pk=rule.pk).exists()
+
+
+def test_platform_operators_enter_an_election_period_in_the_admin(db, no_election_periods):
+    from governance.models import ElectionPeriod
+    from governance.tests.factories import UserFactory
+
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    client = client_for(operator)
+    data = {"name": "Pilkada Ulang Contoh", "kind": "pilkada", "coverage": "regency", "region_codes": "16.03, 16.08",
+            "campaign_starts_on": "2030-09-01", "campaign_ends_on": "2030-09-20", "quiet_starts_on": "2030-09-21",
+            "quiet_ends_on": "2030-09-23", "voting_day": "2030-09-24", "candidate_names": "", "campaign_terms": "coblos"}
+    response = client.post("/admin/governance/electionperiod/add/", data)
+    assert response.status_code == 302
+    assert ElectionPeriod.objects.get().region_codes == ["16.03", "16.08"]
+    response = client.post("/admin/governance/electionperiod/add/", {**data, "name": "Salah", "region_codes": "16"})
+    assert response.status_code == 200 and ElectionPeriod.objects.count() == 1
+
+
+def test_the_admin_cannot_change_a_code_version(db, unscoped):
+    from governance.tests.factories import UserFactory
+
+    version = PublishedCodeFactory()
+    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(f"/admin/governance/codeversion/{version.pk}/change/").status_code == 200
+    response = client.post(f"/admin/governance/codeversion/{version.pk}/change/", {"title": "Diubah"})
+    assert response.status_code == 403
+    version.refresh_from_db()
+    assert version.title != "Diubah"
