@@ -140,7 +140,8 @@ class ElectionPeriodForm(forms.ModelForm):
 
     class Meta:
         model = ElectionPeriod
-        fields = "__all__"
+        fields = ["name", "kind", "coverage", "region_codes", "campaign_starts_on", "campaign_ends_on",
+                  "quiet_starts_on", "quiet_ends_on", "voting_day", "candidate_names", "campaign_terms"]
 
 
 @admin.register(ElectionPeriod)

@@ -33,6 +33,8 @@ CATEGORY_ORDER = list(RuleCategory.values)
 # Categories pinned to the top of a code while an election period is active.
 ELECTION_CATEGORIES = {RuleCategory.POLITICS}
 MAX_RANGE_DAYS = 366
+# Where adopted rules come from, two levels up (a Rutan adopts through its Kanwil from Ditjenpas).
+RULE_ORIGINS = ("inherited_from__version__institution", "inherited_from__inherited_from__version__institution")
 
 
 def unread_notification_count(user: User) -> int:
@@ -100,7 +102,7 @@ def channel_rules(channel: Channel) -> list[Rule]:
     version = current_code_version(channel.institution)
     if version is None:
         return []
-    return [rule for rule in version.rules.all() if rule.applies_to(channel.kind)]
+    return [rule for rule in version.rules.select_related(*RULE_ORIGINS) if rule.applies_to(channel.kind)]
 
 
 # ---------------------------------------------------------------- codes of conduct
@@ -225,7 +227,7 @@ class CodeLayout:
 
 
 def code_layout(version: CodeVersion, *, periods: list[ElectionPeriod] | None = None) -> CodeLayout:
-    rules = list(version.rules.select_related("inherited_from__version__institution"))
+    rules = list(version.rules.select_related(*RULE_ORIGINS))
     periods = periods or []
     pinned = [rule for rule in rules if periods and rule.category in ELECTION_CATEGORIES]
     rest = [rule for rule in rules if rule not in pinned]

@@ -33,6 +33,7 @@ from .forms import (
 from .models import Channel, CodeVersion, Notification, Publication, Rule
 from .navigation import sections_for
 from .permissions import public, requires
+from .selectors import RULE_ORIGINS
 from .tenancy import institutions_for_user
 
 
@@ -267,7 +268,7 @@ def code_version_detail(request, institution, pk):
     periods = selectors.active_election_periods(request.institution) if version.state == CodeVersion.State.PUBLISHED else []
     return render(request, "governance/code/version.html", {
         "version": version,
-        "rules": list(version.rules.select_related("inherited_from__version__institution")),
+        "rules": list(version.rules.select_related(*RULE_ORIGINS)),
         "layout": selectors.code_layout(version, periods=periods),
         "diff": selectors.version_diff(version),
         "parent": selectors.parent_code_status(request.institution) if version.is_editable else None,
