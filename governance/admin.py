@@ -1,9 +1,24 @@
 """Django admin for platform operators. The audit trail is read-only there, as everywhere."""
 
+import re
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, Channel, CodeVersion, ElectionPeriod, Institution, Membership, User
+from .models import (
+    AuditEntry,
+    Channel,
+    CodeVersion,
+    ElectionPeriod,
+    ElectionReminder,
+    Institution,
+    Membership,
+    Publication,
+    Rule,
+    User,
+)
 from .tenancy import platform_scope, unscoped_queryset
 
 
@@ -62,15 +77,90 @@ class ChannelAdmin(UnscopedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "is_official", "is_active"]
 
 
+class ReadOnlyAdminMixin:
+    """Records that change only through the services (which audit them): the admin only shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RuleInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Rule
+    fields = ["number", "kind", "category", "severity", "channel_kinds", "text", "inherited_from"]
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        return unscoped_queryset(Rule)
+
+
 @admin.register(CodeVersion)
-class CodeVersionAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+class CodeVersionAdmin(ReadOnlyAdminMixin, UnscopedAdminMixin, admin.ModelAdmin):
+    """Codes are written by Humas and published by the head in the portal; a published version
+    never changes, so the admin cannot change any version either."""
+
     list_display = ["title", "institution", "number", "state", "published_at"]
     list_filter = ["state"]
+    inlines = [RuleInline]
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdminMixin, UnscopedAdminMixin, admin.ModelAdmin):
+    list_display = ["published_at", "channel", "institution", "source"]
+    list_filter = ["source"]
+
+
+@admin.register(ElectionReminder)
+class ElectionReminderAdmin(ReadOnlyAdminMixin, UnscopedAdminMixin, admin.ModelAdmin):
+    list_display = ["period", "institution", "sent_at", "recipients"]
+
+
+class RegionCodesField(forms.CharField):
+    """Kemendagri codes typed as text ("16.03, 16.08" or one per line), stored as a list."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [code for code in re.split(r"[\s,;]+", value or "") if code]
+
+
+class ElectionPeriodForm(forms.ModelForm):
+    region_codes = RegionCodesField(
+        label=_("region codes"), required=False,
+        help_text=_("Kemendagri codes separated by commas: provinces like 16, regencies/cities like 16.03. "
+                    "Empty for the whole country."),
+    )
+
+    class Meta:
+        model = ElectionPeriod
+        fields = ["name", "kind", "coverage", "region_codes", "campaign_starts_on", "campaign_ends_on",
+                  "quiet_starts_on", "quiet_ends_on", "voting_day", "candidate_names", "campaign_terms"]
 
 
 @admin.register(ElectionPeriod)
 class ElectionPeriodAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "coverage", "campaign_starts_on", "voting_day"]
+    """Platform operators enter the elections after 2024 here (the 2024 ones ship as data)."""
+
+    form = ElectionPeriodForm
+    list_display = ["name", "kind", "coverage", "campaign_starts_on", "quiet_starts_on", "voting_day"]
+    list_filter = ["kind", "coverage"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "coverage", "region_codes"]}),
+        (_("Dates"), {"fields": ["campaign_starts_on", "campaign_ends_on", "quiet_starts_on", "quiet_ends_on",
+                                 "voting_day"]}),
+        (_("For spotting campaign material"), {"fields": ["candidate_names", "campaign_terms"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        # A period that reminded staff stays, with the record of that reminder.
+        return obj is None or not obj.reminders.exists()
 
 
 @admin.register(AuditEntry)

@@ -10,3 +10,4 @@ class GovernanceConfig(AppConfig):
         from . import navigation, signals  # noqa: F401
 
         navigation.register_defaults()
+        navigation.register_governance()

@@ -3,13 +3,40 @@ role, and TOTP for heads and assessors. Idempotent: running it again changes not
 
 from __future__ import annotations
 
+import datetime
+import random
+
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from .models import Institution, Role, TimeZone, User
-from .services import institution_create, membership_grant
+from .models import (
+    Channel,
+    ChannelKind,
+    CodeVersion,
+    Institution,
+    Publication,
+    Role,
+    RuleCategory,
+    RuleKind,
+    TimeZone,
+    User,
+)
+from .services import (
+    channel_register,
+    code_adopt_parent,
+    code_publish,
+    code_start_from_template,
+    code_version_start,
+    code_version_update,
+    institution_create,
+    membership_grant,
+    publication_import,
+    rule_add,
+    rule_update,
+)
+from .tenancy import institution_scope
 
 # Printed by seed_demo; for the demo only. `python manage.py demo_totp` prints the current code.
 DEMO_TOTP_SECRET = "SANTVNDEMQ2FA3KEPALA4PENILAI5XYZ"
@@ -86,7 +113,247 @@ def seed(ctx) -> None:
             ).exists():
                 TOTP.activate(user, DEMO_TOTP_SECRET)
 
+    seed_channels(ctx)
+    seed_codes(ctx)
+    seed_publications(ctx)
+
     ctx.notes.append(
         f"Heads (kepala.*) and assessors (penilai.*) sign in with TOTP. Demo secret: {DEMO_TOTP_SECRET} "
         "— add it to an authenticator app, or run `make totp` for the current code."
     )
+
+
+# ---------------------------------------------------------------- groups and official accounts
+# The links are invented (the invitation codes and handles carry "demo"); no real group or account.
+
+WA, TG, FB, IG, X, YT, WEB = (ChannelKind.WHATSAPP_GROUP, ChannelKind.TELEGRAM_GROUP, ChannelKind.FACEBOOK,
+                              ChannelKind.INSTAGRAM, ChannelKind.X, ChannelKind.YOUTUBE, ChannelKind.WEBSITE)
+DAY, WEEK = Channel.TargetUnit.DAY, Channel.TargetUnit.WEEK
+# slug → [(kind, name, link, official, purpose, target, unit)]
+CHANNELS = {
+    "kanwil-kemenag-sumsel": [
+        (WA, "Grup Humas Kemenag Sumsel", "https://chat.whatsapp.com/DemoHumasKemenagSumsel", True,
+         "Koordinasi pengelola humas Kanwil, Kankemenag dan madrasah se-Sumatera Selatan.", None, DAY),
+        (FB, "Kanwil Kemenag Sumatera Selatan", "https://www.facebook.com/demo.kemenagsumsel", True,
+         "Halaman resmi Kanwil.", 2, DAY),
+    ],
+    "kankemenag-muara-enim": [
+        (WA, "Grup Keluarga Besar Kemenag Muara Enim", "https://chat.whatsapp.com/DemoKemenagMuaraEnim", True,
+         "Informasi kedinasan bagi ASN Kankemenag Muara Enim.", None, DAY),
+        (IG, "Kemenag Muara Enim", "@demo.kemenagmuaraenim", True, "Akun Instagram resmi.", 3, WEEK),
+    ],
+    "mtsn-1-muara-enim": [
+        (WA, "WA Grup Resmi MTsN 1 Muara Enim", "https://chat.whatsapp.com/DemoMtsn1MuaraEnimResmi", True,
+         "Info penting, berbagi ilmu, motivasi dan pencerahan bagi guru dan pegawai.", None, DAY),
+        (WA, "Grup Santai Guru dan Pegawai MTsN 1", "https://chat.whatsapp.com/DemoMtsn1SantaiGuru", False,
+         "Grup tidak resmi untuk obrolan santai, di luar grup resmi.", None, DAY),
+        (FB, "MTs Negeri 1 Muara Enim", "https://www.facebook.com/demo.mtsn1muaraenim", True,
+         "Halaman resmi madrasah.", 3, WEEK),
+    ],
+    "kanwil-kemenag-kalsel": [
+        (WA, "Grup Humas Kemenag Kalsel", "https://chat.whatsapp.com/DemoHumasKemenagKalsel", True,
+         "Koordinasi kehumasan Kemenag se-Kalimantan Selatan.", None, DAY),
+    ],
+    "kemenag-banjarbaru": [
+        (WA, "Grup WA Keluarga Kemenag Banjarbaru", "https://chat.whatsapp.com/DemoKemenagBanjarbaru", True,
+         "Sarana komunikasi dan kerukunan ASN dan karyawan Kemenag Kota Banjarbaru.", None, DAY),
+        (WA, "Grup Penyuluh Agama Banjarbaru", "https://chat.whatsapp.com/DemoPenyuluhBanjarbaru", True,
+         "Koordinasi penyuluh agama.", None, DAY),
+        (IG, "Kemenag Kota Banjarbaru", "@demo.kemenagbanjarbaru", True, "Akun Instagram resmi.", 1, DAY),
+    ],
+    "pemkab-oku-timur": [
+        (WA, "Grup Admin Medsos OPD OKU Timur", "https://chat.whatsapp.com/DemoAdminMedsosOkut", True,
+         "Koordinasi admin media sosial seluruh OPD.", None, DAY),
+        (FB, "Pemkab OKU Timur", "https://www.facebook.com/demo.pemkabokutimur", True, "Halaman resmi Pemkab.", 3, DAY),
+        (IG, "Pemkab OKU Timur", "https://www.instagram.com/demo.pemkabokutimur/", True, "Akun Instagram resmi.", 2, DAY),
+        (WEB, "Situs Pemkab OKU Timur", "https://okutimur.demo.example/", True, "Situs web resmi.", 1, DAY),
+    ],
+    "diskominfo-oku-timur": [
+        (FB, "Diskominfo OKU Timur", "https://www.facebook.com/demo.diskominfookut", True,
+         "Publikasi kegiatan pemerintah daerah dan semua bidang Diskominfo.", 2, DAY),
+        (IG, "Diskominfo OKU Timur", "@demo.diskominfookut", True, "Akun Instagram resmi.", 1, DAY),
+        (YT, "Diskominfo OKU Timur TV", "https://www.youtube.com/@demo.diskominfookut", True, "Video kegiatan.", 1, WEEK),
+        (WEB, "Situs Diskominfo OKU Timur", "https://diskominfo.okutimur.demo.example/", True, "Berita resmi.", 3, WEEK),
+    ],
+    "dinas-pendidikan-oku-timur": [
+        (FB, "Dinas Pendidikan OKU Timur", "https://www.facebook.com/demo.disdikokut", True,
+         "Informasi sekolah, PPDB dan bantuan pendidikan.", 1, DAY),
+        (IG, "Disdik OKU Timur", "@demo.disdikokut", True, "Akun Instagram resmi.", 1, DAY),
+    ],
+    "bkpsdm-oku-timur": [
+        (IG, "BKPSDM OKU Timur", "@demo.bkpsdmokut", True, "Informasi kepegawaian.", 1, DAY),
+        (WEB, "Situs BKPSDM OKU Timur", "https://bkpsdm.okutimur.demo.example/", True, "Pengumuman kepegawaian.", 2, WEEK),
+    ],
+    "ditjenpas": [
+        (IG, "Ditjen Pemasyarakatan", "@demo.ditjenpas", True, "Akun Instagram resmi.", 2, DAY),
+        (X, "Ditjen Pemasyarakatan", "https://x.com/demo_ditjenpas", True, "Akun X resmi.", 2, DAY),
+        (YT, "Ditjenpas TV", "https://www.youtube.com/@demo.ditjenpas", True, "Kanal video resmi.", 2, WEEK),
+    ],
+    "kanwil-pas-jateng": [
+        (WA, "Grup Humas UPT Pemasyarakatan Jateng", "https://chat.whatsapp.com/DemoHumasPasJateng", True,
+         "Koordinasi pengelola kehumasan UPT se-Jawa Tengah.", None, DAY),
+        (IG, "Kanwil Ditjenpas Jateng", "@demo.kanwilpasjateng", True, "Akun Instagram resmi.", 1, DAY),
+    ],
+    "rutan-kudus": [
+        (WA, "Grup Pegawai Rutan Kudus", "https://chat.whatsapp.com/DemoPegawaiRutanKudus", True,
+         "Informasi kedinasan pegawai.", None, DAY),
+        (IG, "Rutan Kudus", "@demo.rutankudus", True, "Akun Instagram resmi.", 1, DAY),
+        (WEB, "Situs Rutan Kudus", "https://rutankudus.demo.example/", True, "Berita dan layanan kunjungan.", 2, WEEK),
+    ],
+    "kanwil-djpb-sumbar": [
+        (WA, "Grup Humas DJPb Sumbar", "https://chat.whatsapp.com/DemoHumasDjpbSumbar", True,
+         "Koordinasi kehumasan Kanwil dan KPPN se-Sumatera Barat.", None, DAY),
+    ],
+    "kppn-sijunjung": [
+        (WA, "Grup Pegawai KPPN Sijunjung", "https://chat.whatsapp.com/DemoPegawaiKppnSijunjung", True,
+         "Koordinasi internal.", None, DAY),
+        (IG, "KPPN Sijunjung", "@demo.kppnsijunjung", True, "Informasi layanan perbendaharaan.", 3, WEEK),
+        (WEB, "Situs KPPN Sijunjung", "https://kppnsijunjung.demo.example/", True, "Artikel dan pengumuman.", 1, WEEK),
+    ],
+}
+
+
+def seed_channels(ctx) -> None:
+    from .links import link_key
+
+    for slug, rows in CHANNELS.items():
+        institution, humas = ctx.institutions[slug], ctx.users[(slug, Role.HUMAS)]
+        with institution_scope(institution):
+            existing = set(Channel.objects.values_list("link_key", flat=True))
+            for kind, name, link, official, purpose, target, unit in rows:
+                if link_key(kind, link) in existing:
+                    continue
+                channel_register(actor=humas, institution=institution, kind=kind, name=name, link=link,
+                                 is_official=official, purpose=purpose, posting_target=target, posting_target_unit=unit)
+
+
+# ---------------------------------------------------------------- codes of conduct
+
+
+def _has_code(institution) -> bool:
+    with institution_scope(institution):
+        return CodeVersion.objects.exists()
+
+
+def seed_codes(ctx) -> None:
+    """Each institution's code from the template of its regime; children adopt their parent's."""
+    inst, users = ctx.institutions, ctx.users
+
+    def head(slug):
+        return users[(slug, Role.KEPALA)]
+
+    def humas(slug):
+        return users[(slug, Role.HUMAS)]
+
+    def from_template(slug, key):
+        version = code_start_from_template(actor=humas(slug), institution=inst[slug], template_key=key)
+        return code_publish(actor=head(slug), version=version)
+
+    def adopt(slug, *own_rules):
+        version = code_adopt_parent(actor=humas(slug), institution=inst[slug])
+        for number, category, kind, text in own_rules:
+            rule_add(actor=humas(slug), version=version, number=number, category=category, kind=kind, severity=2,
+                     text=text)
+        return code_publish(actor=head(slug), version=version)
+
+    C, K = RuleCategory, RuleKind
+    if not _has_code(inst["kanwil-kemenag-sumsel"]):
+        from_template("kanwil-kemenag-sumsel", "kemenag_neutrality")
+        adopt("kankemenag-muara-enim")
+    if not _has_code(inst["mtsn-1-muara-enim"]):
+        from_template("mtsn-1-muara-enim", "madrasah_wa_group")
+        # Humas has prepared version 2; it waits for the head to publish it.
+        draft = code_version_start(actor=humas("mtsn-1-muara-enim"), institution=inst["mtsn-1-muara-enim"])
+        with institution_scope(inst["mtsn-1-muara-enim"]):
+            first = draft.rules.get(number="1")
+        rule_update(actor=humas("mtsn-1-muara-enim"), rule=first,
+                    text="Gunakan grup resmi hanya untuk informasi kedinasan yang penting, berbagi ilmu, motivasi, "
+                         "dan pencerahan.")
+        rule_add(actor=humas("mtsn-1-muara-enim"), version=draft, number="10", category=C.HOAX,
+                 kind=K.RECOMMENDATION, severity=2,
+                 text="Sebelum meneruskan kabar, cek kebenarannya di situs resmi pemerintah atau kanal cek fakta; bila "
+                      "ragu, jangan diteruskan.")
+        code_version_update(actor=humas("mtsn-1-muara-enim"), version=draft, title=draft.title,
+                            preamble=draft.preamble, source_note=draft.source_note,
+                            change_note="Aturan 1 dipertegas untuk informasi kedinasan; aturan 10 baru tentang cek "
+                                        "fakta sebelum meneruskan kabar.")
+    if not _has_code(inst["kanwil-kemenag-kalsel"]):
+        from_template("kanwil-kemenag-kalsel", "kemenag_neutrality")
+    if not _has_code(inst["kemenag-banjarbaru"]):
+        from_template("kemenag-banjarbaru", "kemenag_neutrality")
+    if not _has_code(inst["pemkab-oku-timur"]):
+        from_template("pemkab-oku-timur", "opd_accounts")
+        reply = ("9", C.ETIQUETTE, K.RECOMMENDATION,
+                 "Jawab pertanyaan warga di kolom komentar dengan santun paling lambat satu hari kerja.")
+        adopt("diskominfo-oku-timur", reply)
+        adopt("dinas-pendidikan-oku-timur")
+        adopt("bkpsdm-oku-timur")
+        # The regency then publishes version 2; Diskominfo and Disdik adopt it, BKPSDM has not yet.
+        version = code_version_start(actor=humas("pemkab-oku-timur"), institution=inst["pemkab-oku-timur"])
+        rule_add(actor=humas("pemkab-oku-timur"), version=version, number="8", category=C.CONFIDENTIAL,
+                 kind=K.PROHIBITION, severity=3,
+                 text="Dilarang mengunggah foto yang memperlihatkan dokumen, papan tulis, atau layar berisi data "
+                      "pribadi warga.")
+        code_publish(actor=head("pemkab-oku-timur"), version=version)
+        adopt("diskominfo-oku-timur")
+        adopt("dinas-pendidikan-oku-timur")
+    if not _has_code(inst["ditjenpas"]):
+        from_template("ditjenpas", "pemasyarakatan")
+        adopt("kanwil-pas-jateng")
+        adopt("rutan-kudus")
+    if not _has_code(inst["kanwil-djpb-sumbar"]):
+        from_template("kanwil-djpb-sumbar", "djpb")
+        adopt("kppn-sijunjung", ("L8", C.OTHER, K.RECOMMENDATION,
+                                 "Catat setiap unggahan akun resmi KPPN di log publikasi beserta pemeriksaan sebelum "
+                                 "terbit."))
+
+
+# ---------------------------------------------------------------- a month of logged posts
+
+TOPICS = [
+    "Penyaluran bantuan sosial tahap {n}", "Pelayanan publik di mal pelayanan", "Rapat koordinasi bidang {n}",
+    "Sosialisasi netralitas ASN", "Rencana perbaikan jalan desa", "Kegiatan posyandu dan imunisasi",
+    "Pengumuman jadwal layanan", "Peringatan hari besar nasional", "Kunjungan kerja ke kecamatan",
+    "Pelatihan aparatur desa", "Informasi beasiswa pelajar", "Layanan pengaduan masyarakat",
+    "Gotong royong kebersihan lingkungan", "Capaian program prioritas bulan ini", "Tips aman bermedia sosial",
+]
+POSTING_SLUGS = ["pemkab-oku-timur", "diskominfo-oku-timur", "dinas-pendidikan-oku-timur", "bkpsdm-oku-timur",
+                 "kppn-sijunjung"]
+# How diligent each account is, as a share of its target (some meet it, some fall behind).
+DILIGENCE = {"bkpsdm-oku-timur": 0.5, "dinas-pendidikan-oku-timur": 0.8}
+
+
+def seed_publications(ctx) -> None:
+    from .imports import ImportRow
+
+    for slug in POSTING_SLUGS:
+        institution, humas = ctx.institutions[slug], ctx.users[(slug, Role.HUMAS)]
+        reviewer = ctx.users[(slug, Role.KEPALA)]
+        today = institution.local_today()
+        with institution_scope(institution):
+            accounts = list(Channel.objects.filter(posting_target__gt=0).order_by("pk"))
+            logged = set(Publication.objects.values_list("channel_id", flat=True).distinct())
+        for account in accounts:
+            if account.pk in logged:
+                continue
+            rng = random.Random(f"santun-demo-posts-{slug}-{account.name}-{account.kind}")
+            per_day = account.target_per_day() * DILIGENCE.get(slug, 1.0)
+            rows = []
+            for back in range(30, 0, -1):
+                day = today - datetime.timedelta(days=back)
+                count = int(per_day) + (1 if rng.random() < per_day - int(per_day) else 0)
+                if rng.random() < 0.15:
+                    count = max(count - 1, 0)
+                for _ in range(count):
+                    moment = datetime.datetime.combine(day, datetime.time(rng.randint(7, 20), rng.choice([0, 15, 30, 45])),
+                                                       tzinfo=institution.tzinfo)
+                    number = len(rows) + 1
+                    checks = {name: rng.random() > 0.08 for name in Publication.CHECKS}
+                    rows.append(ImportRow(
+                        line=number + 1, channel=account, published_at=moment,
+                        topic=rng.choice(TOPICS).format(n=rng.randint(1, 4)),
+                        link=f"{account.link.rstrip('/')}/demo-post-{day:%Y%m%d}-{number}",
+                        reviewed_by=reviewer if rng.random() < 0.7 else None, checks=checks,
+                    ))
+            if rows:
+                publication_import(actor=humas, institution=institution, rows=rows)

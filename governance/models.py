@@ -7,6 +7,8 @@ query on it with no active scope raises, so a view cannot forget the tenant filt
 from __future__ import annotations
 
 import datetime
+import re
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -319,6 +321,10 @@ class Channel(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The link reduced to "platform:handle" (see governance.links): the same account written two
+    # ways has one key, so one institution cannot register it twice.
+    link_key = models.CharField(max_length=320, blank=True, default="", editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(institution="institution")
 
@@ -329,15 +335,54 @@ class Channel(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["institution", "link"], condition=~Q(link=""), name="channel_link_unique_per_institution"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["institution", "link_key"], condition=~Q(link_key=""),
+                name="channel_link_key_unique_per_institution",
+            ),
+            models.CheckConstraint(
+                condition=Q(posting_target__isnull=True) | Q(posting_target__gt=0), name="channel_posting_target_positive"
+            ),
         ]
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # An index over the link, kept by the model itself so that no writer (factory, admin) forgets it.
+        from .links import link_key
+
+        self.link_key = link_key(self.kind, self.link)
+        if kwargs.get("update_fields") is not None and "link" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "link_key"}
+        super().save(*args, **kwargs)
+
     @property
     def is_group(self) -> bool:
         return self.kind in ChannelKind.group_kinds()
+
+    @property
+    def is_official_account(self) -> bool:
+        """An official account (page, profile, website) whose posts go into the publication log."""
+        return self.is_official and not self.is_group
+
+    @property
+    def has_target(self) -> bool:
+        return bool(self.posting_target) and self.is_official_account
+
+    @property
+    def is_archived(self) -> bool:
+        return not self.is_active
+
+    @property
+    def href(self) -> str:
+        """The link as a clickable address, or "" when it is not a web address."""
+        return self.link if self.link.startswith(("https://", "http://")) else ""
+
+    def target_per_day(self) -> float:
+        if not self.has_target:
+            return 0.0
+        return float(self.posting_target) / (7 if self.posting_target_unit == self.TargetUnit.WEEK else 1)
 
 
 class RuleCategory(models.TextChoices):
@@ -375,6 +420,7 @@ class CodeVersion(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         SUPERSEDED = "superseded", _("Superseded")
+        DISCARDED = "discarded", _("Discarded draft")
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="code_versions")
     number = models.PositiveIntegerField(_("version"))
@@ -389,6 +435,19 @@ class CodeVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("copied from"),
+    )
+    template_key = models.CharField(_("template"), max_length=40, blank=True)
+    source_note = models.TextField(
+        _("source"), blank=True,
+        help_text=_("Where these rules come from, e.g. the meeting or the article that set them, with its date."),
+    )
+    change_note = models.TextField(
+        _("what changed"), blank=True, help_text=_("A short note for staff on what this version changes."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(institution="institution")
 
@@ -401,6 +460,9 @@ class CodeVersion(models.Model):
             models.UniqueConstraint(
                 fields=["institution"], condition=Q(state="published"), name="one_published_code_per_institution"
             ),
+            models.UniqueConstraint(
+                fields=["institution"], condition=Q(state="draft"), name="one_draft_code_per_institution"
+            ),
         ]
 
     def __str__(self):
@@ -409,6 +471,10 @@ class CodeVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state == self.State.DRAFT
+
+    @property
+    def was_published(self) -> bool:
+        return self.state in (self.State.PUBLISHED, self.State.SUPERSEDED)
 
 
 class Rule(models.Model):
@@ -426,6 +492,9 @@ class Rule(models.Model):
         verbose_name=_("adopted from"),
     )
     position = models.PositiveIntegerField(default=0)
+    # The same rule across versions (and, for adopted rules, across institutions) keeps one lineage,
+    # so that a version can be compared with the previous one rule by rule.
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = ScopedManager(institution="version__institution")
 
@@ -433,6 +502,10 @@ class Rule(models.Model):
         verbose_name = _("rule")
         verbose_name_plural = _("rules")
         ordering = ["version_id", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="rule_number_unique_per_version"),
+            models.UniqueConstraint(fields=["version", "lineage"], name="rule_lineage_unique_per_version"),
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.text[:60]}"
@@ -441,6 +514,21 @@ class Rule(models.Model):
         unknown = set(self.channel_kinds or []) - set(ChannelKind.values)
         if unknown:
             raise ValidationError({"channel_kinds": _("Unknown channel kind.")})
+
+    @property
+    def origin(self) -> Rule | None:
+        """The rule this one was first adopted from, following parents of parents; None for own rules."""
+        rule, hops = self.inherited_from, 0
+        while rule is not None and rule.inherited_from_id and hops < 20:
+            rule, hops = rule.inherited_from, hops + 1
+        return rule
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.channel_kinds or kind in self.channel_kinds
+
+    def channel_kind_labels(self) -> list[str]:
+        labels = dict(ChannelKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.channel_kinds or []]
 
 
 class ElectionPeriod(models.Model):
@@ -475,13 +563,48 @@ class ElectionPeriod(models.Model):
     def __str__(self):
         return self.name
 
+    class Phase(models.TextChoices):
+        CAMPAIGN = "campaign", _("campaign period")
+        QUIET = "quiet", _("quiet period")
+        VOTING = "voting", _("voting day")
+
     def clean(self):
-        if not (self.campaign_starts_on <= self.campaign_ends_on < self.quiet_starts_on
-                <= self.quiet_ends_on < self.voting_day):
+        dates = [self.campaign_starts_on, self.campaign_ends_on, self.quiet_starts_on, self.quiet_ends_on, self.voting_day]
+        if None not in dates and not (self.campaign_starts_on <= self.campaign_ends_on < self.quiet_starts_on
+                                      <= self.quiet_ends_on < self.voting_day):
             raise ValidationError(_("Dates must run: campaign, then quiet period, then voting day."))
+        codes = self.region_codes or []
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise ValidationError({"region_codes": _("Region codes must be a list of Kemendagri codes.")})
+        if self.coverage == self.Coverage.NATIONAL and codes:
+            raise ValidationError({"region_codes": _("A national period covers every region: leave the region codes empty.")})
+        if self.coverage != self.Coverage.NATIONAL and not codes:
+            raise ValidationError({"region_codes": _("Give at least one region code for a regional period.")})
+        pattern = r"^\d{2}$" if self.coverage == self.Coverage.PROVINCE else r"^\d{2}\.\d{2}$"
+        wrong = [code for code in codes if self.coverage != self.Coverage.NATIONAL and not re.match(pattern, code)]
+        if wrong:
+            example = "16" if self.coverage == self.Coverage.PROVINCE else "16.08"
+            raise ValidationError({"region_codes": _("Not a code of this coverage: %(codes)s (write them like %(example)s).")
+                                   % {"codes": ", ".join(wrong), "example": example}})
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.campaign_starts_on <= day <= self.voting_day
+
+    def phase_on(self, day: datetime.date) -> str | None:
+        if self.campaign_starts_on <= day <= self.campaign_ends_on:
+            return self.Phase.CAMPAIGN
+        if self.quiet_starts_on <= day <= self.quiet_ends_on:
+            return self.Phase.QUIET
+        if day == self.voting_day:
+            return self.Phase.VOTING
+        # Between the phases (an operator left a gap): still the period, treated as its quiet time.
+        return self.Phase.QUIET if self.is_active_on(day) else None
+
+    def term_list(self) -> list[str]:
+        return [line.strip() for line in self.campaign_terms.splitlines() if line.strip()]
+
+    def candidate_list(self) -> list[str]:
+        return [line.strip() for line in self.candidate_names.splitlines() if line.strip()]
 
     def covers(self, institution: Institution) -> bool:
         if self.coverage == self.Coverage.NATIONAL:
@@ -489,3 +612,83 @@ class ElectionPeriod(models.Model):
         if self.coverage == self.Coverage.PROVINCE:
             return bool(institution.province_code) and institution.province_code in self.region_codes
         return bool(institution.regency_code) and institution.regency_code in self.region_codes
+
+
+class ElectionReminder(models.Model):
+    """The one reminder an institution's staff get for one election period; the row makes it one."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(ElectionPeriod, on_delete=models.PROTECT, related_name="reminders")
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    objects = ScopedManager(institution="institution")
+
+    class Meta:
+        verbose_name = _("election reminder")
+        verbose_name_plural = _("election reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "period"], name="one_election_reminder_per_institution"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.institution}"
+
+
+class Publication(models.Model):
+    """One post of an official account, with the pre-publication check of seeds 002 and 004."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        IMPORT = "import", _("Imported from CSV")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="publications")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="publications", verbose_name=_("account"),
+    )
+    published_at = models.DateTimeField(_("published at"))
+    link = models.URLField(_("link to the post"), max_length=500, blank=True)
+    topic = models.CharField(_("topic"), max_length=200)
+    source_verified = models.BooleanField(_("source checked"), default=False)
+    content_true = models.BooleanField(_("content is true"), default=False)
+    nothing_confidential = models.BooleanField(
+        _("nothing confidential visible"), default=False,
+        help_text=_("No whiteboards, slides, papers or screens with confidential information in the picture."),
+    )
+    neutral = models.BooleanField(_("politically neutral"), default=False)
+    caption_matches = models.BooleanField(_("caption matches the picture"), default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("checked by"),
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(institution="institution")
+
+    CHECKS = ("source_verified", "content_true", "nothing_confidential", "neutral", "caption_matches")
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "link"], condition=~Q(link=""), name="publication_link_unique_per_account"),
+        ]
+        indexes = [
+            models.Index(fields=["institution", "published_at"]),
+            models.Index(fields=["channel", "published_at"]),
+        ]
+
+    def __str__(self):
+        return self.topic
+
+    @property
+    def checks_passed(self) -> int:
+        return sum(1 for name in self.CHECKS if getattr(self, name))
+
+    @property
+    def check_complete(self) -> bool:
+        return self.checks_passed == len(self.CHECKS)

@@ -122,3 +122,55 @@ def banners_for(request) -> list[Banner]:
 def register_defaults() -> None:
     register_nav(NavItem("dashboard", _("Dashboard"), "reports:dashboard", "institution.view", order=0, exact=True))
     register_nav(NavItem("audit", _("Audit trail"), "governance:audit_log", "governance.view_audit", order=900))
+
+
+def register_governance() -> None:
+    """Menu items, the dashboard panel and the election banner of the governance records."""
+    register_nav(NavItem("channels", _("Groups and accounts"), "governance:channel_list", "governance.view_channels",
+                         order=20))
+    register_nav(NavItem("code", _("Code of conduct"), "governance:code_versions", "governance.view_code", order=30))
+    register_nav(NavItem("publications", _("Publication log"), "governance:publication_list",
+                         "governance.view_publications", order=40))
+    register_panel(Panel("governance", "governance/panels/governance.html", "governance.view_publications",
+                         context=_governance_panel_context, order=20))
+    register_banner("governance_election", election_banners)
+
+
+def _governance_panel_context(request) -> dict:
+    from .selectors import governance_panel
+
+    return governance_panel(request.institution)
+
+
+def election_banners(request) -> list[Banner]:
+    """While an election period runs in the institution's region: a banner on each of its pages."""
+    from django.utils import formats
+
+    from .models import ElectionPeriod
+    from .selectors import active_election_periods
+
+    institution = request.institution
+    today = institution.local_today()
+    banners = []
+    for period in active_election_periods(institution, today):
+        phase = period.phase_on(today)
+        values = {
+            "period": period.name,
+            "start": formats.date_format(period.campaign_starts_on, "DATE_FORMAT"),
+            "end": formats.date_format(period.campaign_ends_on, "DATE_FORMAT"),
+            "quiet_start": formats.date_format(period.quiet_starts_on, "DATE_FORMAT"),
+            "quiet_end": formats.date_format(period.quiet_ends_on, "DATE_FORMAT"),
+            "voting": formats.date_format(period.voting_day, "DATE_FORMAT"),
+        }
+        if phase == ElectionPeriod.Phase.VOTING:
+            message = _("%(period)s: today is voting day. Civil servants stay neutral on social media: no "
+                        "campaigning, no posting how you voted.") % values
+        elif phase == ElectionPeriod.Phase.QUIET:
+            message = _("%(period)s: quiet period (%(quiet_start)s – %(quiet_end)s), voting on %(voting)s. Post "
+                        "nothing about candidates or parties, in groups or on your own accounts.") % values
+        else:
+            message = _("%(period)s: campaign period (%(start)s – %(end)s), voting on %(voting)s. Civil servants "
+                        "stay neutral: do not post, share, like or comment on campaign material.") % values
+        url = reverse("governance:public_code", kwargs={"institution": institution.slug})
+        banners.append(Banner("warning", message, url=url, link_text=_("Neutrality rules")))
+    return banners

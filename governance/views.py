@@ -1,17 +1,39 @@
+import datetime
+import io
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .models import Notification
-from .permissions import requires
+from . import imports, selectors, services
+from .code_templates import TEMPLATES, suggested_for
+from .forms import (
+    ActivityForm,
+    ChannelFilterForm,
+    ChannelForm,
+    CodeVersionForm,
+    DateRangeForm,
+    PublicationFilterForm,
+    PublicationForm,
+    PublicationImportForm,
+    RuleForm,
+)
+from .models import Channel, CodeVersion, Notification, Publication, Rule
+from .navigation import sections_for
+from .permissions import public, requires
+from .selectors import RULE_ORIGINS
 from .tenancy import institutions_for_user
 
 
@@ -56,3 +78,522 @@ def notification_open(request, institution, pk):
 def audit_log(request, institution):
     page = Paginator(selectors.audit_entries(request.institution), 50).get_page(request.GET.get("page"))
     return render(request, "governance/audit_log.html", {"page": page, "title": _("Audit trail")})
+
+
+# ================================================================ helpers
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _form_error(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: per field where it names one, on top otherwise."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _may_see_drafts(access) -> bool:
+    return bool(access) and (access.has("governance.edit_code") or access.has("governance.publish_code"))
+
+
+def _locked(request, version: CodeVersion):
+    """The answer of every edit endpoint for a version that is no longer a draft."""
+    response = render(request, "governance/code/locked.html", {"version": version, "title": _("This version cannot be changed")})
+    response.status_code = 409
+    return response
+
+
+def _history(request, target):
+    if request.access.has("governance.view_audit") or request.access.has("governance.manage_channels"):
+        return list(selectors.audit_entries(request.institution, target=target)[:20])
+    return None
+
+
+# ================================================================ channels
+
+
+@requires("governance.view_channels")
+def channel_list(request, institution):
+    form = ChannelFilterForm(request.GET or None)
+    kind, status = "", "active"
+    if form.is_bound and form.is_valid():
+        kind, status = form.cleaned_data["kind"], form.cleaned_data["status"] or "active"
+    channels = selectors.channels(request.institution, kind=kind or None, status=status)
+    page = Paginator(channels, 30).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in {"kind": kind, "status": status}.items() if v})
+    return render(request, "governance/channels/list.html", {
+        "form": form, "page": page, "query": query, "status": status, "kind": kind,
+        "counts": selectors.channel_counts(request.institution), "title": _("Groups and accounts"),
+    })
+
+
+@requires("governance.manage_channels")
+def channel_create(request, institution):
+    form = ChannelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = services.channel_register(actor=request.user, institution=request.institution, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("“%(name)s” is registered.") % {"name": channel.name})
+            return redirect("governance:channel_detail", institution=institution, pk=channel.pk)
+    return render(request, "governance/channels/form.html", {"form": form, "title": _("Register a group or account")})
+
+
+@requires("governance.view_channels")
+def channel_detail(request, institution, pk):
+    channel = get_object_or_404(Channel, pk=pk)
+    week = None
+    if channel.is_official_account and request.access.has("governance.view_publications"):
+        today = request.institution.local_today()
+        start = today - datetime.timedelta(days=6)
+        buckets = selectors.posting_activity(channel, start, today, "week")
+        week = {"posts": sum(b.posts for b in buckets), "start": start, "end": today,
+                "target": round(channel.target_per_day() * 7, 1) if channel.has_target else None}
+    return render(request, "governance/channels/detail.html", {
+        "channel": channel,
+        "rules": selectors.channel_rules(channel),
+        "code": selectors.current_code_version(request.institution),
+        "sections": sections_for(request, "channel_detail", channel=channel),
+        "history": _history(request, channel),
+        "week": week,
+        "title": channel.name,
+    })
+
+
+@requires("governance.manage_channels")
+def channel_edit(request, institution, pk):
+    channel = get_object_or_404(Channel, pk=pk)
+    if not channel.is_active:
+        messages.error(request, _("This channel is archived. Restore it before changing it."))
+        return redirect("governance:channel_detail", institution=institution, pk=channel.pk)
+    form = ChannelForm.for_channel(channel, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.channel_update(actor=request.user, channel=channel, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("governance:channel_detail", institution=institution, pk=channel.pk)
+    return render(request, "governance/channels/form.html", {"form": form, "channel": channel, "title": _("Change %(name)s") % {"name": channel.name}})
+
+
+@require_POST
+@requires("governance.manage_channels")
+def channel_archive(request, institution, pk):
+    channel = get_object_or_404(Channel, pk=pk)
+    services.channel_archive(actor=request.user, channel=channel)
+    messages.success(request, _("“%(name)s” is archived. Its history is kept and it can be restored.") % {"name": channel.name})
+    return redirect("governance:channel_detail", institution=institution, pk=channel.pk)
+
+
+@require_POST
+@requires("governance.manage_channels")
+def channel_restore(request, institution, pk):
+    channel = get_object_or_404(Channel, pk=pk)
+    services.channel_restore(actor=request.user, channel=channel)
+    messages.success(request, _("“%(name)s” is in use again.") % {"name": channel.name})
+    return redirect("governance:channel_detail", institution=institution, pk=channel.pk)
+
+
+@requires("governance.view_publications")
+def channel_activity(request, institution, pk):
+    channel = get_object_or_404(Channel, pk=pk)
+    form = ActivityForm(request.GET or None, institution=request.institution)
+    start, end = form.range()
+    today = request.institution.local_today()
+    end = min(end, today)
+    start = min(start, end)
+    default_bucket = "week" if channel.posting_target_unit == Channel.TargetUnit.WEEK else "day"
+    bucket = (form.cleaned_data.get("bucket") if form.is_bound and form.is_valid() else "") or default_bucket
+    buckets = selectors.posting_activity(channel, start, end, bucket)
+    attainment = next(iter(a for a in selectors.posting_target_attainment(request.institution, start, end)
+                           if a.channel.pk == channel.pk), None)
+    chart = {
+        "labels": [formats.date_format(b.start, "j M") if bucket == "day"
+                   else f"{formats.date_format(b.start, 'j M')}–{formats.date_format(b.end, 'j M')}"
+                   for b in buckets],
+        "posts": [b.posts for b in buckets],
+        "target": [b.target for b in buckets] if channel.has_target else None,
+        "postsLabel": str(_("Posts")),
+        "targetLabel": str(_("Target")),
+    }
+    return render(request, "governance/channels/activity.html", {
+        "channel": channel, "form": form, "buckets": buckets, "bucket": bucket, "chart": chart,
+        "start": start, "end": end, "attainment": attainment,
+        "total": sum(b.posts for b in buckets), "title": _("Posting activity of %(name)s") % {"name": channel.name},
+    })
+
+
+# ================================================================ codes of conduct
+
+
+def _version(request, pk) -> CodeVersion:
+    version = get_object_or_404(CodeVersion, pk=pk)
+    if not version.was_published and not _may_see_drafts(request.access):
+        raise Http404("draft")
+    return version
+
+
+@requires("governance.view_code")
+def code_versions(request, institution):
+    inst = request.institution
+    current = selectors.current_code_version(inst)
+    periods = selectors.active_election_periods(inst)
+    may_see_drafts = _may_see_drafts(request.access)
+    draft = selectors.draft_code_version(inst) if may_see_drafts else None
+    return render(request, "governance/code/home.html", {
+        "current": current,
+        "layout": selectors.code_layout(current, periods=periods) if current else None,
+        "draft": draft,
+        "draft_diff": selectors.version_diff(draft) if draft else None,
+        "versions": selectors.code_versions(inst, include_drafts=may_see_drafts),
+        "parent": selectors.parent_code_status(inst),
+        "suggested": suggested_for(inst),
+        "public_url": selectors.public_code_url(inst),
+        "sections": sections_for(request, "code_version", version=current) if current else [],
+        "title": _("Code of conduct"),
+    })
+
+
+@requires("governance.view_code")
+def code_version_detail(request, institution, pk):
+    version = _version(request, pk)
+    periods = selectors.active_election_periods(request.institution) if version.state == CodeVersion.State.PUBLISHED else []
+    return render(request, "governance/code/version.html", {
+        "version": version,
+        "rules": list(version.rules.select_related(*RULE_ORIGINS)),
+        "layout": selectors.code_layout(version, periods=periods),
+        "diff": selectors.version_diff(version),
+        "parent": selectors.parent_code_status(request.institution) if version.is_editable else None,
+        "sections": sections_for(request, "code_version", version=version),
+        "title": str(version),
+    })
+
+
+@requires("governance.view_code")
+def code_version_diff(request, institution, pk):
+    version = _version(request, pk)
+    return render(request, "governance/code/diff.html", {
+        "version": version, "diff": selectors.version_diff(version),
+        "title": _("Changes in version %(number)s") % {"number": version.number},
+    })
+
+
+@require_POST
+@requires("governance.edit_code")
+def code_version_start(request, institution):
+    try:
+        version = services.code_version_start(actor=request.user, institution=request.institution)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("governance:code_versions", institution=institution)
+    messages.success(request, _("Draft version %(number)s is ready. Change it, then ask the head to publish it.")
+                     % {"number": version.number})
+    return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
+
+
+@requires("governance.edit_code")
+def code_templates(request, institution):
+    if request.method == "POST":
+        try:
+            version = services.code_start_from_template(
+                actor=request.user, institution=request.institution, template_key=request.POST.get("template", ""))
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("governance:code_templates", institution=institution)
+        messages.success(request, _("Draft version %(number)s is filled from the template. Adjust it to your "
+                                    "institution, then ask the head to publish it.") % {"number": version.number})
+        return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
+    suggested = suggested_for(request.institution)
+    templates = sorted(TEMPLATES.values(), key=lambda t: (t is not suggested, str(t.name)))
+    return render(request, "governance/code/templates.html", {
+        "templates": templates, "suggested": suggested, "draft": selectors.draft_code_version(request.institution),
+        "title": _("Start from a template"),
+    })
+
+
+@require_POST
+@requires("governance.edit_code")
+def code_adopt(request, institution):
+    try:
+        version = services.code_adopt_parent(actor=request.user, institution=request.institution)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("governance:code_versions", institution=institution)
+    messages.success(request, _("Draft version %(number)s holds the parent institution's rules. Add your own rules, "
+                                "then ask the head to publish it.") % {"number": version.number})
+    return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
+
+
+@requires("governance.edit_code")
+def code_version_edit(request, institution, pk):
+    version = _version(request, pk)
+    if not version.is_editable:
+        return _locked(request, version)
+    initial = {name: getattr(version, name) for name in ("title", "preamble", "source_note", "change_note")}
+    form = CodeVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.code_version_update(actor=request.user, version=version, **form.cleaned_data)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "not_draft":
+                return _locked(request, version)
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
+    return render(request, "governance/code/version_form.html", {"form": form, "version": version,
+                                                                 "title": _("Title and preamble")})
+
+
+@requires("governance.edit_code")
+def rule_create(request, institution, pk):
+    version = _version(request, pk)
+    if not version.is_editable:
+        return _locked(request, version)
+    numbers = [int(rule.number) for rule in version.rules.all() if rule.number.isdigit()]
+    form = RuleForm(request.POST or None, initial={"number": str(max(numbers, default=0) + 1)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_add(actor=request.user, version=version, **form.cleaned_data)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "not_draft":
+                return _locked(request, version)
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Rule added."))
+            return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
+    return render(request, "governance/code/rule_form.html", {"form": form, "version": version, "title": _("Add a rule")})
+
+
+@requires("governance.edit_code")
+def rule_edit(request, institution, pk):
+    rule = get_object_or_404(Rule, pk=pk)
+    version = _version(request, rule.version_id)
+    if not version.is_editable:
+        return _locked(request, version)
+    if rule.inherited_from_id:
+        messages.error(request, _("This rule comes from the parent institution's code; it can only be changed there."))
+        return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
+    initial = {name: getattr(rule, name) for name in services.RULE_FIELDS}
+    form = RuleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_update(actor=request.user, rule=rule, **form.cleaned_data)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "not_draft":
+                return _locked(request, version)
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Rule %(number)s saved.") % {"number": form.cleaned_data["number"]})
+            return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
+    return render(request, "governance/code/rule_form.html", {"form": form, "version": version, "rule": rule,
+                                                              "title": _("Change rule %(number)s") % {"number": rule.number}})
+
+
+@require_POST
+@requires("governance.edit_code")
+def rule_remove(request, institution, pk):
+    rule = get_object_or_404(Rule, pk=pk)
+    version = _version(request, rule.version_id)
+    if not version.is_editable:
+        return _locked(request, version)
+    try:
+        services.rule_remove(actor=request.user, rule=rule)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Rule %(number)s removed from the draft.") % {"number": rule.number})
+    return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
+
+
+@require_POST
+@requires("governance.publish_code")
+def code_publish(request, institution, pk):
+    version = _version(request, pk)
+    if not version.is_editable:
+        return _locked(request, version)
+    try:
+        services.code_publish(actor=request.user, version=version)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Version %(number)s is published and in force. Staff are asked to acknowledge it.")
+                         % {"number": version.number})
+    return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
+
+
+@require_POST
+@requires("governance.edit_code")
+def code_discard(request, institution, pk):
+    version = _version(request, pk)
+    if not version.is_editable:
+        return _locked(request, version)
+    services.code_draft_discard(actor=request.user, version=version)
+    messages.success(request, _("Draft version %(number)s is set aside.") % {"number": version.number})
+    return redirect("governance:code_versions", institution=institution)
+
+
+@public
+def public_code(request, institution):
+    """The code in force for anyone, without signing in: no personal data on it."""
+    inst = request.institution
+    version = selectors.current_code_version(inst)
+    periods = selectors.active_election_periods(inst)
+    return render(request, "governance/code/public.html", {
+        "version": version,
+        "layout": selectors.code_layout(version, periods=periods) if version else None,
+        "public_url": selectors.public_code_url(inst),
+        "title": _("Code of conduct of %(name)s") % {"name": inst.name},
+    })
+
+
+def _qr_response(request, kind: str):
+    qr = selectors.code_qr(request.institution)
+    buffer = io.BytesIO()
+    if kind == "svg":
+        qr.save(buffer, kind="svg", scale=8, border=2, xmldecl=True, title=selectors.public_code_url(request.institution))
+        content_type = "image/svg+xml"
+    else:
+        qr.save(buffer, kind="png", scale=10, border=2)
+        content_type = "image/png"
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    if request.GET.get("unduh"):
+        response["Content-Disposition"] = f'attachment; filename="kode-etik-{request.institution.slug}.{kind}"'
+    return response
+
+
+@public
+def public_code_qr_svg(request, institution):
+    return _qr_response(request, "svg")
+
+
+@public
+def public_code_qr_png(request, institution):
+    return _qr_response(request, "png")
+
+
+# ================================================================ publication log
+
+
+@requires("governance.view_publications")
+def publication_list(request, institution):
+    form = PublicationFilterForm(request.GET or None, institution=request.institution)
+    channel = start = end = None
+    if form.is_bound and form.is_valid():
+        channel, start, end = form.cleaned_data["channel"], form.cleaned_data["start"], form.cleaned_data["end"]
+    entries = selectors.publications(request.institution, channel=channel, start=start, end=end)
+    page = Paginator(entries, 30).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in {"channel": channel.pk if channel else "", "start": start or "",
+                                         "end": end or ""}.items() if v})
+    return render(request, "governance/publications/list.html", {
+        "form": form, "page": page, "query": query, "title": _("Publication log"),
+        "accounts": selectors.official_accounts(request.institution).exists(),
+    })
+
+
+@requires("governance.manage_publications")
+def publication_create(request, institution):
+    initial = {"channel": request.GET.get("channel")} if request.GET.get("channel") else None
+    form = PublicationForm(request.POST or None, institution=request.institution, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_create(actor=request.user, institution=request.institution, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The post is in the log."))
+            if "again" in request.POST:
+                return redirect(f"{request.path}?{urlencode({'channel': form.cleaned_data['channel'].pk})}")
+            return redirect("governance:publication_list", institution=institution)
+    return render(request, "governance/publications/form.html", {"form": form, "title": _("Log a post")})
+
+
+@requires("governance.manage_publications")
+def publication_edit(request, institution, pk):
+    publication = get_object_or_404(Publication, pk=pk)
+    initial = {name: getattr(publication, name) for name in services.PUBLICATION_FIELDS}
+    initial["published_at"] = timezone.localtime(publication.published_at)
+    form = PublicationForm(request.POST or None, institution=request.institution, initial=initial,
+                           current_channel=publication.channel)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_update(actor=request.user, publication=publication, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("governance:publication_list", institution=institution)
+    return render(request, "governance/publications/form.html", {"form": form, "publication": publication,
+                                                                 "title": _("Change a logged post")})
+
+
+@require_POST
+@requires("governance.manage_publications")
+def publication_delete(request, institution, pk):
+    publication = get_object_or_404(Publication, pk=pk)
+    services.publication_delete(actor=request.user, publication=publication)
+    messages.success(request, _("The entry is removed from the log."))
+    return redirect("governance:publication_list", institution=institution)
+
+
+@requires("governance.manage_publications")
+def publication_import(request, institution):
+    form = PublicationImportForm(request.POST or None, request.FILES or None)
+    preview = content = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            if upload is not None:
+                if upload.size > imports.MAX_BYTES:
+                    raise ValidationError(_("The file is larger than 1 MB. Split it into smaller files."))
+                content = imports.decode(upload.read())
+            else:
+                content = form.cleaned_data["content"]
+            preview = imports.read_publications_csv(request.institution, content)
+            if preview.ok and request.POST.get("confirm") and upload is None:
+                created = services.publication_import(actor=request.user, institution=request.institution,
+                                                      rows=preview.rows)
+                messages.success(request, ngettext("%(count)s post imported into the log.",
+                                                   "%(count)s posts imported into the log.", len(created))
+                                 % {"count": len(created)})
+                return redirect("governance:publication_list", institution=institution)
+        except ValidationError as error:
+            form.add_error(None, error)
+            preview = None
+    return render(request, "governance/publications/import.html", {
+        "form": form, "preview": preview, "content": content,
+        "columns": imports.SAMPLE_HEADER, "title": _("Import posts from CSV"),
+    })
+
+
+@requires("governance.manage_publications")
+def publication_import_sample(request, institution):
+    response = HttpResponse(imports.sample_csv(request.institution), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contoh-log-publikasi.csv"'
+    return response
+
+
+@requires("governance.view_publications")
+def publication_attainment(request, institution):
+    form = DateRangeForm(request.GET or None, institution=request.institution)
+    today = request.institution.local_today()
+    if not form.is_bound:
+        form.default_start = today.replace(day=1)
+        form.initial["start"] = form.default_start
+    start, end = form.range()
+    rows = selectors.posting_target_attainment(request.institution, start, end)
+    shares = [row.share for row in rows if row.share is not None]
+    return render(request, "governance/publications/attainment.html", {
+        "form": form, "rows": rows, "start": start, "end": end,
+        "average": round(sum(shares) / len(shares) * 100) if shares else None,
+        "title": _("Posting targets"),
+    })

@@ -1,10 +1,27 @@
 """Factories for the tenant tree, users and roles. Other apps' factories build on these."""
 
+import datetime
+
 import factory
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
-from governance.models import Channel, ChannelKind, Institution, Membership, Role, TimeZone, User
+from governance.models import (
+    Channel,
+    ChannelKind,
+    CodeVersion,
+    ElectionPeriod,
+    Institution,
+    Membership,
+    Publication,
+    Role,
+    Rule,
+    RuleCategory,
+    RuleKind,
+    TimeZone,
+    User,
+)
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 TEST_PASSWORD = "rahasia-uji-123"
@@ -56,6 +73,64 @@ class ChannelFactory(factory.django.DjangoModelFactory):
     kind = ChannelKind.WHATSAPP_GROUP
     name = factory.Sequence(lambda n: f"Grup Resmi {n}")
     link = factory.Sequence(lambda n: f"https://chat.whatsapp.com/contoh{n}")
+
+
+class OfficialAccountFactory(ChannelFactory):
+    kind = ChannelKind.INSTAGRAM
+    name = factory.Sequence(lambda n: f"Instagram Resmi {n}")
+    link = factory.Sequence(lambda n: f"https://www.instagram.com/akunresmi{n}/")
+    posting_target = 1
+
+
+class CodeVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodeVersion
+
+    institution = factory.SubFactory(InstitutionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = "Kode Etik Bermedia Sosial"
+    state = CodeVersion.State.DRAFT
+
+
+class PublishedCodeFactory(CodeVersionFactory):
+    state = CodeVersion.State.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class RuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rule
+
+    version = factory.SubFactory(CodeVersionFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    category = RuleCategory.HOAX
+    kind = RuleKind.PROHIBITION
+    text = factory.Sequence(lambda n: f"Dilarang menyebarkan kabar bohong nomor {n}.")
+    position = factory.Sequence(lambda n: n)
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publication
+
+    channel = factory.SubFactory(OfficialAccountFactory)
+    institution = factory.SelfAttribute("channel.institution")
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    topic = factory.Sequence(lambda n: f"Layanan publik {n}")
+
+
+class ElectionPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ElectionPeriod
+
+    name = factory.Sequence(lambda n: f"Pilkada Uji {n}")
+    kind = ElectionPeriod.Kind.PILKADA
+    coverage = ElectionPeriod.Coverage.NATIONAL
+    campaign_starts_on = datetime.date(2030, 9, 1)
+    campaign_ends_on = datetime.date(2030, 9, 20)
+    quiet_starts_on = datetime.date(2030, 9, 21)
+    quiet_ends_on = datetime.date(2030, 9, 23)
+    voting_day = datetime.date(2030, 9, 24)
 
 
 def give_totp(user: User) -> None:

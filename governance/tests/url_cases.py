@@ -1,16 +1,51 @@
-from governance.models import Notification
-from tests.urlwalk import ALL_MEMBER_ROLES, UrlCase
+import datetime
+
+from django.utils import timezone
+
+from governance.models import Channel, ChannelKind, CodeVersion, Notification, Publication, Rule, RuleCategory
+from tests.urlwalk import ALL_MEMBER_ROLES, EVERY_ROLE, UrlCase
 
 # Non-tenant URL names of this app that anyone may open (see public_urls.py).
 PUBLIC_NON_TENANT: set[str] = set()
 
+HUMAS = frozenset({"humas"})
+KEPALA = frozenset({"kepala"})
+VIEW_CHANNELS = frozenset({"kepala", "humas", "operator"})
+VIEW_PUBLICATIONS = frozenset({"kepala", "humas"})
+POSTED = frozenset({302})
+
 
 def objects(side) -> dict:
+    institution = side.institution
     kepala = side.users["kepala"]
     notification = Notification.objects.create(
-        recipient=kepala, institution=side.institution, kind="test", title="Ada laporan baru", url=""
+        recipient=kepala, institution=institution, kind="test", title="Ada laporan baru", url=""
     )
-    return {"notification": notification}
+    now = timezone.now()
+    account = Channel.objects.create(
+        institution=institution, kind=ChannelKind.INSTAGRAM, name="Instagram resmi",
+        link="https://www.instagram.com/akun.resmi/", posting_target=1,
+    )
+    archived = Channel.objects.create(
+        institution=institution, kind=ChannelKind.WHATSAPP_GROUP, name="Grup lama",
+        link="https://chat.whatsapp.com/GrupLamaContoh1", is_active=False, archived_at=now,
+    )
+    published = CodeVersion.objects.create(institution=institution, number=1, title="Kode etik", state="published",
+                                           published_at=now)
+    Rule.objects.create(version=published, number="1", category=RuleCategory.POLITICS, text="Dilarang berkampanye.")
+    draft = CodeVersion.objects.create(institution=institution, number=2, title="Kode etik", state="draft")
+    draft_rule = Rule.objects.create(version=draft, number="1", category=RuleCategory.HOAX, text="Dilarang menyebar hoaks.")
+    publication = Publication.objects.create(
+        institution=institution, channel=account, published_at=now - datetime.timedelta(hours=2), topic="Layanan publik",
+    )
+    return {
+        "notification": notification, "gov_account": account, "gov_archived": archived, "gov_published": published,
+        "gov_draft": draft, "gov_draft_rule": draft_rule, "gov_publication": publication,
+    }
+
+
+def _pk(key):
+    return lambda o: {"pk": o[key].pk}
 
 
 CASES = [
@@ -20,4 +55,36 @@ CASES = [
         kwargs=lambda o: {"pk": o["notification"].pk}, ok=frozenset({302}), forbidden=404,
     ),
     UrlCase("governance:audit_log", roles=frozenset({"kepala"})),
+    # Groups and official accounts.
+    UrlCase("governance:channel_list", roles=VIEW_CHANNELS),
+    UrlCase("governance:channel_create", roles=HUMAS),
+    UrlCase("governance:channel_detail", roles=VIEW_CHANNELS, kwargs=_pk("gov_account")),
+    UrlCase("governance:channel_edit", roles=HUMAS, kwargs=_pk("gov_account")),
+    UrlCase("governance:channel_archive", roles=HUMAS, kwargs=_pk("gov_account"), method="post", ok=POSTED),
+    UrlCase("governance:channel_restore", roles=HUMAS, kwargs=_pk("gov_archived"), method="post", ok=POSTED),
+    UrlCase("governance:channel_activity", roles=VIEW_PUBLICATIONS, kwargs=_pk("gov_account")),
+    # Codes of conduct.
+    UrlCase("governance:public_code", public=True),
+    UrlCase("governance:public_code_qr_svg", public=True),
+    UrlCase("governance:public_code_qr_png", public=True),
+    UrlCase("governance:code_versions", roles=EVERY_ROLE),
+    UrlCase("governance:code_version_start", roles=HUMAS, method="post", ok=POSTED),
+    UrlCase("governance:code_templates", roles=HUMAS),
+    UrlCase("governance:code_adopt", roles=HUMAS, method="post", ok=POSTED),
+    UrlCase("governance:code_version_detail", roles=EVERY_ROLE, kwargs=_pk("gov_published")),
+    UrlCase("governance:code_version_diff", roles=EVERY_ROLE, kwargs=_pk("gov_published")),
+    UrlCase("governance:code_version_edit", roles=HUMAS, kwargs=_pk("gov_draft")),
+    UrlCase("governance:rule_create", roles=HUMAS, kwargs=_pk("gov_draft")),
+    UrlCase("governance:code_publish", roles=KEPALA, kwargs=_pk("gov_draft"), method="post", ok=POSTED),
+    UrlCase("governance:code_discard", roles=HUMAS, kwargs=_pk("gov_draft"), method="post", ok=POSTED),
+    UrlCase("governance:rule_edit", roles=HUMAS, kwargs=_pk("gov_draft_rule")),
+    UrlCase("governance:rule_remove", roles=HUMAS, kwargs=_pk("gov_draft_rule"), method="post", ok=POSTED),
+    # Publication log.
+    UrlCase("governance:publication_list", roles=VIEW_PUBLICATIONS),
+    UrlCase("governance:publication_create", roles=HUMAS),
+    UrlCase("governance:publication_import", roles=HUMAS),
+    UrlCase("governance:publication_import_sample", roles=HUMAS),
+    UrlCase("governance:publication_attainment", roles=VIEW_PUBLICATIONS),
+    UrlCase("governance:publication_edit", roles=HUMAS, kwargs=_pk("gov_publication")),
+    UrlCase("governance:publication_delete", roles=HUMAS, kwargs=_pk("gov_publication"), method="post", ok=POSTED),
 ]

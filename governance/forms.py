@@ -1,0 +1,166 @@
+"""Forms of the governance app: they read and check input; the services decide."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Channel, ChannelKind, Institution, RuleCategory, RuleKind, Severity
+from .selectors import MAX_RANGE_DAYS
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ChannelKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200,
+                           help_text=_("As members know it, e.g. “WA Grup Resmi MTsN 1 Muara Enim”."))
+    link = forms.CharField(
+        label=_("Link or handle"), max_length=300, required=False,
+        help_text=_("A group's invitation link, or an account's address or @handle. The same account written "
+                    "another way is recognised as a duplicate."),
+    )
+    is_official = forms.BooleanField(
+        label=_("Official: run by the institution"), required=False, initial=True,
+        help_text=_("Untick for informal groups that staff run beside the official one."),
+    )
+    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    posting_target = forms.IntegerField(
+        label=_("Posting target"), required=False, min_value=1, max_value=100,
+        help_text=_("Official accounts only: how many posts are expected."),
+    )
+    posting_target_unit = forms.ChoiceField(label=_("Posting target per"), choices=Channel.TargetUnit.choices,
+                                            initial=Channel.TargetUnit.DAY)
+
+    @classmethod
+    def for_channel(cls, channel: Channel, data=None):
+        initial = {name: getattr(channel, name) for name in
+                   ("kind", "name", "link", "is_official", "purpose", "posting_target", "posting_target_unit")}
+        return cls(data, initial=initial)
+
+
+class ChannelFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *ChannelKind.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("active", _("In use")), ("archived", _("Archived")), ("all", _("All"))],
+    )
+
+
+class CodeVersionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    preamble = forms.CharField(label=_("Preamble"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                               help_text=_("Who the code applies to and what happens when it is broken."))
+    source_note = forms.CharField(label=_("Source"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("Where these rules come from, e.g. the meeting or the article that set "
+                                              "them, with its date."))
+    change_note = forms.CharField(label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("A short note for staff on what this version changes."))
+
+
+class RuleForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=12, help_text=_("e.g. 3, 3a or L2."))
+    kind = forms.ChoiceField(label=_("Kind of rule"), choices=RuleKind.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=RuleCategory.choices)
+    severity = forms.TypedChoiceField(label=_("Severity"), choices=Severity.choices, coerce=int,
+                                      initial=Severity.MEDIUM)
+    channel_kinds = forms.MultipleChoiceField(
+        label=_("Applies to"), required=False, choices=ChannelKind.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave every box empty when the rule applies to every group and account, personal ones included."),
+    )
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DateRangeForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, data=None, *, institution: Institution, default_days: int = 30, **kwargs):
+        today = institution.local_today()
+        self.default_start = today - datetime.timedelta(days=default_days - 1)
+        self.default_end = today
+        if data is not None and not any(data.get(name) for name in ("start", "end")):
+            data = None
+        super().__init__(data, initial={"start": self.default_start, "end": self.default_end}, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("The start date is after the end date."))
+            if (end - start).days + 1 > MAX_RANGE_DAYS:
+                raise forms.ValidationError(_("Choose at most %(days)s days.") % {"days": MAX_RANGE_DAYS})
+        return cleaned
+
+    def range(self) -> tuple[datetime.date, datetime.date]:
+        """The chosen range, or the default (the last 30 days) when the form is empty or invalid."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        return self.default_start, self.default_end
+
+
+class ActivityForm(DateRangeForm):
+    bucket = forms.ChoiceField(label=_("Show"), choices=[("day", _("Per day")), ("week", _("Per week"))],
+                               required=False)
+
+
+class PublicationFilterForm(forms.Form):
+    channel = forms.ModelChoiceField(label=_("Account"), queryset=Channel.objects.none(), required=False,
+                                     empty_label=_("All accounts"))
+    start = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Until"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, institution: Institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = selectors.official_accounts(institution, include_archived=True)
+
+
+class PublicationForm(forms.Form):
+    channel = forms.ModelChoiceField(label=_("Account"), queryset=Channel.objects.none())
+    published_at = forms.DateTimeField(
+        label=_("Published at"), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %H.%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    link = forms.URLField(label=_("Link to the post"), required=False, max_length=500, assume_scheme="https")
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    source_verified = forms.BooleanField(label=_("Source checked"), required=False)
+    content_true = forms.BooleanField(label=_("Content is true"), required=False)
+    nothing_confidential = forms.BooleanField(
+        label=_("Nothing confidential visible"), required=False,
+        help_text=_("No whiteboards, slides, papers or screens with confidential information in the picture."),
+    )
+    neutral = forms.BooleanField(label=_("Politically neutral"), required=False)
+    caption_matches = forms.BooleanField(label=_("Caption matches the picture"), required=False)
+    reviewed_by = forms.ModelChoiceField(label=_("Checked by"), queryset=None, required=False,
+                                         empty_label=_("Not recorded"))
+
+    def __init__(self, *args, institution: Institution, current_channel: Channel | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        accounts = selectors.official_accounts(institution, include_archived=True)
+        # An entry of an account archived since keeps its account; new entries need an account in use.
+        keep = Q(is_active=True) | Q(pk=current_channel.pk) if current_channel is not None else Q(is_active=True)
+        self.fields["channel"].queryset = accounts.filter(keep).order_by("name")
+        self.fields["channel"].label_from_instance = lambda c: f"{c.name} · {c.get_kind_display()}"
+        from .models import User
+
+        member_ids = [user.pk for user in selectors.active_members(institution)]
+        self.fields["reviewed_by"].queryset = User.objects.filter(pk__in=member_ids).order_by("full_name", "email")
+
+
+class PublicationImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), required=False,
+                           help_text=_("Comma- or semicolon-separated, as saved by Excel or LibreOffice (max. 1 MB)."))
+    content = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("content"):
+            raise forms.ValidationError(_("Choose the CSV file to import."))
+        return cleaned
