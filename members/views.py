@@ -168,7 +168,8 @@ def staff_move(request, institution, pk):
 
 
 @requires("members.manage_staff")
-def export(request, institution, what, fmt):
+def export(request, institution):
+    what, fmt = request.GET.get("data", "pegawai"), request.GET.get("format", "xlsx")
     if what not in ("pegawai", "grup") or fmt not in ("xlsx", "csv"):
         raise Http404
     if what == "pegawai":
@@ -239,7 +240,7 @@ def role_grant(request, institution, pk):
 @require_POST
 @requires("members.manage_roles")
 def role_revoke(request, institution, pk):
-    membership = get_object_or_404(Membership, pk=pk, institution=request.institution, ends_on__isnull=True)
+    membership = get_object_or_404(Membership, pk=pk, institution=request.institution)
     try:
         services.role_revoke(actor=request.user, membership=membership)
     except ValidationError as error:
@@ -316,8 +317,7 @@ def heads(request, institution):
 @require_POST
 @requires("members.grant_head")
 def head_end(request, institution, pk):
-    membership = get_object_or_404(Membership, pk=pk, institution=request.institution, role=Role.KEPALA,
-                                   ends_on__isnull=True)
+    membership = get_object_or_404(Membership, pk=pk, institution=request.institution, role=Role.KEPALA)
     try:
         services.role_revoke(actor=request.user, membership=membership)
     except ValidationError as error:
@@ -666,10 +666,11 @@ def import_cancel(request, institution, pk):
 
 
 @requires("members.import")
-def import_template(request, institution, kind):
+def import_template(request, institution):
     """An empty spreadsheet with the column titles the import understands."""
     import tablib
 
+    kind = request.GET.get("jenis", "pegawai")
     if kind == "pegawai":
         dataset = tablib.Dataset(headers=["NIP", "Nama", "Jabatan", "Status Kepegawaian", "No. HP", "Email", "Unit"])
         dataset.append(["198203152006041002", "Contoh Nama, S.Pd.", "Guru Matematika", "PNS", "081234567890", "", ""])
