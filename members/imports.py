@@ -193,10 +193,17 @@ def _date_value(raw) -> tuple[datetime.date | None, str | None]:
     return None, _("%(value)s is not a date; write it as 31/12/2024 or 2024-12-31.") % {"value": text}
 
 
-def _check_formulas(plan_row: RowPlan, table: Table, index: int, mapping: dict, columns: dict) -> None:
+def _check_formulas(plan_row: RowPlan, table: Table, index: int, row: list, mapping: dict, columns: dict) -> list:
+    """Refuse formula cells and return the row with them blanked, so each gets one clear message."""
+    if not table.formulas:
+        return row
+    row = list(row)
     for name, column in mapping.items():
         if (index, column) in table.formulas:
             plan_row.refuse(columns[name][0], _("the cell holds a formula. Formulas are never run here; type the value itself."))
+            if column < len(row):
+                row[column] = None
+    return row
 
 
 def plan_staff(table: Table, institution: Institution, *, nips_elsewhere: Callable[[set[str]], set[str]],
@@ -221,11 +228,11 @@ def plan_staff(table: Table, institution: Institution, *, nips_elsewhere: Callab
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, total)
         line = RowPlan(number=index + 1)
-        _check_formulas(line, table, index, mapping, STAFF_COLUMNS)
+        row = _check_formulas(line, table, index, row, mapping, STAFF_COLUMNS)
         values: dict = {}
         name = _text(_cell(row, mapping, "full_name"))
         line.label = name
-        if not name:
+        if not name and line.status != ERROR:
             line.refuse(title["full_name"], _("the name is empty."))
         elif len(name) > 200:
             line.refuse(title["full_name"], _("the name is longer than 200 characters."))
@@ -238,7 +245,7 @@ def plan_staff(table: Table, institution: Institution, *, nips_elsewhere: Callab
 
         raw_status = _text(_cell(row, mapping, "status"))
         status = STATUS_BY_KEY.get(header_key(raw_status))
-        if status is None:
+        if status is None and (raw_status or line.status != ERROR):
             line.refuse(title["status"], _("“%(value)s” is not an employment status; use PNS, CPNS, PPPK or Honorer.")
                         % {"value": raw_status} if raw_status else _("the employment status is empty; use PNS, CPNS, PPPK or Honorer."))
         values["status"] = status
@@ -362,7 +369,7 @@ def plan_groups(table: Table, institution: Institution, *, progress: Callable[[i
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, total)
         line = RowPlan(number=index + 1)
-        _check_formulas(line, table, index, mapping, GROUP_COLUMNS)
+        row = _check_formulas(line, table, index, row, mapping, GROUP_COLUMNS)
         group_text = _text(_cell(row, mapping, "group"))
         channel = by_name.get(header_key(group_text)) or by_link.get(group_text.lower())
         if not group_text:

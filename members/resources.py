@@ -14,7 +14,7 @@ import datetime
 import io
 import re
 
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 
 from .imports import GROUP_COLUMNS, GROUP_ROLE_EXPORT, STAFF_COLUMNS, STATUS_EXPORT
 from .models import GroupMembership, StaffMember
@@ -40,8 +40,8 @@ class StaffResource(resources.ModelResource):
     phone = fields.Field(attribute="phone", column_name=STAFF_COLUMNS["phone"][0])
     email = fields.Field(attribute="email", column_name=STAFF_COLUMNS["email"][0])
     sex = fields.Field(attribute="sex", column_name="Jenis Kelamin")
-    birth_date = fields.Field(attribute="birth_date", column_name="Tanggal Lahir")
-    joined_on = fields.Field(attribute="joined_on", column_name="Mulai Bertugas")
+    birth_date = fields.Field(attribute="birth_date", column_name="Tanggal Lahir", widget=widgets.DateWidget())
+    joined_on = fields.Field(attribute="joined_on", column_name="Mulai Bertugas", widget=widgets.DateWidget())
     groups = fields.Field(column_name="Jumlah Grup")
 
     class Meta:
@@ -72,8 +72,8 @@ class GroupMembershipResource(resources.ModelResource):
     phone = fields.Field(column_name=GROUP_COLUMNS["phone"][0])
     name = fields.Field(column_name=GROUP_COLUMNS["name"][0])
     role = fields.Field(column_name=GROUP_COLUMNS["role"][0])
-    since = fields.Field(attribute="since", column_name=GROUP_COLUMNS["since"][0])
-    until = fields.Field(attribute="until", column_name="Sampai")
+    since = fields.Field(attribute="since", column_name=GROUP_COLUMNS["since"][0], widget=widgets.DateWidget())
+    until = fields.Field(attribute="until", column_name="Sampai", widget=widgets.DateWidget())
 
     class Meta:
         model = GroupMembership

@@ -83,6 +83,8 @@ def normalize_phone(value: str) -> str:
         raise ValidationError(_("%(value)s is not a phone number.") % {"value": raw}, code="phone") from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_("%(value)s is not a valid phone number.") % {"value": raw}, code="phone")
+    if number.country_code != 62:
+        raise ValidationError(_("%(value)s is not an Indonesian number (+62).") % {"value": raw}, code="phone_country")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -176,12 +176,12 @@ def export(request, institution):
         staff = selectors.staff_directory(request.institution)
         counts = dict(GroupMembership.objects.filter(until__isnull=True, staff__in=staff).values_list("staff")
                       .annotate(n=Count("pk")).values_list("staff", "n"))
-        dataset = StaffResource(group_counts=counts).export(queryset=staff)
+        dataset = StaffResource(group_counts=counts).export(queryset=staff, force_native_type=True)
         title, name = _("Staff"), "pegawai"
     else:
         memberships = GroupMembership.objects.filter(channel__institution=request.institution).select_related(
             "channel", "staff").order_by("channel__name", "until", "staff__full_name")
-        dataset = GroupMembershipResource().export(queryset=memberships)
+        dataset = GroupMembershipResource().export(queryset=memberships, force_native_type=True)
         title, name = _("Group memberships"), "keanggotaan-grup"
     stamp = request.institution.local_today().isoformat()
     if fmt == "xlsx":
