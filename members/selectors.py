@@ -158,8 +158,18 @@ def parent_choices(user: User, institution: Institution) -> list[Institution]:
     return sorted(seen.values(), key=lambda i: i.path)
 
 
-def may_onboard_at(user: User, institution: Institution | None) -> bool:
-    if user is not None and user.is_superuser:
+def may_arrange(user: User | None, institution: Institution | None) -> bool:
+    """May ``user`` rename or move things at or below ``institution``? True when they onboard at
+    the institution itself or at one of its ancestors (platform administrators: everywhere)."""
+    if user is None or user.is_superuser:
+        return True  # the system itself (commands, demo) or a platform administrator
+    if institution is None:
+        return False
+    return any(institution.path.startswith(root.path) for root in onboarding_roots(user))
+
+
+def may_onboard_at(user: User | None, institution: Institution | None) -> bool:
+    if user is None or user.is_superuser:
         return True
     if institution is None:
         return False

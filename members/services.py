@@ -91,9 +91,9 @@ def staff_create(
     nip: str = "", position: str = "", unit: str = "", phone: str = "", email: str = "",
     joined_on: datetime.date | None = None, user: User | None = None,
 ) -> StaffMember:
-    fields = _clean_staff(institution, {"full_name": full_name, "nip": nip, "status": status, "position": position,
-                                        "unit": unit, "phone": phone, "email": email})
     with institution_scope(institution):
+        fields = _clean_staff(institution, {"full_name": full_name, "nip": nip, "status": status, "position": position,
+                                            "unit": unit, "phone": phone, "email": email})
         staff = StaffMember(institution=institution, joined_on=joined_on or institution.local_today(), user=user, **fields)
         _derive_from_nip(staff)
         staff.save()
@@ -108,7 +108,8 @@ def staff_update(*, actor: User | None, staff: StaffMember, **fields) -> StaffMe
         raise ValidationError(_("This person has left the institution; their record can no longer be changed."))
     current = {name: getattr(staff, name) for name in STAFF_FIELDS}
     current.update({k: v for k, v in fields.items() if k in STAFF_FIELDS})
-    cleaned = _clean_staff(staff.institution, current, exclude_pk=staff.pk)
+    with institution_scope(staff.institution):
+        cleaned = _clean_staff(staff.institution, current, exclude_pk=staff.pk)
     changed = [name for name in STAFF_FIELDS if name in cleaned and getattr(staff, name) != cleaned[name]]
     if not changed:
         return staff
@@ -402,7 +403,7 @@ def institution_onboard(
 
 @transaction.atomic
 def institution_rename(*, actor: User | None, institution: Institution, name: str, letter_unit_code: str | None = None) -> Institution:
-    if not selectors.may_onboard_at(actor, institution.parent):
+    if not selectors.may_arrange(actor, institution.parent):
         raise PermissionDenied
     name = " ".join(name.split())
     if not name:
@@ -425,9 +426,8 @@ def institution_rename(*, actor: User | None, institution: Institution, name: st
 def institution_move(*, actor: User | None, institution: Institution, new_parent: Institution) -> Institution:
     """Put ``institution`` (and its whole subtree) under ``new_parent``. The actor must arrange
     institutions both where it comes from and where it goes."""
-    if not (selectors.may_onboard_at(actor, institution.parent) and selectors.may_onboard_at(actor, new_parent)):
-        if actor is None or not actor.is_superuser:
-            raise PermissionDenied
+    if actor is not None and not (selectors.may_arrange(actor, institution.parent) and selectors.may_arrange(actor, new_parent)):
+        raise PermissionDenied
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     if new_parent.pk == institution.pk or new_parent.path.startswith(institution.path):
         raise ValidationError({"parent": _("An institution cannot be moved under itself or one of its own units.")})
