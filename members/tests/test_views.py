@@ -8,10 +8,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_scopes import scope
 
-from governance.models import Membership, Notification, Role
+from governance.models import Membership, Notification
 from governance.navigation import Section, register_section, sections_for
 from governance.tenancy import access_for
-from governance.tests.factories import ChannelFactory, TEST_PASSWORD
+from governance.tests.factories import TEST_PASSWORD, ChannelFactory
 from members.models import Acknowledgement, GroupMembership, StaffMember
 from members.tests.conftest import client_for
 from members.tests.factories import (

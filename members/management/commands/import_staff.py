@@ -68,7 +68,7 @@ class Command(BaseCommand):
             return
         counts = job.counts
         self.stdout.write(_("Rows: %(rows)d · new: %(new)d · changed: %(changed)d · unchanged: %(unchanged)d · refused: %(error)d") % counts)
-        for number, status, label, details in job.rows:
+        for number, status, _label, details in job.rows:
             if status == "error":
                 for detail in details:
                     self.stderr.write(_("Row %(row)d, %(detail)s") % {"row": number, "detail": detail})
