@@ -118,18 +118,14 @@ def read_xlsx(data: bytes) -> Table:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             raise FileRefused(_("The file is empty. Choose the spreadsheet with the staff list and upload it again."))
-        for index, row in enumerate(sheet.iter_rows()):
+        # With data_only=False a formula cell's value is its formula text ("=..."), never a result.
+        for index, values in enumerate(sheet.iter_rows(values_only=True)):
             if index > MAX_ROWS:
                 raise FileRefused(_("The file has more than %(max)d rows. Split it into smaller files.") % {"max": MAX_ROWS})
-            values = []
-            for column, cell in enumerate(row):
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
+            for column, value in enumerate(values):
+                if isinstance(value, str) and FORMULA_RE.match(value):
                     table.formulas.add((index, column))
-                elif isinstance(value, str) and FORMULA_RE.match(value):
-                    table.formulas.add((index, column))
-                values.append(value)
-            table.rows.append(values)
+            table.rows.append(list(values))
     except FileRefused:
         raise
     except Exception:  # noqa: BLE001
