@@ -28,6 +28,9 @@ from .models import Acknowledgement, GroupMembership, ImportJob, Invitation, Sta
 from .validators import normalize_phone, parse_nip, validate_nsm, validate_region
 
 STAFF_FIELDS = ("full_name", "nip", "status", "position", "unit", "phone", "email", "joined_on")
+# Offices at the bottom of a chain of command: nothing is onboarded below them.
+LEAF_KINDS = {Institution.Kind.MADRASAH, Institution.Kind.CORRECTIONAL_UNIT, Institution.Kind.TREASURY_OFFICE,
+              Institution.Kind.AGENCY}
 
 
 # Staff ---------------------------------------------------------------------------------------
@@ -369,6 +372,8 @@ def institution_onboard(
     """Add a child institution under ``parent`` and invite its first head and operator."""
     if not selectors.may_onboard_at(actor, parent):
         raise PermissionDenied
+    if parent.kind in LEAF_KINDS:
+        raise ValidationError(_("No institution can be added below a %(kind)s.") % {"kind": parent.get_kind_display().lower()})
     nsm = "".join(nsm.split())
     _check_institution_fields(kind=kind, province_code=province_code, regency_code=regency_code,
                               timezone_name=timezone_name, nsm=nsm)

@@ -381,7 +381,8 @@ def _invitee(invitation: Invitation):
 @requires("members.onboard")
 def children(request, institution):
     return render(request, "members/children.html", {
-        "title": _("Child institutions"), "children": selectors.children_of(request.institution)})
+        "title": _("Child institutions"), "children": selectors.children_of(request.institution),
+        "can_add": request.institution.kind not in services.LEAF_KINDS})
 
 
 @requires("members.onboard")
@@ -403,7 +404,8 @@ def child_create(request, institution):
         else:
             messages.success(request, _("%(name)s was added. Its head and operator have been invited by e-mail.") % {"name": child.name})
             return redirect("members:children", institution=institution)
-    return render(request, "members/child_form.html", {"form": form, "title": _("Add a child institution")})
+    return render(request, "members/child_form.html", {
+        "form": form, "title": _("Add a child institution"), "can_add": request.institution.kind not in services.LEAF_KINDS})
 
 
 @requires("members.onboard")

@@ -148,6 +148,14 @@ def test_an_invitation_is_one_time_and_expires(side_a, unscoped, django_capture_
 
 # Onboarding ----------------------------------------------------------------------------------
 
+@pytest.fixture
+def office(side_a):
+    """side_a's institution as a district office, which has institutions below it."""
+    Institution.objects.filter(pk=side_a.institution.pk).update(kind=Institution.Kind.DISTRICT_OFFICE)
+    side_a.institution.refresh_from_db()
+    return side_a.institution
+
+
 def onboard(actor, parent, **overrides):
     fields = dict(name="MTs Negeri 2 Muara Enim", slug="mtsn-2-muara-enim", kind=Institution.Kind.MADRASAH,
                   province_code="16", regency_code="16.03", timezone_name="Asia/Jakarta", nsm="121116030002",
@@ -157,7 +165,7 @@ def onboard(actor, parent, **overrides):
     return services.institution_onboard(actor=actor, parent=parent, **fields)
 
 
-def test_the_parents_operator_onboards_a_child_and_invites_its_head_and_operator(side_a, unscoped, django_capture_on_commit_callbacks):
+def test_the_parents_operator_onboards_a_child_and_invites_its_head_and_operator(side_a, office, unscoped, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         child = onboard(side_a.users["operator"], side_a.institution)
     assert child.parent == side_a.institution and child.path.startswith(side_a.institution.path)
@@ -176,7 +184,7 @@ def test_the_parents_operator_onboards_a_child_and_invites_its_head_and_operator
     ({"kind": Institution.Kind.AGENCY}, "nsm"),
     ({"slug": "instansi-a"}, "slug"),
 ])
-def test_onboarding_refuses_wrong_details_and_saves_nothing(side_a, unscoped, overrides, field):
+def test_onboarding_refuses_wrong_details_and_saves_nothing(side_a, office, unscoped, overrides, field):
     before = Institution.objects.count()
     with pytest.raises(ValidationError) as error:
         onboard(side_a.users["operator"], side_a.institution, **overrides)
@@ -184,11 +192,17 @@ def test_onboarding_refuses_wrong_details_and_saves_nothing(side_a, unscoped, ov
     assert Institution.objects.count() == before
 
 
-def test_only_an_operator_of_the_parent_onboards(side_a, side_b, unscoped):
+def test_only_an_operator_of_the_parent_onboards(side_a, office, side_b, unscoped):
     with pytest.raises(PermissionDenied):
         onboard(side_a.users["operator"], side_b.institution)
     with pytest.raises(PermissionDenied):
         onboard(side_a.users["humas"], side_a.institution)
+
+
+def test_nothing_is_onboarded_below_a_madrasah(side_b, unscoped):
+    assert side_b.institution.kind == Institution.Kind.MADRASAH
+    with pytest.raises(ValidationError):
+        onboard(side_b.users["operator"], side_b.institution)
 
 
 def test_moving_an_institution_moves_its_whole_subtree(db, unscoped):

@@ -172,6 +172,9 @@ def test_role_grant_and_revoke_pages(side_a, people, unscoped):
 
 
 def test_onboarding_through_the_page(side_a, unscoped, django_capture_on_commit_callbacks):
+    from governance.models import Institution
+
+    Institution.objects.filter(pk=side_a.institution.pk).update(kind=Institution.Kind.DISTRICT_OFFICE)
     client = client_for(side_a.users["operator"])
     data = {"name": "MTs Negeri 2 Contoh", "slug": "", "kind": "madrasah", "province_code": "16", "regency_code": "16.03",
             "timezone": "Asia/Jakarta", "nsm": "121116030009", "letter_unit_code": "Mts.06.03.9",
