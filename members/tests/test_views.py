@@ -286,3 +286,13 @@ def test_menu_items_follow_permissions(side_a):
     assert ">Pegawai<" in operator_menu and ">Impor<" in operator_menu
     staff_menu = client_for(side_a.users["pegawai"]).get(dashboard).content.decode()
     assert ">Impor<" not in staff_menu
+
+
+def test_platform_operators_see_staff_in_the_admin_read_only(side_a, people):
+    from governance.tests.factories import UserFactory
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client = client_for(admin_user)
+    response = client.get("/admin/members/staffmember/")
+    assert response.status_code == 200 and "Ahmad Hidayat" in response.content.decode()
+    assert client.get("/admin/members/staffmember/add/").status_code == 403
