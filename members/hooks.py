@@ -63,11 +63,16 @@ def channel_section(request, channel):
     return channel_section_context(request, channel=channel)
 
 
-def code_version_section(request, version):
+def code_version_section(request, version=None, **objects):
+    from governance.models import CodeVersion
+
     from .selectors import acknowledgement_share
 
+    version = version or objects.get("code_version")
+    if version is None or version.state == CodeVersion.State.DRAFT:
+        return {"version": version, "is_draft": True}
     acknowledged, total = acknowledgement_share(request.institution, version)
-    return {"acknowledged": acknowledged, "total": total,
+    return {"version": version, "is_draft": False, "acknowledged": acknowledged, "total": total,
             "percent": round(acknowledged * 100 / total) if total else 0}
 
 

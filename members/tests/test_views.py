@@ -245,6 +245,12 @@ def test_code_version_section_shows_counts_and_links_to_the_status(side_a, peopl
     sections = sections_for(_request(side_a.users["kepala"], side_a.institution), "code_version", version=published)
     ours = [s for s in sections if s["template"] == "members/sections/code_version.html"][0]
     assert (ours["context"]["acknowledged"], ours["context"]["total"]) == (1, 2)
+    from django.template.loader import render_to_string
+
+    request = _request(side_a.users["kepala"], side_a.institution)
+    html = render_to_string("partials/sections.html", {"sections": sections, "request": request})
+    assert "1 dari 2 pegawai aktif (50%)" in html
+    assert url("members:acknowledgement_status", side_a, pk=published.pk) in html
     assert sections_for(_request(side_a.users["pegawai"], side_a.institution), "code_version", version=published) == []
 
 
@@ -296,3 +302,9 @@ def test_platform_operators_see_staff_in_the_admin_read_only(side_a, people):
     response = client.get("/admin/members/staffmember/")
     assert response.status_code == 200 and "Ahmad Hidayat" in response.content.decode()
     assert client.get("/admin/members/staffmember/add/").status_code == 403
+
+
+def test_code_version_section_stays_quiet_for_a_draft(side_a, people, unscoped):
+    draft = CodeVersionFactory(institution=side_a.institution, state="draft", published_at=None)
+    context = sections_for(_request(side_a.users["humas"], side_a.institution), "code_version", version=draft)[0]["context"]
+    assert context["is_draft"]
