@@ -747,13 +747,15 @@ def import_job_cancel(*, actor: User | None, job: ImportJob) -> ImportJob:
 
 
 def import_jobs_expire(*, institution: Institution, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
-    """Remove files of previews nobody confirmed (run daily)."""
-    stale = ImportJob.objects.filter(institution=institution, state=ImportJob.State.READY,
-                                     created_at__lt=timezone.now() - older_than)
+    """Run daily: remove the files of previews nobody confirmed, and the per-row preview (names,
+    NIPs) of refused imports; the counts stay."""
+    cutoff = timezone.now() - older_than
     count = 0
-    for job in stale:
+    for job in ImportJob.objects.filter(institution=institution, state=ImportJob.State.READY, created_at__lt=cutoff):
         job.state, job.rows = ImportJob.State.CANCELLED, []
         _discard_file(job)
         job.save()
         count += 1
+    count += ImportJob.objects.filter(institution=institution, state=ImportJob.State.REFUSED, created_at__lt=cutoff).exclude(
+        rows=[]).update(rows=[])
     return count

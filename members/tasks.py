@@ -82,7 +82,7 @@ def send_acknowledgement_reminders(self, institution: Institution, version_id: i
 def expire_import_files(self) -> int:
     """Daily: remove uploaded files of previews nobody confirmed within a day."""
     with platform_scope():
-        institution_ids = list(ImportJob.objects.filter(state=ImportJob.State.READY)
+        institution_ids = list(ImportJob.objects.filter(state__in=[ImportJob.State.READY, ImportJob.State.REFUSED])
                                .values_list("institution_id", flat=True).distinct())
     for institution_id in institution_ids:
         expire_import_files_of.delay(institution_id=institution_id)
