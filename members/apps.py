@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self):
+        from governance.signals import code_published
+
+        from . import hooks
+
+        hooks.register()
+        code_published.connect(hooks.on_code_published, dispatch_uid="members.acknowledgements")

@@ -1,16 +1,19 @@
 """Demo staff for every demo institution: Indonesian names with titles as they are written,
-valid NIPs, positions that fit the kind of office, and a staff record for each demo login.
-All people are fictional."""
+valid NIPs, positions that fit the kind of office, and a staff record for each demo login —
+all created through members.services, so the audit trail shows them. Then group memberships
+of the demo channels (Humas as admin) and about 60 % acknowledgements of each published code.
+All people are fictional. Idempotent: running it again changes nothing."""
 
 from __future__ import annotations
 
 import datetime
 import random
 
-from governance.models import Institution, Role
+from governance.models import Channel, ChannelKind, CodeVersion, Institution, Role
 from governance.tenancy import institution_scope
 
-from .models import StaffMember
+from . import selectors, services
+from .models import Acknowledgement, GroupMembership, StaffMember
 
 GIVEN = {
     "L": ["Ahmad", "Muhammad", "Rahmat", "Hendra", "Agus", "Budi", "Rizki", "Hasan", "Fajar", "Joko", "Taufik",
@@ -77,33 +80,98 @@ def _phone(rng: random.Random) -> str:
     return f"+62812{rng.randint(10_000_000, 99_999_999)}"
 
 
+ROSTER_INSTITUTION = "mtsn-1-muara-enim"
+ROSTER_SIZE = 40  # the demo spreadsheet (members/demo_data/) holds this many people
+LOGIN_ROLES = [Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI, Role.PENILAI]
+ACKNOWLEDGED_SHARE = 0.6
+
+
+def roster(slug: str, kind: str, roles: list[str], count: int, serial: int) -> list[dict]:
+    """Deterministic people of one institution: first one per login role, then others. Person i
+    is the same whatever ``count`` is, so the demo spreadsheet starts with the seeded staff."""
+    rng = random.Random(f"santun-demo-{slug}")
+    positions = POSITIONS.get(kind, OFFICE_POSITIONS)
+    people = []
+    for i in range(count):
+        role = roles[i] if i < len(roles) else None
+        position = positions[role] if role else rng.choice(positions[None])
+        sex = rng.choice("LP")
+        status = StaffMember.Status.PNS if role or rng.random() < 0.7 else rng.choice(
+            [StaffMember.Status.PPPK, StaffMember.Status.HONORER, StaffMember.Status.CPNS])
+        name = _name(rng, sex)
+        nip = _nip(rng, serial + i, sex)
+        people.append({
+            "role": role, "full_name": name, "nip": nip if status != StaffMember.Status.HONORER else "",
+            "status": status, "position": position, "phone": _phone(rng),
+        })
+    return people
+
+
+def roster_serial(index: int) -> int:
+    return index * ROSTER_SIZE + 1
+
+
+def _seed_staff(ctx, index: int, slug: str, institution: Institution) -> None:
+    if StaffMember.objects.filter(institution=institution).exists():
+        return
+    roles = [role for role in LOGIN_ROLES if (slug, role) in ctx.users]
+    for person in roster(slug, institution.kind, roles, len(roles) + EXTRA_STAFF, roster_serial(index)):
+        user = ctx.users.get((slug, person["role"])) if person["role"] else None
+        services.staff_create(
+            actor=None, institution=institution, full_name=person["full_name"], nip=person["nip"],
+            status=person["status"], position=person["position"], phone=person["phone"],
+            email=user.email if user else "", user=user,
+        )
+        if user and not user.full_name:
+            user.full_name = person["full_name"]
+            user.save(update_fields=["full_name"])
+
+
+def _seed_groups(ctx, slug: str, institution: Institution) -> None:
+    """Everyone in the official groups, about half in the informal ones, Humas as admin."""
+    channels = Channel.objects.filter(institution=institution, is_active=True, kind__in=ChannelKind.group_kinds())
+    staff = list(StaffMember.objects.filter(institution=institution, left_on__isnull=True).order_by("pk"))
+    humas = ctx.users.get((slug, Role.HUMAS))
+    rng = random.Random(f"santun-demo-groups-{slug}")
+    for channel in channels:
+        if GroupMembership.objects.filter(channel=channel).exists():
+            continue
+        for person in staff:
+            is_admin = humas is not None and person.user_id == humas.pk
+            if not (is_admin or channel.is_official or rng.random() < 0.5):
+                continue
+            services.group_membership_add(
+                actor=humas, channel=channel, staff=person,
+                role=GroupMembership.Role.ADMIN if is_admin else GroupMembership.Role.MEMBER,
+            )
+
+
+def _seed_acknowledgements(ctx, slug: str, institution: Institution) -> None:
+    """About 60 % of the current staff acknowledged the published code; the demo staff login
+    has not, so it sees the banner."""
+    version = selectors.current_code_version(institution)
+    if version is None or Acknowledgement.objects.filter(version=version).exists():
+        return
+    humas = ctx.users.get((slug, Role.HUMAS))
+    left_out = ctx.users.get((slug, Role.PEGAWAI))
+    staff = [s for s in StaffMember.objects.filter(institution=institution, left_on__isnull=True).order_by("pk")
+             if left_out is None or s.user_id != left_out.pk]
+    for person in staff[: round(len(staff) * ACKNOWLEDGED_SHARE)]:
+        if person.user_id:
+            services.acknowledgement_record(actor=person.user, staff=person, version=version)
+        else:
+            services.acknowledgement_record(actor=humas, staff=person, version=version,
+                                            method=Acknowledgement.Method.PAPER)
+
+
 def seed(ctx) -> None:
     for index, (slug, institution) in enumerate(ctx.institutions.items()):
-        rng = random.Random(f"santun-demo-{slug}")
-        positions = POSITIONS.get(institution.kind, OFFICE_POSITIONS)
-        serial = index * 40 + 1
         with institution_scope(institution):
-            if StaffMember.objects.exists():
-                continue
-            people = []
-            for role in [Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI, Role.PENILAI]:
-                user = ctx.users.get((slug, role))
-                if user:
-                    people.append((positions[role], user))
-            for _ in range(EXTRA_STAFF):
-                people.append((rng.choice(positions[None]), None))
-            for position, user in people:
-                sex = rng.choice("LP")
-                status = StaffMember.Status.PNS if user or rng.random() < 0.7 else rng.choice(
-                    [StaffMember.Status.PPPK, StaffMember.Status.HONORER, StaffMember.Status.CPNS])
-                name = _name(rng, sex)
-                StaffMember.objects.create(
-                    institution=institution, full_name=name,
-                    nip=_nip(rng, serial, sex) if status != StaffMember.Status.HONORER else "",
-                    status=status, position=position, phone=_phone(rng), user=user,
-                    email=user.email if user else "",
-                )
-                if user and not user.full_name:
-                    user.full_name = name
-                    user.save(update_fields=["full_name"])
-                serial += 1
+            _seed_staff(ctx, index, slug, institution)
+            _seed_groups(ctx, slug, institution)
+            if CodeVersion.objects.filter(institution=institution, state=CodeVersion.State.PUBLISHED).exists():
+                _seed_acknowledgements(ctx, slug, institution)
+    ctx.notes.append(
+        "Try the staff import with members/demo_data/pegawai-mtsn-1-muara-enim.xlsx "
+        "(sign in as operator.mtsn-1-muara-enim@santun.test, menu Impor)."
+    )

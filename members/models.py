@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from governance.models import Channel, CodeVersion, Institution
+from governance.models import Channel, CodeVersion, Institution, Role
 
 from .validators import parse_nip, validate_nip
 
@@ -28,6 +31,13 @@ class StaffMember(models.Model):
         MALE = "L", _("Male")
         FEMALE = "P", _("Female")
 
+    class LeaveReason(models.TextChoices):
+        MOVED = "moved", _("Moved to another institution")
+        RETIRED = "retired", _("Retired")
+        RESIGNED = "resigned", _("Resigned or contract ended")
+        DECEASED = "deceased", _("Deceased")
+        OTHER = "other", _("Other")
+
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="staff")
     full_name = models.CharField(_("name with titles"), max_length=200)
     nip = models.CharField(_("NIP"), max_length=18, blank=True, validators=[validate_nip])
@@ -44,6 +54,7 @@ class StaffMember(models.Model):
     )
     joined_on = models.DateField(_("joined"), default=timezone.localdate)
     left_on = models.DateField(_("left"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leaving"), max_length=10, choices=LeaveReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,3 +143,108 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.staff} · {self.version}"
+
+
+def _invitation_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=Invitation.VALID_DAYS)
+
+
+class Invitation(models.Model):
+    """An e-mailed, one-time link with which a staff member sets a password and receives a role.
+
+    Only a hash of the token is stored; the link itself exists only in the e-mail."""
+
+    VALID_DAYS = 7
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PEGAWAI)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"), default=_invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(institution="institution")
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.staff} · {self.get_role_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        if self.accepted_at:
+            return _("accepted")
+        if self.revoked_at:
+            return _("withdrawn")
+        if self.expires_at <= timezone.now():
+            return _("expired")
+        return _("waiting")
+
+
+def _import_upload_path(instance, filename) -> str:
+    # No person's data and no user-chosen name in the stored path.
+    extension = "xlsx" if filename.lower().endswith(".xlsx") else "dat"
+    return f"imports/{instance.institution_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class ImportJob(models.Model):
+    """One spreadsheet import: uploaded, previewed, then confirmed (or cancelled).
+
+    The file is kept in private storage only between preview and confirm."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff list")
+        GROUPS = "groups", _("Group memberships")
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        REFUSED = "refused", _("Refused")
+        READY = "ready", _("Ready to import")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STAFF)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.CHECKING)
+    file = models.FileField(upload_to=_import_upload_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    # File-level refusal (wrong type, missing column...), shown as one message.
+    problem = models.TextField(blank=True)
+    # Per row: [row number, status, label, details]; cleared after import.
+    rows = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(institution="institution")
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def error_count(self) -> int:
+        return int(self.counts.get("error", 0))
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.IMPORTING)

@@ -83,4 +83,78 @@ def normalize_phone(value: str) -> str:
         raise ValidationError(_("%(value)s is not a phone number.") % {"value": raw}, code="phone") from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_("%(value)s is not a valid phone number.") % {"value": raw}, code="phone")
+    if number.country_code != 62:
+        raise ValidationError(_("%(value)s is not an Indonesian number (+62).") % {"value": raw}, code="phone_country")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Kemendagri province codes, with the one time zone each province lies in.
+PROVINCES: dict[str, tuple[str, str]] = {
+    "11": ("Aceh", "Asia/Jakarta"), "12": ("Sumatera Utara", "Asia/Jakarta"),
+    "13": ("Sumatera Barat", "Asia/Jakarta"), "14": ("Riau", "Asia/Jakarta"), "15": ("Jambi", "Asia/Jakarta"),
+    "16": ("Sumatera Selatan", "Asia/Jakarta"), "17": ("Bengkulu", "Asia/Jakarta"), "18": ("Lampung", "Asia/Jakarta"),
+    "19": ("Kepulauan Bangka Belitung", "Asia/Jakarta"), "21": ("Kepulauan Riau", "Asia/Jakarta"),
+    "31": ("DKI Jakarta", "Asia/Jakarta"), "32": ("Jawa Barat", "Asia/Jakarta"), "33": ("Jawa Tengah", "Asia/Jakarta"),
+    "34": ("DI Yogyakarta", "Asia/Jakarta"), "35": ("Jawa Timur", "Asia/Jakarta"), "36": ("Banten", "Asia/Jakarta"),
+    "51": ("Bali", "Asia/Makassar"), "52": ("Nusa Tenggara Barat", "Asia/Makassar"),
+    "53": ("Nusa Tenggara Timur", "Asia/Makassar"), "61": ("Kalimantan Barat", "Asia/Jakarta"),
+    "62": ("Kalimantan Tengah", "Asia/Jakarta"), "63": ("Kalimantan Selatan", "Asia/Makassar"),
+    "64": ("Kalimantan Timur", "Asia/Makassar"), "65": ("Kalimantan Utara", "Asia/Makassar"),
+    "71": ("Sulawesi Utara", "Asia/Makassar"), "72": ("Sulawesi Tengah", "Asia/Makassar"),
+    "73": ("Sulawesi Selatan", "Asia/Makassar"), "74": ("Sulawesi Tenggara", "Asia/Makassar"),
+    "75": ("Gorontalo", "Asia/Makassar"), "76": ("Sulawesi Barat", "Asia/Makassar"),
+    "81": ("Maluku", "Asia/Jayapura"), "82": ("Maluku Utara", "Asia/Jayapura"), "91": ("Papua", "Asia/Jayapura"),
+    "92": ("Papua Barat", "Asia/Jayapura"), "93": ("Papua Selatan", "Asia/Jayapura"),
+    "94": ("Papua Tengah", "Asia/Jayapura"), "95": ("Papua Pegunungan", "Asia/Jayapura"),
+    "96": ("Papua Barat Daya", "Asia/Jayapura"),
+}
+
+# First three digits of an NSM: the level of the madrasah.
+NSM_LEVELS = {"101": "RA", "111": "MI", "121": "MTs", "131": "MA"}
+
+
+def validate_region(province_code: str, regency_code: str, timezone_name: str) -> None:
+    """Province and regency by their Kemendagri codes; the time zone must be the province's."""
+    errors = {}
+    if province_code and province_code not in PROVINCES:
+        errors["province_code"] = _("%(code)s is not a Kemendagri province code.") % {"code": province_code}
+    if regency_code:
+        if len(regency_code) != 5 or regency_code[2] != "." or not (regency_code[:2] + regency_code[3:]).isdigit():
+            errors["regency_code"] = _("A regency/city code looks like 16.03 (province, dot, two digits).")
+        elif not province_code:
+            errors["regency_code"] = _("Choose the province first.")
+        elif not regency_code.startswith(province_code + "."):
+            errors["regency_code"] = _("Regency/city code %(code)s does not belong to province %(province)s.") % {
+                "code": regency_code, "province": province_code}
+    if province_code in PROVINCES and timezone_name and PROVINCES[province_code][1] != timezone_name:
+        errors["timezone"] = _("%(province)s lies in the %(zone)s time zone.") % {
+            "province": PROVINCES[province_code][0],
+            "zone": {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}[PROVINCES[province_code][1]]}
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_nsm(nsm: str, *, province_code: str = "", regency_code: str = "") -> None:
+    """A madrasah statistics number: level (121 = MTs), status (1 = negeri, 2 = swasta), province,
+    regency and a four-digit sequence. The error says which part is wrong."""
+    value = "".join(nsm.split())
+    if not value.isdigit() or len(value) != 12:
+        raise ValidationError(_("An NSM has exactly 12 digits."), code="nsm_length")
+    if value[:3] not in NSM_LEVELS:
+        raise ValidationError(
+            _("Digits 1–3 of an NSM are the level (101 RA, 111 MI, 121 MTs, 131 MA); found %(part)s.")
+            % {"part": value[:3]}, code="nsm_level")
+    if value[3] not in "12":
+        raise ValidationError(
+            _("Digit 4 of an NSM is the status, 1 (negeri) or 2 (swasta); found %(digit)s.") % {"digit": value[3]},
+            code="nsm_status")
+    if province_code and value[4:6] != province_code:
+        raise ValidationError(
+            _("Digits 5–6 of an NSM are the province code; %(part)s does not match province %(province)s.")
+            % {"part": value[4:6], "province": province_code}, code="nsm_province")
+    if regency_code and len(regency_code) == 5 and value[6:8] != regency_code[3:]:
+        raise ValidationError(
+            _("Digits 7–8 of an NSM are the regency/city; %(part)s does not match %(regency)s.")
+            % {"part": value[6:8], "regency": regency_code}, code="nsm_regency")
+    if value[8:] == "0000":
+        raise ValidationError(_("Digits 9–12 of an NSM are a sequence number and cannot be 0000."), code="nsm_sequence")

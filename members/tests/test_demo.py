@@ -1,0 +1,42 @@
+"""The members demo: staff through the audited service, groups and ~60 % acknowledgements, idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from governance.models import AuditEntry, ChannelKind, Institution
+from governance.tests.factories import ChannelFactory
+from members import selectors
+from members.models import Acknowledgement, GroupMembership, StaffMember
+from members.tests.factories import CodeVersionFactory
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", quiet=True)
+
+
+def test_demo_staff_are_created_through_the_audited_service(demo, unscoped):
+    madrasah = Institution.objects.get(slug="mtsn-1-muara-enim")
+    staff = StaffMember.objects.filter(institution=madrasah)
+    assert staff.count() == AuditEntry.objects.filter(institution=madrasah, action="members.staff.created").count() >= 14
+    assert staff.filter(user__email="operator.mtsn-1-muara-enim@santun.test", position="Kepala Urusan Tata Usaha").exists()
+
+
+def test_demo_uses_existing_channels_and_published_codes_and_stays_idempotent(demo, unscoped):
+    madrasah = Institution.objects.get(slug="mtsn-1-muara-enim")
+    official = ChannelFactory(institution=madrasah, name="Grup Resmi MTsN 1 Muara Enim", kind=ChannelKind.WHATSAPP_GROUP)
+    informal = ChannelFactory(institution=madrasah, name="Grup Santai", kind=ChannelKind.WHATSAPP_GROUP, is_official=False)
+    version = CodeVersionFactory(institution=madrasah)
+    call_command("seed_demo", quiet=True)
+    current = StaffMember.objects.filter(institution=madrasah, left_on__isnull=True).count()
+    assert GroupMembership.objects.filter(channel=official).count() == current
+    humas = GroupMembership.objects.get(channel=official, role=GroupMembership.Role.ADMIN)
+    assert humas.staff.user.email == "humas.mtsn-1-muara-enim@santun.test"
+    assert 0 < GroupMembership.objects.filter(channel=informal).count() < current
+    acknowledged, total = selectors.acknowledgement_share(madrasah, version)
+    assert round(total * 0.5) <= acknowledged <= round(total * 0.7)
+    assert not Acknowledgement.objects.filter(staff__user__email="pegawai.mtsn-1-muara-enim@santun.test").exists()
+    counts = (GroupMembership.objects.count(), Acknowledgement.objects.count(), AuditEntry.objects.count())
+    call_command("seed_demo", quiet=True)
+    assert (GroupMembership.objects.count(), Acknowledgement.objects.count(), AuditEntry.objects.count()) == counts
