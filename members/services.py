@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy, override
 
 from governance.audit import log_action
 from governance.models import Channel, CodeVersion, Institution, Membership, Role, User
-from governance.services import institution_create, membership_end, membership_grant, notify
+from governance.selectors import current_code_version
+from governance.services import code_adopt_parent, institution_create, membership_end, membership_grant, notify
 from governance.tenancy import institution_scope
 
 from . import selectors
@@ -400,9 +401,12 @@ def institution_onboard(
             raise ValidationError({f"{prefix}_email": error.messages}) from None
     log_action(action="members.institution.onboarded", institution=parent, actor=actor, target=institution,
                data={"institution": institution.pk, "kind": kind, "invitations": [i.pk for i in invitations]})
-    # INTEGRATION POINT (issue 3): the new institution starts from its parent's published code.
-    # The integrator adds here, once governance provides it:
-    #     governance.services.code_adopt_parent(actor=actor, institution=institution)
+    # The new institution starts from its parent's code in force: a draft holding the parent's
+    # rules, which its own head publishes (only a head puts a code in force).
+    with institution_scope(institution.parent):
+        parent_has_code = current_code_version(institution.parent) is not None
+    if parent_has_code:
+        code_adopt_parent(actor=actor, institution=institution)
     return institution
 
 

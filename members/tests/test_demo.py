@@ -3,11 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from governance.models import AuditEntry, ChannelKind, Institution
-from governance.tests.factories import ChannelFactory
+from governance.models import AuditEntry, Institution
 from members import selectors
 from members.models import Acknowledgement, GroupMembership, StaffMember
-from members.tests.factories import CodeVersionFactory
 
 
 @pytest.fixture
@@ -23,12 +21,13 @@ def test_demo_staff_are_created_through_the_audited_service(demo, unscoped):
     assert staff.filter(user__email="operator.mtsn-1-muara-enim@santun.test", position="Kepala Urusan Tata Usaha").exists()
 
 
-def test_demo_uses_existing_channels_and_published_codes_and_stays_idempotent(demo, unscoped):
+def test_demo_fills_the_governance_demo_groups_and_acknowledges_its_codes(demo, unscoped):
+    from governance.models import Channel, CodeVersion
+
     madrasah = Institution.objects.get(slug="mtsn-1-muara-enim")
-    official = ChannelFactory(institution=madrasah, name="Grup Resmi MTsN 1 Muara Enim", kind=ChannelKind.WHATSAPP_GROUP)
-    informal = ChannelFactory(institution=madrasah, name="Grup Santai", kind=ChannelKind.WHATSAPP_GROUP, is_official=False)
-    version = CodeVersionFactory(institution=madrasah)
-    call_command("seed_demo", quiet=True)
+    official = Channel.objects.get(institution=madrasah, name="WA Grup Resmi MTsN 1 Muara Enim")
+    informal = Channel.objects.get(institution=madrasah, name="Grup Santai Guru dan Pegawai MTsN 1")
+    version = CodeVersion.objects.get(institution=madrasah, state=CodeVersion.State.PUBLISHED)
     current = StaffMember.objects.filter(institution=madrasah, left_on__isnull=True).count()
     assert GroupMembership.objects.filter(channel=official).count() == current
     humas = GroupMembership.objects.get(channel=official, role=GroupMembership.Role.ADMIN)

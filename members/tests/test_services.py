@@ -317,3 +317,25 @@ def test_reminders_go_only_to_those_who_have_not_acknowledged(side_a, staffed, d
     assert entry.data == {"version": version.pk, "pending": 1}
     with pytest.raises(ValidationError):
         services.acknowledgement_remind(actor=side_a.users["kepala"], version=version)
+
+
+def test_a_new_institution_starts_from_its_parents_code_as_a_draft_for_its_head(side_a, office, unscoped):
+    from governance import services as governance_services
+    from governance.models import CodeVersion, Rule
+
+    parent_code = governance_services.code_start_from_template(
+        actor=side_a.users["humas"], institution=office, template_key="madrasah_wa_group")
+    governance_services.code_publish(actor=side_a.users["kepala"], version=parent_code)
+    child = onboard(side_a.users["operator"], office)
+    draft = CodeVersion.objects.get(institution=child)
+    assert draft.state == CodeVersion.State.DRAFT and draft.adopted_parent_version == parent_code
+    parent_rules = Rule.objects.filter(version=parent_code).count()
+    assert draft.rules.count() == parent_rules > 0
+    assert not draft.rules.filter(inherited_from__isnull=True).exists()
+
+
+def test_onboarding_under_a_parent_without_a_code_starts_with_none(side_a, office, unscoped):
+    from governance.models import CodeVersion
+
+    child = onboard(side_a.users["operator"], office)
+    assert not CodeVersion.objects.filter(institution=child).exists()

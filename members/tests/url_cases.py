@@ -1,4 +1,4 @@
-from governance.models import Institution, Role
+from governance.models import CodeVersion, Institution, Role
 from governance.tests.factories import ChannelFactory, InstitutionFactory, MembershipFactory, UserFactory
 from members.models import StaffMember
 from members.tests.factories import (
@@ -40,7 +40,9 @@ def objects(side) -> dict:
         "head_role": head_role,
         "invitation": InvitationFactory(staff=staff, institution=institution),
         "child": child,
-        "version": CodeVersionFactory(institution=institution),
+        # Reuse the code another app's cases already published here (one code in force per institution).
+        "version": CodeVersion.objects.filter(institution=institution, state=CodeVersion.State.PUBLISHED).first()
+        or CodeVersionFactory(institution=institution),
         "import_job": ImportJobFactory(institution=institution),
     }
 
