@@ -1,5 +1,9 @@
+import datetime
+
 import pytest
 from django.test import Client
+
+from governance.models import Membership
 
 from sanctions.tests.factories import StaffMemberFactory, group, join, publish_code, staff_for
 
@@ -29,6 +33,8 @@ def world(side_a, unscoped):
     one more staff member without an account (Budi) who is in the group; the pegawai user is its admin."""
     side = side_a
     inst = side.institution
+    # Roles held since long ago, so that tests may travel back in time.
+    Membership.objects.filter(institution__in=[inst, side.parent]).update(starts_on=datetime.date(2020, 1, 1))
     publish_code(inst)
     for role, user in side.users.items():
         if role != "penilai":
