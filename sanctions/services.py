@@ -891,6 +891,7 @@ def referral_create(*, actor: User, report: ViolationReport, track: str, referre
     decide it and never calls a group measure a PP 94/2021 sanction."""
     institution = report.institution
     _require(actor, institution, "sanctions.triage", "sanctions.decide")
+    report = _lock_report(report)
     _not_the_subject(actor, report)
     if report.state != ReportState.CONFIRMED:
         raise ValidationError(_("Confirm the report before referring it."), code="state")
