@@ -423,7 +423,7 @@ def measure_propose(
 
 
 def _lock_measure(measure: Measure) -> Measure:
-    return Measure.objects.select_for_update().select_related("report", "report__subject_staff").get(pk=measure.pk)
+    return Measure.objects.select_for_update(of=("self",)).select_related("report", "report__subject_staff").get(pk=measure.pk)
 
 
 def _already_decided(measure: Measure) -> ValidationError:
@@ -688,7 +688,7 @@ def removal_confirm(*, actor: User, task: RemovalTask, carried_out_on: datetime.
                     carried_out_by: StaffMember | None = None) -> RemovalTask:
     """A group admin confirms the removal was carried out; only then does the membership end."""
     institution = task.institution
-    task = RemovalTask.objects.select_for_update().select_related("measure", "channel").get(pk=task.pk)
+    task = RemovalTask.objects.select_for_update(of=("self",)).select_related("measure", "channel").get(pk=task.pk)
     if not may_confirm_removal(actor, task):
         raise PermissionDenied
     if task.state != RemovalState.OPEN:
@@ -766,7 +766,7 @@ def objection_file(*, actor: User, measure: Measure, text: str) -> Objection:
 def objection_decide(*, actor: User, objection: Objection, upheld: bool, reason: str, as_parent: bool = False) -> Objection:
     """Upheld: the measure and its letter are voided (the verification page says so); an open removal is cancelled."""
     institution = objection.institution
-    objection = Objection.objects.select_for_update().select_related("measure", "measure__report").get(pk=objection.pk)
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("measure", "measure__report").get(pk=objection.pk)
     if objection.state != ObjectionState.FILED:
         raise ValidationError(_("This objection was already decided; nothing was changed."), code="decided")
     measure = _lock_measure(objection.measure)
