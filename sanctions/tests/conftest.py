@@ -4,7 +4,6 @@ import pytest
 from django.test import Client
 
 from governance.models import Membership
-
 from sanctions.tests.factories import StaffMemberFactory, group, join, publish_code, staff_for
 
 

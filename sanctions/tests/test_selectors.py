@@ -3,8 +3,8 @@
 import datetime
 
 import time_machine
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
 from conftest import build_side
@@ -13,7 +13,6 @@ from sanctions import selectors, services
 from sanctions.tests.factories import (
     StaffMemberFactory,
     approved_measure,
-    confirmed_report,
     file_report,
     group,
     join,
