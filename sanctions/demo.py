@@ -132,10 +132,11 @@ def _ensure_group(institution, name) -> Channel:
 def _ensure_member(channel, staff, role=GroupMembership.Role.MEMBER) -> GroupMembership:
     membership = GroupMembership.objects.filter(channel=channel, staff=staff, until__isnull=True).first()
     if membership is None:
-        membership = GroupMembership.objects.create(channel=channel, staff=staff, role=role,
-                                                    since=datetime.date(2020, 8, 10))
-        log_action(action="members.group_membership.added", institution=channel.institution, actor=None,
-                   target=membership, data={"channel": channel.pk, "staff": staff.pk, "role": role})
+        with _travel(_at(channel.institution, 2020, 8, 10, 8, 30)):
+            membership = GroupMembership.objects.create(channel=channel, staff=staff, role=role,
+                                                        since=datetime.date(2020, 8, 10))
+            log_action(action="members.group_membership.added", institution=channel.institution, actor=None,
+                       target=membership, data={"channel": channel.pk, "staff": staff.pk, "role": role})
     elif membership.role != role and role == GroupMembership.Role.ADMIN:
         membership.role = role
         membership.save(update_fields=["role"])

@@ -112,6 +112,10 @@ class ReportForm(forms.Form):
         self.fields["rules"].label_from_instance = lambda r: f"{r.number}. {r.text}"
         self.fields["evidence"].help_text = _("JPEG, PNG, WebP or PDF, at most %(size)d MB each.") % {
             "size": max_evidence_bytes() // (1024 * 1024)}
+        self.fields["occurred_on"].initial = institution.local_today()
+        groups = [c for c in self.fields["channel"].queryset if c.is_group and c.is_official]
+        if len(groups) == 1:
+            self.fields["channel"].initial = groups[0].pk
         if humas:
             self.fields["on_behalf_of"].queryset = staff
             self.fields["source"].initial = ReportSource.HUMAS

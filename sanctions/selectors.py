@@ -227,27 +227,31 @@ def case_measures(report: ViolationReport) -> list[Measure]:
 
 def case_history(report: ViolationReport, measures=None):
     """Every audit entry about the case: the report, its evidence, notes, measures, letters,
-    removals, objections and referrals, newest first (one query)."""
+    removals, objections and referrals, newest first (one query on the trail)."""
     measures = measures if measures is not None else case_measures(report)
     targets: dict[str, list[str]] = defaultdict(list)
     targets["sanctions.violationreport"].append(str(report.pk))
     targets["sanctions.evidence"] += [str(pk) for pk in report.evidence.values_list("pk", flat=True)]
     targets["sanctions.casenote"] += [str(pk) for pk in report.notes.values_list("pk", flat=True)]
     targets["sanctions.referral"] += [str(pk) for pk in report.referrals.values_list("pk", flat=True)]
+    memberships = []
     for measure in measures:
         targets["sanctions.measure"].append(str(measure.pk))
         for attribute, label in (("letter", "sanctions.warningletter"), ("removal", "sanctions.removaltask"),
                                  ("objection", "sanctions.objection")):
-            related = getattr(measure, attribute, None) if hasattr(measure, attribute) else None
+            related = getattr(measure, attribute, None)
             if related is not None:
                 targets[label].append(str(related.pk))
-        removal = getattr(measure, "removal", None) if hasattr(measure, "removal") else None
-        if removal is not None and removal.group_membership_id:
-            targets["members.groupmembership"].append(str(removal.group_membership_id))
+                if attribute == "removal" and related.group_membership_id:
+                    memberships.append(str(related.group_membership_id))
     condition = Q()
     for target_type, ids in targets.items():
         if ids:
             condition |= Q(target_type=target_type, target_id__in=ids)
+    if memberships:
+        # Of the group membership's own history, only its ending belongs to this case.
+        condition |= Q(target_type="members.groupmembership", target_id__in=memberships,
+                       action="sanctions.removal.membership_ended")
     return audit_entries(report.institution).filter(condition)
 
 

@@ -711,6 +711,9 @@ def removal_confirm(*, actor: User, task: RemovalTask, carried_out_on: datetime.
         membership = GroupMembership.objects.filter(
             channel=task.channel, staff_id=task.measure.report.subject_staff_id, until__isnull=True).first()
     if membership is not None and membership.until is None:
+        if task.group_membership_id is None:
+            task.group_membership = membership
+            task.save(update_fields=["group_membership"])
         membership.until, membership.removed_by = carried_out_on, actor
         membership.save(update_fields=["until", "removed_by"])
         log_action(action="sanctions.removal.membership_ended", institution=institution, actor=actor, target=membership,
