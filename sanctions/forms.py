@@ -176,6 +176,7 @@ class ReasonForm(forms.Form):
 
 
 class TriageDecisionForm(ReasonForm):
+    field_order = ["outcome", "reason"]
     outcome = forms.ChoiceField(label=_("Decision"), choices=[("confirm", _("Confirm: it is a violation")),
                                                               ("dismiss", _("Dismiss: not a violation"))],
                                 widget=forms.RadioSelect(attrs=CHECK))
@@ -213,11 +214,13 @@ class ProposeForm(forms.Form):
 
 
 class DecisionForm(ReasonForm):
+    field_order = ["decision", "reason"]
     decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))],
                                  widget=forms.RadioSelect(attrs=CHECK))
 
 
 class ObjectionDecisionForm(ReasonForm):
+    field_order = ["decision", "reason"]
     decision = forms.ChoiceField(label=_("Decision"),
                                  choices=[("uphold", _("Uphold: void the measure and its letter")),
                                           ("reject", _("Reject: the measure stays in force"))],

@@ -601,3 +601,18 @@ def test_a_full_history_is_audited_and_verifies(parent_world):
     assert result.ok and result.entries >= len(history)
     for entry in AuditEntry.objects.filter(action__startswith="sanctions."):
         assert world.budi.full_name not in str(entry.data)
+
+
+def test_the_reprimand_ladder_records_a_verbal_reprimand_then_a_written_one(world):
+    inst, humas, head = world.institution, world.users["humas"], world.users["kepala"]
+    services.ladder_configure(actor=head, institution=inst, preset="teguran", months={1: 3, 2: 6})
+    with pytest.raises(PermissionDenied):
+        services.ladder_configure(actor=humas, institution=inst, preset="sp", months={})
+    verbal = approved_measure(inst, humas=humas, head=head, subject_staff=world.budi, categories=(RuleCategory.POLITICS,))
+    assert verbal.level_code == "TL" and verbal.active_months == 3
+    assert not WarningLetter.objects.filter(measure=verbal).exists()
+    written = approved_measure(inst, humas=humas, head=head, subject_staff=world.budi)
+    assert written.level_code == "TT" and WarningLetter.objects.filter(measure=written).exists()
+    # The last rung stays the last rung.
+    report = confirmed_report(inst, humas=humas, subject_staff=world.budi)
+    assert selectors.suggest_level(report).level.code == "TT"

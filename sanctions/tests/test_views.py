@@ -252,3 +252,26 @@ def test_an_assessor_sees_no_case_file(world):
     assert client.get(url(world, "queue")).status_code == 403
     other = InstitutionFactory()
     assert client.get(reverse("sanctions:queue", kwargs={"institution": other.slug})).status_code == 404
+
+
+def test_the_head_changes_the_ladder_and_humas_may_only_read_it(world):
+    head_client = mfa_client(world.users["kepala"])
+    response = head_client.post(url(world, "ladder"), {"preset": "teguran", "months": "4"})
+    assert response.status_code == 302
+    page = plain_client(world.users["humas"]).get(url(world, "ladder")).content.decode()
+    assert "Teguran lisan tata tertib grup" in page and "berlaku 4 bulan" in page
+    assert plain_client(world.users["humas"]).post(url(world, "ladder"), {"preset": "sp", "months": "6"}).status_code == 403
+
+
+def test_referral_pages(world):
+    report = confirmed_report(world.institution, humas=world.users["humas"], subject_staff=world.budi)
+    client = plain_client(world.users["humas"])
+    today = world.institution.local_today().isoformat()
+    response = client.post(url(world, "referral_create", pk=report.pk), {
+        "track": "neutrality", "referred_to": "Kepala Kantor Wilayah", "referred_on": today, "due_on": "",
+    })
+    assert response.status_code == 302
+    referral = report.referrals.get()
+    client.post(url(world, "referral_outcome", pk=referral.pk), {"outcome": "Sanksi moral.", "outcome_on": today})
+    body = client.get(url(world, "report_detail", pk=report.pk)).content.decode()
+    assert "Netralitas ASN (SKB 2022)" in body and "Sanksi moral." in body
