@@ -775,9 +775,6 @@ def objection_decide(*, actor: User, objection: Objection, upheld: bool, reason:
     measure = _lock_measure(objection.measure)
     _check_decider(actor=actor, institution=institution, escalated=objection.escalated, as_parent=as_parent,
                    report=measure.report)
-    if objection.escalated and measure.decided_by_id == actor.pk:
-        raise ValidationError(_("You decided the measure itself; another head must decide the objection."),
-                              code="four_eyes")
     objection.decision_reason = _text(reason, _("Write the reason for your decision."))
     objection.state = ObjectionState.UPHELD if upheld else ObjectionState.REJECTED
     objection.decided_by, objection.decided_at = actor, timezone.now()
