@@ -1,11 +1,117 @@
-from tests.urlwalk import UrlCase  # noqa: F401
+"""Every tenant URL of the sanctions app, who may open it, and the objects it needs."""
+
+from governance.models import RuleCategory
+from sanctions import services
+from sanctions.tests.factories import (
+    StaffMemberFactory,
+    approved_measure,
+    group,
+    join,
+    level,
+    png_bytes,
+    proposed_measure,
+    publish_code,
+    staff_for,
+)
+from tests.urlwalk import ALL_MEMBER_ROLES, UrlCase
 
 # Non-tenant URL names of this app that anyone may open (see public_urls.py).
-PUBLIC_NON_TENANT: set[str] = set()
+PUBLIC_NON_TENANT: set[str] = {"verify_letter"}
+
+CASE_ROLES = frozenset({"kepala", "humas"})
+TRIAGE = frozenset({"humas"})
+HEAD = frozenset({"kepala"})
+PARENT_HEAD = frozenset({"kepala"})
+POST_OK = frozenset({302})
 
 
 def objects(side) -> dict:
-    return {}
+    inst = side.institution
+    users = side.users
+    humas, head = users["humas"], users["kepala"]
+    publish_code(inst)
+    staff = {role: staff_for(user, inst) for role, user in users.items() if role != "penilai"}
+    channel = group(inst, name=f"Grup Resmi {inst.slug}")
+    join(channel, staff["pegawai"], role="admin")
+    other = StaffMemberFactory(institution=inst, full_name="Rahmat Hidayat, S.Ag.")
+    join(channel, other)
+
+    # A report still to triage, and a confirmed one waiting for a proposal.
+    from sanctions.tests.factories import confirmed_report, file_report
+
+    open_report = file_report(inst, reporter=users["operator"], subject_staff=other, channel=channel)
+    confirmed = confirmed_report(inst, humas=humas, subject_name="Nomor Tak Dikenal", channel=channel)
+    referral = services.referral_create(actor=humas, report=confirmed, track="ethics", referred_to="Majelis Kode Etik",
+                                        referred_on=inst.local_today())
+
+    # The pegawai's own SP1 (letter signed by the head) and a proposal waiting for the head.
+    own = approved_measure(inst, humas=humas, head=head, subject_staff=staff["pegawai"], channel=channel)
+    waiting = proposed_measure(inst, humas=humas, subject_staff=other, channel=channel,
+                               categories=(RuleCategory.ETIQUETTE,))
+
+    # A removal (no letter): its objection is decided by the head; its task is for the group admins.
+    removal = approved_measure(inst, humas=humas, head=head, subject_name="Anggota Luar", channel=channel, position=3)
+    local_objection = services.objection_file(actor=humas, measure=removal, text="Bukan saya yang mengirim.")
+
+    # A letter the head signed: its objection goes to the parent's head.
+    signed = approved_measure(inst, humas=humas, head=head, subject_name="Anggota Lain", channel=channel,
+                              categories=(RuleCategory.PORNOGRAPHY,))
+    escalated_objection = services.objection_file(actor=humas, measure=signed, text="Gambar itu berita resmi.")
+
+    # A case about the head, with evidence: the parent's head decides it and may see the evidence.
+    about_head = proposed_measure(inst, humas=humas, subject_staff=staff["kepala"], channel=channel,
+                                  evidence=[("layar.png", png_bytes())])
+    level(inst, 1)
+    return {
+        "open_report": open_report, "confirmed": confirmed, "referral": referral, "own": own,
+        "own_letter": own.letter, "waiting": waiting, "removal_task": removal.removal,
+        "local_objection": local_objection, "escalated_objection": escalated_objection,
+        "about_head": about_head, "head_evidence": about_head.report.evidence.first(), "humas_user": humas,
+    }
 
 
-CASES: list = []
+CASES = [
+    UrlCase("sanctions:report_create", roles=ALL_MEMBER_ROLES),
+    UrlCase("sanctions:my_cases", roles=ALL_MEMBER_ROLES),
+    UrlCase("sanctions:my_measure", roles=frozenset({"pegawai"}), kwargs=lambda o: {"pk": o["own"].pk}),
+    UrlCase("sanctions:my_measure_acknowledge", roles=frozenset({"pegawai"}), method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["own"].pk}),
+    UrlCase("sanctions:my_measure_object", roles=frozenset({"pegawai"}), method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["own"].pk}, data=lambda o: {"text": "Saya keberatan."}),
+    UrlCase("sanctions:my_letter_pdf", roles=frozenset({"pegawai"}), kwargs=lambda o: {"pk": o["own"].pk}),
+    UrlCase("sanctions:queue", roles=CASE_ROLES),
+    UrlCase("sanctions:report_detail", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["open_report"].pk}),
+    UrlCase("sanctions:report_start_review", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["open_report"].pk}),
+    UrlCase("sanctions:report_assign", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["open_report"].pk}, data=lambda o: {"assignee": o["humas_user"].pk}),
+    UrlCase("sanctions:report_note", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["open_report"].pk}, data=lambda o: {"text": "Cek ke admin grup."}),
+    UrlCase("sanctions:report_decide", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["open_report"].pk}, data=lambda o: {"outcome": "dismiss", "reason": "Tidak terbukti."}),
+    UrlCase("sanctions:evidence_add", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["open_report"].pk}),
+    UrlCase("sanctions:measure_propose", roles=TRIAGE, kwargs=lambda o: {"pk": o["confirmed"].pk}),
+    UrlCase("sanctions:referral_create", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["confirmed"].pk}),
+    UrlCase("sanctions:referral_outcome", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["referral"].pk}),
+    UrlCase("sanctions:evidence_file", roles=CASE_ROLES, parent_roles=PARENT_HEAD,
+            kwargs=lambda o: {"pk": o["head_evidence"].pk}),
+    UrlCase("sanctions:measure_withdraw", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["waiting"].pk}, data=lambda o: {"reason": "Salah orang."}),
+    UrlCase("sanctions:measure_delivery", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["own"].pk}),
+    UrlCase("sanctions:objection_file_for", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["own"].pk}),
+    UrlCase("sanctions:letter_pdf", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["own_letter"].pk}),
+    UrlCase("sanctions:decisions", roles=HEAD),
+    UrlCase("sanctions:measure_decide", roles=HEAD, kwargs=lambda o: {"pk": o["waiting"].pk}),
+    UrlCase("sanctions:objection_decide", roles=HEAD, kwargs=lambda o: {"pk": o["local_objection"].pk}),
+    UrlCase("sanctions:decisions_escalated", parent_roles=PARENT_HEAD),
+    UrlCase("sanctions:measure_decide_escalated", parent_roles=PARENT_HEAD, kwargs=lambda o: {"pk": o["about_head"].pk}),
+    UrlCase("sanctions:objection_decide_escalated", parent_roles=PARENT_HEAD,
+            kwargs=lambda o: {"pk": o["escalated_objection"].pk}),
+    UrlCase("sanctions:removals", roles=ALL_MEMBER_ROLES),
+    UrlCase("sanctions:removal_confirm", roles=frozenset({"humas", "pegawai"}),
+            kwargs=lambda o: {"pk": o["removal_task"].pk}),
+    UrlCase("sanctions:ladder", roles=CASE_ROLES),
+]

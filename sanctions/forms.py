@@ -1,0 +1,262 @@
+"""Forms of the sanctions app: they read and shape input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Channel
+
+from . import selectors
+from .evidence import max_evidence_bytes
+from .ladders import PRESETS
+from .models import DeliveryMethod, ReferralTrack, ReportSource
+
+ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
+CHECK = {"class": "form-check-input"}
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Where a service's refusal belongs on the report form (by its code).
+ERROR_FIELDS = {
+    "subject": "subject_staff", "channel": "channel", "place": "place_note", "future": "occurred_on",
+    "no_rules": "rules", "foreign_rule": "rules", "no_code": "rules", "empty": "evidence", "too_large": "evidence",
+    "not_evidence": "evidence", "pdf_broken": "evidence", "pdf_active": "evidence", "image_too_large": "evidence",
+    "too_many": "evidence", "phone": "subject_phone",
+}
+
+
+def add_service_error(form: forms.Form, error: ValidationError, fields: dict | None = None) -> None:
+    """Show a service refusal on the form field it concerns (or on top of the form)."""
+    mapping = fields or {}
+    for item in error.error_list:
+        field = mapping.get(item.code)
+        form.add_error(field if field in form.fields else None, item.message % (item.params or {})
+                       if item.params else item.message)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def read_uploads(files) -> list[tuple[str, bytes]]:
+    """Read uploads for inspection, refusing oversize ones before reading them whole."""
+    limit = max_evidence_bytes()
+    out = []
+    for upload in files or []:
+        if upload.size > limit:
+            from django.template.defaultfilters import filesizeformat
+
+            raise ValidationError(
+                _("%(name)s is %(size)s; evidence may be at most %(limit)s. Send a smaller screenshot or a compressed PDF.")
+                % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                code="too_large")
+        out.append((upload.name, upload.read()))
+    return out
+
+
+class ReportForm(forms.Form):
+    SUBJECT_KINDS = [("staff", _("A staff member")), ("external", _("A group member not on the staff list"))]
+
+    subject_kind = forms.ChoiceField(label=_("Who is reported?"), choices=SUBJECT_KINDS, initial="staff",
+                                     widget=forms.RadioSelect(attrs=CHECK))
+    subject_staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False,
+                                           empty_label=_("— choose a name —"))
+    subject_name = forms.CharField(label=_("Name as shown in the group"), max_length=200, required=False)
+    subject_phone = forms.CharField(label=_("Their number (optional)"), max_length=20, required=False,
+                                    widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    channel = forms.ModelChoiceField(label=_("Where"), queryset=None, required=False,
+                                     empty_label=_("— another place (describe below) —"))
+    place_note = forms.CharField(label=_("Other place"), max_length=200, required=False,
+                                 help_text=_("Only if it is not one of the registered groups or accounts, "
+                                             "e.g. a personal Facebook account."))
+    occurred_on = forms.DateField(label=_("Date"), widget=DATE)
+    occurred_time = forms.TimeField(label=_("Time (optional)"), required=False,
+                                    widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    rules = forms.ModelMultipleChoiceField(label=_("Rules broken"), queryset=None,
+                                           widget=forms.CheckboxSelectMultiple(attrs=CHECK))
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}),
+                                  help_text=_("Describe the post or message in your own words. Do not copy "
+                                              "other people's personal data that is not needed."))
+    evidence = MultipleFileField(label=_("Evidence (screenshots or PDF)"), required=False)
+    source = forms.ChoiceField(label=_("Source"), choices=[(ReportSource.HUMAS.value, ReportSource.HUMAS.label),
+                                                           (ReportSource.STAFF.value, ReportSource.STAFF.label)],
+                               required=False)
+    on_behalf_of = forms.ModelChoiceField(label=_("Reported to you by (optional)"), queryset=None, required=False,
+                                          empty_label=_("— nobody, I found it myself —"))
+
+    def __init__(self, *args, institution, humas: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        staff = selectors.current_staff(institution)
+        self.fields["subject_staff"].queryset = staff
+        self.fields["subject_staff"].label_from_instance = (
+            lambda s: f"{s.full_name} — {s.position}" if s.position else s.full_name)
+        self.fields["channel"].queryset = Channel.objects.filter(institution=institution, is_active=True).order_by("name")
+        self.fields["rules"].queryset = selectors.citable_rules(institution)
+        self.fields["rules"].label_from_instance = lambda r: f"{r.number}. {r.text}"
+        self.fields["evidence"].help_text = _("JPEG, PNG, WebP or PDF, at most %(size)d MB each.") % {
+            "size": max_evidence_bytes() // (1024 * 1024)}
+        self.fields["occurred_on"].initial = institution.local_today()
+        groups = [c for c in self.fields["channel"].queryset if c.is_group and c.is_official]
+        if len(groups) == 1:
+            self.fields["channel"].initial = groups[0].pk
+        if humas:
+            self.fields["on_behalf_of"].queryset = staff
+            self.fields["source"].initial = ReportSource.HUMAS
+        else:
+            del self.fields["source"]
+            del self.fields["on_behalf_of"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("subject_kind") == "staff" and not data.get("subject_staff"):
+            self.add_error("subject_staff", _("Choose the staff member who is reported."))
+        if data.get("subject_kind") == "external" and not (data.get("subject_name") or "").strip():
+            self.add_error("subject_name", _("Type the name of the group member who is reported."))
+        day = data.get("occurred_on")
+        if day:
+            moment = datetime.datetime.combine(day, data.get("occurred_time") or datetime.time(12, 0))
+            data["occurred_at"] = timezone.make_aware(moment, self.institution.tzinfo)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        staff = data.get("subject_kind") == "staff"
+        return {
+            "subject_staff": data.get("subject_staff") if staff else None,
+            "subject_name": "" if staff else data.get("subject_name", ""),
+            "subject_phone": "" if staff else data.get("subject_phone", ""),
+            "channel": data.get("channel"), "place_note": data.get("place_note", ""),
+            "occurred_at": data["occurred_at"], "rule_ids": [r.pk for r in data["rules"]],
+            "description": data["description"],
+            "source": data.get("source") or ReportSource.STAFF,
+            "on_behalf_of": data.get("on_behalf_of"),
+        }
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    channel = forms.TypedChoiceField(label=_("Where"), required=False, coerce=int, empty_value=None)
+    assignee = forms.TypedChoiceField(label=_("Assigned to"), required=False, coerce=int, empty_value=None)
+    priority = forms.BooleanField(label=_("Priority only"), required=False)
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        from governance.models import RuleCategory
+
+        from .models import ReportState
+
+        self.fields["state"].choices = [("", _("All")), ("open", _("Open (submitted or in review)")), *ReportState.choices]
+        self.fields["category"].choices = [("", _("All")), *RuleCategory.choices]
+        self.fields["channel"].choices = [("", _("All")), *[(c.pk, c.name) for c in
+                                          Channel.objects.filter(institution=institution).order_by("name")]]
+        self.fields["assignee"].choices = [("", _("Anyone")), (0, _("Nobody yet")),
+                                           *[(u.pk, str(u)) for u in selectors.triage_colleagues(institution)]]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TriageDecisionForm(ReasonForm):
+    field_order = ["outcome", "reason"]
+    outcome = forms.ChoiceField(label=_("Decision"), choices=[("confirm", _("Confirm: it is a violation")),
+                                                              ("dismiss", _("Dismiss: not a violation"))],
+                                widget=forms.RadioSelect(attrs=CHECK))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int)
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [(u.pk, str(u)) for u in selectors.triage_colleagues(institution)]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Seen only by the people who handle cases."))
+
+
+class EvidenceForm(forms.Form):
+    evidence = MultipleFileField(label=_("Add evidence"))
+
+
+class ProposeForm(forms.Form):
+    level = forms.ModelChoiceField(label=_("Level"), queryset=None, empty_label=None, widget=forms.RadioSelect(attrs=CHECK))
+    reason = forms.CharField(label=_("Why another level than the one proposed"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Required only when you choose another level than the ladder proposes."))
+    note = forms.CharField(label=_("Note for the head (optional)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = levels
+        self.fields["level"].label_from_instance = lambda level: f"{level.code} — {level.name}"
+
+
+class DecisionForm(ReasonForm):
+    field_order = ["decision", "reason"]
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+                                 widget=forms.RadioSelect(attrs=CHECK))
+
+
+class ObjectionDecisionForm(ReasonForm):
+    field_order = ["decision", "reason"]
+    decision = forms.ChoiceField(label=_("Decision"),
+                                 choices=[("uphold", _("Uphold: void the measure and its letter")),
+                                          ("reject", _("Reject: the measure stays in force"))],
+                                 widget=forms.RadioSelect(attrs=CHECK))
+
+
+class DeliveryForm(forms.Form):
+    method = forms.ChoiceField(label=_("Delivered"), choices=[c for c in DeliveryMethod.choices
+                                                                 if c[0] != DeliveryMethod.PORTAL])
+    delivered_on = forms.DateField(label=_("On"), widget=DATE)
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label=_("Grounds of the objection"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RemovalConfirmForm(forms.Form):
+    carried_out_on = forms.DateField(label=_("Removed from the group on"), widget=DATE)
+
+
+class ReferralForm(forms.Form):
+    track = forms.ChoiceField(label=_("Process"), choices=ReferralTrack.choices)
+    referred_to = forms.CharField(label=_("Referred to"), max_length=200,
+                                  help_text=_("The competent official or council, e.g. the head of the regional office."))
+    referred_on = forms.DateField(label=_("Referred on"), widget=DATE)
+    due_on = forms.DateField(label=_("Outcome expected by (optional)"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("As the competent official decided it, with the decision letter's number."))
+    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=DATE)
+
+
+class LadderForm(forms.Form):
+    preset = forms.ChoiceField(label=_("Ladder"), choices=[(key, spec["name"]) for key, spec in PRESETS.items()],
+                               widget=forms.RadioSelect(attrs=CHECK))
+    months = forms.IntegerField(label=_("Each level stays active for (months)"), min_value=1, max_value=24, initial=6)

@@ -1,0 +1,67 @@
+"""The warning letter: HTML in Indonesian, rendered to PDF by WeasyPrint, with a QR code that
+points at the public verification page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import segno
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from governance.models import Institution
+
+from .models import WarningLetter
+from .services import OBJECTION_WORKING_DAYS, site_url
+
+LETTER_CSS = Path(__file__).parent / "templates" / "sanctions" / "letters" / "warning_letter.css"
+
+
+def verification_url(letter: WarningLetter) -> str:
+    return site_url(reverse("verify_letter", kwargs={"code": letter.verification_code}))
+
+
+def qr_payload(letter: WarningLetter) -> str:
+    """What the QR code on the letter encodes: the verification URL, nothing else."""
+    return verification_url(letter)
+
+
+def qr_svg_data_uri(letter: WarningLetter) -> str:
+    return segno.make(qr_payload(letter), error="m").svg_data_uri(scale=4, border=2)
+
+
+def grouped_code(code: str) -> str:
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def letter_context(letter: WarningLetter) -> dict:
+    measure = letter.measure
+    report = measure.report
+    institution = letter.institution
+    chain = list(Institution.objects.filter(pk__in=institution.ancestor_ids()).order_by("depth"))
+    return {
+        "letter": letter,
+        "measure": measure,
+        "report": report,
+        "institution": institution,
+        "letterhead_parents": [i.name for i in chain][-2:],
+        "staff": report.subject_staff,
+        "rules": list(report.rules.select_related("version").order_by("position", "pk")),
+        "code_version": next(iter(r.version for r in report.rules.all()), None),
+        "verification_url": verification_url(letter),
+        "verification_code": grouped_code(letter.verification_code),
+        "qr": qr_svg_data_uri(letter),
+        "objection_days": OBJECTION_WORKING_DAYS,
+    }
+
+
+def letter_html(letter: WarningLetter) -> str:
+    with translation.override("id"):
+        return render_to_string("sanctions/letters/warning_letter.html", letter_context(letter))
+
+
+def render_letter_pdf(letter: WarningLetter) -> bytes:
+    from weasyprint import CSS, HTML
+
+    return HTML(string=letter_html(letter), base_url=None).write_pdf(stylesheets=[CSS(string=LETTER_CSS.read_text())])

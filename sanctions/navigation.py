@@ -1,0 +1,55 @@
+"""What the sanctions app adds to shared pages: menu items, dashboard panels, and the measures
+section of a staff member's profile."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from governance.navigation import NavItem, Panel, Section, register_nav, register_panel, register_section
+
+
+def _head_panel(request) -> dict:
+    from . import selectors
+
+    measures, objections = selectors.decisions_waiting(request.institution, escalated=False)
+    return {"measures": measures[:5], "objections": objections[:5], "count": len(measures) + len(objections),
+            "below": selectors.escalated_waiting_below(request.institution)}
+
+
+def _humas_panel(request) -> dict:
+    from . import selectors
+
+    return {"counts": selectors.queue_counts(request.institution)}
+
+
+def _staff_panel(request) -> dict:
+    from . import selectors
+
+    return {
+        "reports": list(selectors.reports_filed_by(request.user, request.institution)[:3]),
+        "measures": [m for m in selectors.measures_about(request.user, request.institution) if m.state == "active"],
+        "removals": selectors.removal_tasks_for(request.user, request.institution, everything=False)
+        .filter(state="open").count(),
+    }
+
+
+def _staff_profile_section(request, staff=None, **objects) -> dict:
+    from . import selectors
+
+    return {"measures": list(selectors.staff_measures(staff)) if staff is not None else []}
+
+
+def register() -> None:
+    register_nav(NavItem("sanctions_queue", _("Violations"), "sanctions:queue", "sanctions.view_cases", order=30, exact=True))
+    register_nav(NavItem("sanctions_decisions", _("Decisions"), "sanctions:decisions", "sanctions.decide", order=31))
+    register_nav(NavItem("sanctions_escalated", _("Decisions for the parent's head"), "sanctions:decisions_escalated",
+                         "sanctions.decide_escalated", order=32))
+    register_nav(NavItem("sanctions_report", _("Report a violation"), "sanctions:report_create",
+                         "sanctions.file_report", order=33))
+    register_nav(NavItem("sanctions_mine", _("My reports and measures"), "sanctions:my_cases",
+                         "sanctions.view_own", order=34))
+    register_panel(Panel("sanctions_head", "sanctions/panels/head.html", "sanctions.decide", _head_panel, order=10))
+    register_panel(Panel("sanctions_humas", "sanctions/panels/humas.html", "sanctions.triage", _humas_panel, order=11))
+    register_panel(Panel("sanctions_staff", "sanctions/panels/staff.html", "sanctions.view_own", _staff_panel, order=40))
+    register_section("staff_profile", Section("sanctions_measures", "sanctions/sections/staff_measures.html",
+                                              "sanctions.view_cases", _staff_profile_section, order=50))

@@ -1,0 +1,67 @@
+"""Who hears about what. Every notice goes through ``governance.services.notify``; titles carry no
+personal data (they become e-mail subjects), bodies name the case by number only."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import lazy
+
+from governance.models import Institution, Role, User
+from governance.services import notify
+
+_email_enabled = contextvars.ContextVar("sanctions_email_enabled", default=True)
+
+
+@contextlib.contextmanager
+def in_app_only():
+    """Demo data and bulk jobs: write the in-app notices but send no e-mail."""
+    token = _email_enabled.set(False)
+    try:
+        yield
+    finally:
+        _email_enabled.reset(token)
+
+
+def send(*, recipients, institution: Institution, kind: str, title, body="", url: str = ""):
+    return notify(
+        recipients=[user for user in recipients if user is not None], institution=institution,
+        kind=f"sanctions.{kind}", title=title, body=body, url=url, email=_email_enabled.get(),
+    )
+
+
+def users_with_role(institution: Institution, role: str, day: datetime.date | None = None) -> list[User]:
+    """Active holders of ``role`` at ``institution`` (works from a child's scope: User is not scoped)."""
+    day = day or institution.local_today()
+    return list(
+        User.objects.filter(
+            Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gt=day),
+            memberships__institution=institution, memberships__role=role, memberships__starts_on__lte=day,
+            is_active=True,
+        ).distinct().order_by("pk")
+    )
+
+
+def heads(institution: Institution) -> list[User]:
+    return users_with_role(institution, Role.KEPALA)
+
+
+def parent_heads(institution: Institution) -> list[User]:
+    return heads(institution.parent) if institution.parent_id else []
+
+
+def humas(institution: Institution) -> list[User]:
+    return users_with_role(institution, Role.HUMAS)
+
+
+def turl(institution: Institution, name: str, **kwargs) -> str:
+    return reverse(f"sanctions:{name}", kwargs={"institution": institution.slug, **kwargs})
+
+
+def fmt(template, **params):
+    """A lazily translated, formatted text: rendered in each recipient's language by ``notify``."""
+    return lazy(lambda: str(template) % params, str)()

@@ -1,0 +1,490 @@
+"""Reads of the sanctions app: the current code's rules, the queue, the ladder engine, what a
+person may see of their own case, and the indicators the semester assessment reads."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from governance.models import CodeVersion, Institution, Membership, Role, Rule, RuleCategory, RuleKind, User
+from governance.selectors import audit_entries
+from governance.tenancy import platform_scope
+from members.models import GroupMembership, StaffMember
+
+from .models import (
+    Evidence,
+    Ladder,
+    LadderLevel,
+    Measure,
+    MeasureState,
+    Objection,
+    ObjectionState,
+    Referral,
+    RemovalState,
+    RemovalTask,
+    ReportState,
+    ViolationReport,
+    WarningLetter,
+)
+from .workdays import working_days_between
+
+LIVE_MEASURE_STATES = (MeasureState.PROPOSED, MeasureState.ACTIVE, MeasureState.EXPIRED)
+
+
+# --- the code of conduct in force -------------------------------------------------------------
+
+def current_code(institution: Institution) -> CodeVersion | None:
+    return CodeVersion.objects.filter(institution=institution, state=CodeVersion.State.PUBLISHED).first()
+
+
+def citable_rules(institution: Institution):
+    """Rules of the institution's published code that a report may cite (not the permissions)."""
+    return (
+        Rule.objects.filter(version__institution=institution, version__state=CodeVersion.State.PUBLISHED)
+        .exclude(kind=RuleKind.PERMISSION)
+        .select_related("version")
+        .order_by("position", "pk")
+    )
+
+
+def is_politics(rules) -> bool:
+    return any(rule.category == RuleCategory.POLITICS for rule in rules)
+
+
+# --- people ---------------------------------------------------------------------------------------
+
+def staff_record(user: User, institution: Institution) -> StaffMember | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return StaffMember.objects.filter(institution=institution, user=user, left_on__isnull=True).first()
+
+
+def current_staff(institution: Institution):
+    return StaffMember.objects.filter(institution=institution, left_on__isnull=True).order_by("full_name")
+
+
+def is_head(user: User, institution: Institution) -> bool:
+    day = institution.local_today()
+    return User.objects.filter(
+        Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gt=day),
+        pk=user.pk, memberships__institution=institution, memberships__role=Role.KEPALA,
+        memberships__starts_on__lte=day,
+    ).exists()
+
+
+def triage_colleagues(institution: Institution) -> list[User]:
+    """People a case can be assigned to: the institution's public relations coordinators and heads."""
+    day = institution.local_today()
+    ids = (
+        Membership.objects.active(day)
+        .filter(institution=institution, role__in=[Role.HUMAS, Role.KEPALA])
+        .values_list("user_id", flat=True)
+    )
+    return list(User.objects.filter(pk__in=list(ids), is_active=True).order_by("full_name", "email"))
+
+
+def subject_user(report: ViolationReport) -> User | None:
+    return report.subject_staff.user if report.subject_staff_id and report.subject_staff.user_id else None
+
+
+def is_subject(user: User, report: ViolationReport) -> bool:
+    subject = subject_user(report)
+    return subject is not None and user is not None and subject.pk == user.pk
+
+
+def admin_staff_of(channel, user: User | None = None):
+    qs = GroupMembership.objects.filter(channel=channel, role=GroupMembership.Role.ADMIN, until__isnull=True)
+    if user is not None:
+        qs = qs.filter(staff__user=user)
+    return qs.select_related("staff", "staff__user")
+
+
+def group_admin_users(channel) -> list[User]:
+    return [m.staff.user for m in admin_staff_of(channel) if m.staff.user_id and m.staff.user.is_active]
+
+
+def is_group_admin(user: User, channel) -> bool:
+    return admin_staff_of(channel, user).exists()
+
+
+# --- the ladder engine ----------------------------------------------------------------------------
+
+def current_ladder(institution: Institution) -> Ladder | None:
+    return Ladder.objects.filter(institution=institution, is_current=True).prefetch_related("levels").first()
+
+
+def ladder_levels(ladder: Ladder | None) -> list[LadderLevel]:
+    return list(ladder.levels.order_by("position")) if ladder else []
+
+
+def same_subject_q(report: ViolationReport) -> Q:
+    """Measures about the same person: the same staff record, or the same external number or name."""
+    if report.subject_staff_id:
+        return Q(report__subject_staff_id=report.subject_staff_id)
+    if report.subject_phone:
+        return Q(report__subject_staff__isnull=True, report__subject_phone=report.subject_phone)
+    return Q(report__subject_staff__isnull=True, report__subject_name__iexact=report.subject_name)
+
+
+def active_measures_of(report: ViolationReport, on: datetime.date):
+    """The person's measures still in force on ``on`` (expired and voided ones do not count)."""
+    return Measure.objects.filter(
+        same_subject_q(report), institution=report.institution, state=MeasureState.ACTIVE, active_until__gte=on,
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    level: LadderLevel | None
+    active: list  # the measures that led to it
+
+
+def suggest_level(report: ViolationReport, *, ladder: Ladder | None = None, on: datetime.date | None = None) -> Suggestion:
+    """The next rung after the highest one the person holds *actively*; the first rung when none."""
+    ladder = ladder or current_ladder(report.institution)
+    levels = ladder_levels(ladder)
+    if not levels:
+        return Suggestion(None, [])
+    on = on or report.institution.local_today()
+    active = list(active_measures_of(report, on).exclude(report=report).order_by("level_position"))
+    highest = max((m.level_position for m in active), default=0)
+    following = [level for level in levels if level.position > highest]
+    return Suggestion(following[0] if following else levels[-1], active)
+
+
+# --- the queue and the case file -----------------------------------------------------------------
+
+@dataclass
+class QueueFilters:
+    state: str = ""
+    category: str = ""
+    channel: int | None = None
+    assignee: int | None = None  # 0 = nobody
+    priority: bool = False
+
+
+def report_queue(institution: Institution, filters: QueueFilters):
+    qs = ViolationReport.objects.filter(institution=institution)
+    if filters.state == "open":
+        qs = qs.filter(state__in=[ReportState.SUBMITTED, ReportState.IN_REVIEW])
+    elif filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.category:
+        qs = qs.filter(rules__category=filters.category)
+    if filters.channel:
+        qs = qs.filter(channel_id=filters.channel)
+    if filters.assignee == 0:
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.assignee:
+        qs = qs.filter(assignee_id=filters.assignee)
+    if filters.priority:
+        qs = qs.filter(priority=True)
+    return (
+        qs.distinct()
+        .select_related("subject_staff", "channel", "assignee")
+        .order_by("-priority", "state", "-created_at")
+    )
+
+
+def queue_counts(institution: Institution) -> dict:
+    counts = ViolationReport.objects.filter(institution=institution).aggregate(
+        submitted=Count("pk", filter=Q(state=ReportState.SUBMITTED)),
+        in_review=Count("pk", filter=Q(state=ReportState.IN_REVIEW)),
+        confirmed=Count("pk", filter=Q(state=ReportState.CONFIRMED)),
+        dismissed=Count("pk", filter=Q(state=ReportState.DISMISSED)),
+        priority_open=Count("pk", filter=Q(priority=True, state__in=[ReportState.SUBMITTED, ReportState.IN_REVIEW])),
+        unassigned_open=Count("pk", filter=Q(assignee__isnull=True, state__in=[ReportState.SUBMITTED, ReportState.IN_REVIEW])),
+    )
+    counts["open"] = counts["submitted"] + counts["in_review"]
+    counts["awaiting_decision"] = Measure.objects.filter(institution=institution, state=MeasureState.PROPOSED).count()
+    counts["removals_open"] = RemovalTask.objects.filter(institution=institution, state=RemovalState.OPEN).count()
+    return counts
+
+
+def case_file(institution: Institution, pk: int) -> ViolationReport:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        ViolationReport.objects.select_related(
+            "subject_staff", "channel", "assignee", "reporter", "decided_by", "on_behalf_of", "election_period",
+        ).prefetch_related("rules", "rules__version"),
+        pk=pk, institution=institution,
+    )
+
+
+def case_measures(report: ViolationReport) -> list[Measure]:
+    return list(
+        report.measures.select_related("level", "suggested_level", "proposed_by", "decided_by")
+        .prefetch_related("letter", "removal", "objection")
+        .order_by("proposed_at")
+    )
+
+
+def case_history(report: ViolationReport, measures=None):
+    """Every audit entry about the case: the report, its evidence, notes, measures, letters,
+    removals, objections and referrals, newest first (one query on the trail)."""
+    measures = measures if measures is not None else case_measures(report)
+    targets: dict[str, list[str]] = defaultdict(list)
+    targets["sanctions.violationreport"].append(str(report.pk))
+    targets["sanctions.evidence"] += [str(pk) for pk in report.evidence.values_list("pk", flat=True)]
+    targets["sanctions.casenote"] += [str(pk) for pk in report.notes.values_list("pk", flat=True)]
+    targets["sanctions.referral"] += [str(pk) for pk in report.referrals.values_list("pk", flat=True)]
+    memberships = []
+    for measure in measures:
+        targets["sanctions.measure"].append(str(measure.pk))
+        for attribute, label in (("letter", "sanctions.warningletter"), ("removal", "sanctions.removaltask"),
+                                 ("objection", "sanctions.objection")):
+            related = getattr(measure, attribute, None)
+            if related is not None:
+                targets[label].append(str(related.pk))
+                if attribute == "removal" and related.group_membership_id:
+                    memberships.append(str(related.group_membership_id))
+    condition = Q()
+    for target_type, ids in targets.items():
+        if ids:
+            condition |= Q(target_type=target_type, target_id__in=ids)
+    if memberships:
+        # Of the group membership's own history, only its ending belongs to this case.
+        condition |= Q(target_type="members.groupmembership", target_id__in=memberships,
+                       action="sanctions.removal.membership_ended")
+    return audit_entries(report.institution).filter(condition)
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+def decisions_waiting(institution: Institution, *, escalated: bool):
+    measures = (
+        Measure.objects.filter(institution=institution, state=MeasureState.PROPOSED, escalated=escalated)
+        .select_related("report", "report__subject_staff", "proposed_by").order_by("proposed_at")
+    )
+    objections = (
+        Objection.objects.filter(institution=institution, state=ObjectionState.FILED, escalated=escalated)
+        .select_related("measure", "measure__report", "measure__report__subject_staff").order_by("filed_at")
+    )
+    return list(measures), list(objections)
+
+
+def escalated_waiting_below(institution: Institution) -> dict:
+    """For a parent head's dashboard: decisions waiting at each direct child institution."""
+    from django_scopes import scope
+
+    children = list(Institution.objects.filter(parent=institution, is_active=True).order_by("name"))
+    if not children:
+        return {}
+    with scope(institution=[child.pk for child in children]):
+        measures = dict(
+            Measure.objects.filter(institution__in=children, state=MeasureState.PROPOSED, escalated=True)
+            .values_list("institution_id").annotate(n=Count("pk"))
+        )
+        objections = dict(
+            Objection.objects.filter(institution__in=children, state=ObjectionState.FILED, escalated=True)
+            .values_list("institution_id").annotate(n=Count("pk"))
+        )
+    return {child: measures.get(child.pk, 0) + objections.get(child.pk, 0)
+            for child in children if measures.get(child.pk) or objections.get(child.pk)}
+
+
+# --- what a person sees of their own ---------------------------------------------------------
+
+def reports_filed_by(user: User, institution: Institution):
+    return (
+        ViolationReport.objects.filter(institution=institution)
+        .filter(Q(reporter=user) | Q(on_behalf_of__user=user))
+        .select_related("channel").order_by("-created_at")
+    )
+
+
+def measures_about(user: User, institution: Institution):
+    """Measures about the user (through their staff record), once decided (never proposals)."""
+    return (
+        Measure.objects.filter(institution=institution, report__subject_staff__user=user)
+        .filter(state__in=[MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED])
+        .select_related("report", "report__channel").prefetch_related("letter", "objection")
+        .order_by("-decided_at")
+    )
+
+
+def removal_tasks_for(user: User, institution: Institution, *, everything: bool):
+    qs = RemovalTask.objects.filter(institution=institution).select_related(
+        "channel", "measure", "measure__report", "measure__report__subject_staff",
+    )
+    if not everything:
+        channel_ids = GroupMembership.objects.filter(
+            channel__institution=institution, role=GroupMembership.Role.ADMIN, until__isnull=True, staff__user=user,
+        ).values_list("channel_id", flat=True)
+        qs = qs.filter(channel_id__in=list(channel_ids))
+    return qs.order_by("state", "due_on")
+
+
+def staff_measures(staff: StaffMember):
+    """A person's decided measures, for their profile page (roles that handle cases)."""
+    return (
+        Measure.objects.filter(report__subject_staff=staff)
+        .exclude(state__in=[MeasureState.WITHDRAWN, MeasureState.REJECTED])
+        .select_related("report").prefetch_related("letter").order_by("-proposed_at")
+    )
+
+
+def evidence_of(report: ViolationReport):
+    return Evidence.objects.filter(report=report).order_by("pk")
+
+
+def referrals_of(report: ViolationReport):
+    return Referral.objects.filter(report=report).select_related("created_by", "outcome_recorded_by")
+
+
+# --- letters and the public verification page ----------------------------------------------
+
+def letter_status(letter: WarningLetter, today: datetime.date | None = None) -> str:
+    """"voided", "expired" or "active"."""
+    measure = letter.measure
+    if letter.voided_at or measure.state == MeasureState.VOIDED:
+        return "voided"
+    today = today or letter.institution.local_today()
+    if measure.state == MeasureState.EXPIRED or (measure.active_until and measure.active_until < today):
+        return "expired"
+    return "active"
+
+
+@dataclass(frozen=True)
+class Verification:
+    number: str
+    issued_on: datetime.date
+    institution_name: str
+    status: str
+    active_until: datetime.date | None
+
+
+def verify_letter_code(code: str) -> Verification | None:
+    """The public facts of a letter, found by its code across institutions. No personal data."""
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if not code or len(code) > 16:
+        return None
+    with platform_scope():
+        letter = WarningLetter.objects.select_related("institution", "measure").filter(verification_code=code).first()
+        if letter is None:
+            return None
+        return Verification(
+            number=letter.number, issued_on=letter.issued_on, institution_name=letter.institution.name,
+            status=letter_status(letter), active_until=letter.measure.active_until,
+        )
+
+
+# --- indicators for the semester assessment (reports app) --------------------------------------
+#
+# Each takes (institution_ids, start, end) with inclusive local dates, returns {institution_id: value}
+# for every id given, and runs a fixed number of queries whatever the number of institutions.
+# Call them inside a scope that covers the institutions (governance.tenancy.subtree_scope).
+
+def _local_date(value: datetime.datetime, tz) -> datetime.date:
+    return timezone.localtime(value, tz).date()
+
+
+def _zones(institution_ids) -> dict:
+    return {pk: Institution(timezone=tz).tzinfo for pk, tz in
+            Institution.objects.filter(pk__in=institution_ids).values_list("pk", "timezone")}
+
+
+def _window(start: datetime.date, end: datetime.date):
+    """A UTC window wide enough for every Indonesian zone (UTC+7 … UTC+9)."""
+    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.UTC) - datetime.timedelta(hours=10)
+    high = datetime.datetime.combine(end, datetime.time.max, tzinfo=datetime.UTC)
+    return low, high
+
+
+def median_working_days_to_decision(institution_ids: list[int], start: datetime.date, end: datetime.date) -> dict:
+    """Median working days from a report's submission to its triage decision (confirmed or dismissed).
+
+    Formula: for every report whose decision date (local, institution's zone) falls in
+    [start, end], count the working days after the submission date up to and including the
+    decision date (weekends, public holidays and cuti bersama skipped; a same-day decision is 0),
+    then take the median per institution. ``None`` when no report was decided in the window.
+    Queries: 2 (zones, reports).
+    """
+    zones = _zones(institution_ids)
+    low, high = _window(start, end)
+    rows = ViolationReport.objects.filter(
+        institution_id__in=institution_ids, state__in=[ReportState.CONFIRMED, ReportState.DISMISSED],
+        decided_at__gte=low, decided_at__lte=high,
+    ).values_list("institution_id", "created_at", "decided_at")
+    durations: dict[int, list[int]] = defaultdict(list)
+    for institution_id, created_at, decided_at in rows:
+        tz = zones[institution_id]
+        decided_on = _local_date(decided_at, tz)
+        if start <= decided_on <= end:
+            durations[institution_id].append(working_days_between(_local_date(created_at, tz), decided_on))
+    return {pk: (statistics.median(durations[pk]) if durations.get(pk) else None) for pk in institution_ids}
+
+
+def open_cases_older_than(institution_ids: list[int], start: datetime.date, end: datetime.date, days: int = 30) -> dict:
+    """Reports still undecided at the end of ``end`` that were submitted more than ``days``
+    calendar days before ``end``.
+
+    Formula: count reports with local submission date < end − days whose triage decision is
+    missing or dated after ``end`` (a report decided later counts as open at ``end``). ``start``
+    is accepted for a uniform signature; the count is a snapshot at ``end``.
+    Queries: 2 (zones, reports).
+    """
+    zones = _zones(institution_ids)
+    cutoff = end - datetime.timedelta(days=days)
+    _, high = _window(cutoff, cutoff)
+    rows = ViolationReport.objects.filter(institution_id__in=institution_ids, created_at__lte=high).filter(
+        Q(decided_at__isnull=True) | Q(decided_at__gt=datetime.datetime.combine(end, datetime.time.min, tzinfo=datetime.UTC))
+    ).values_list("institution_id", "created_at", "decided_at")
+    counts = dict.fromkeys(institution_ids, 0)
+    for institution_id, created_at, decided_at in rows:
+        tz = zones[institution_id]
+        if _local_date(created_at, tz) >= cutoff:
+            continue
+        if decided_at is not None and _local_date(decided_at, tz) <= end:
+            continue
+        counts[institution_id] += 1
+    return counts
+
+
+def confirmed_violations_per_100_staff(institution_ids: list[int], start: datetime.date, end: datetime.date) -> dict:
+    """Confirmed reports per 100 staff members.
+
+    Formula: 100 × (reports confirmed with a local decision date in [start, end]) ÷ (staff on the
+    list at ``end``: joined on or before ``end`` and not left by then), rounded to 2 decimals;
+    ``None`` when the institution has no staff on the list.
+    Queries: 3 (zones, reports, staff counts).
+    """
+    zones = _zones(institution_ids)
+    low, high = _window(start, end)
+    confirmed = dict.fromkeys(institution_ids, 0)
+    for institution_id, decided_at in ViolationReport.objects.filter(
+        institution_id__in=institution_ids, state=ReportState.CONFIRMED, decided_at__gte=low, decided_at__lte=high,
+    ).values_list("institution_id", "decided_at"):
+        if start <= _local_date(decided_at, zones[institution_id]) <= end:
+            confirmed[institution_id] += 1
+    staff = dict(
+        StaffMember.objects.filter(institution_id__in=institution_ids, joined_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
+        .values_list("institution_id").annotate(n=Count("pk"))
+    )
+    return {pk: (round(100 * confirmed[pk] / staff[pk], 2) if staff.get(pk) else None) for pk in institution_ids}
+
+
+def removals_on_time_share(institution_ids: list[int], start: datetime.date, end: datetime.date) -> dict:
+    """Share of removal tasks carried out by their due date.
+
+    Formula: among removal tasks due in [start, end] and not cancelled, the fraction (0–1, 3
+    decimals) whose confirmed carrying-out date is on or before the due date; a task still open
+    counts as late. ``None`` when no removal was due in the window.
+    Queries: 1.
+    """
+    rows = RemovalTask.objects.filter(
+        institution_id__in=institution_ids, due_on__gte=start, due_on__lte=end,
+    ).exclude(state=RemovalState.CANCELLED).values_list("institution_id", "due_on", "carried_out_on")
+    due, on_time = defaultdict(int), defaultdict(int)
+    for institution_id, due_on, carried_out_on in rows:
+        due[institution_id] += 1
+        if carried_out_on is not None and carried_out_on <= due_on:
+            on_time[institution_id] += 1
+    return {pk: (round(on_time[pk] / due[pk], 3) if due.get(pk) else None) for pk in institution_ids}

@@ -1,0 +1,57 @@
+"""The demo histories: complete, on realistic dates, idempotent, with an intact audit chain."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from governance.audit import verify_chains
+from governance.models import AuditEntry, Institution
+from members.models import GroupMembership
+from sanctions.models import Measure, Objection, Referral, RemovalTask, ViolationReport, WarningLetter
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", quiet=True)
+
+
+def test_muara_enim_has_the_whole_ladder_an_upheld_objection_a_dismissal_and_an_open_report(demo, unscoped):
+    mtsn = Institution.objects.get(slug="mtsn-1-muara-enim")
+    levels = list(Measure.objects.filter(institution=mtsn, report__source_ref__in=[
+        "demo:mtsn:hoaks", "demo:mtsn:stiker", "demo:mtsn:politik"]).order_by("proposed_at").values_list("level_code", flat=True))
+    assert levels == ["SP1", "SP2", "KELUAR"]
+    task = RemovalTask.objects.get(institution=mtsn)
+    assert task.state == "done" and task.carried_out_on == datetime.date(2025, 5, 8)
+    membership = GroupMembership.objects.get(channel=task.channel, staff=task.measure.report.subject_staff)
+    assert membership.until == datetime.date(2025, 5, 8)
+    numbers = list(WarningLetter.objects.filter(institution=mtsn).order_by("seq").values_list("number", flat=True))
+    assert numbers == ["B-1/Mts.06.03.1/KP.04.2/01/2025", "B-2/Mts.06.03.1/KP.04.2/03/2025",
+                       "B-3/Mts.06.03.1/KP.04.2/08/2025"]
+    objection = Objection.objects.get(institution=mtsn)
+    assert objection.state == "upheld" and objection.escalated and objection.measure.state == "voided"
+    assert WarningLetter.objects.get(measure=objection.measure).voided_at is not None
+    assert ViolationReport.objects.get(institution=mtsn, source_ref="demo:mtsn:promosi").state == "dismissed"
+    assert ViolationReport.objects.get(institution=mtsn, source_ref="demo:mtsn:baru").state == "submitted"
+    # The history carries the dates of the story, not the day the demo was loaded.
+    approved = AuditEntry.objects.get(action="sanctions.measure.approved", target_id=str(Measure.objects.get(
+        institution=mtsn, level_code="SP1", state__in=["expired", "active"]).pk))
+    assert approved.created_at.date() == datetime.date(2025, 1, 16)
+    assert Measure.objects.filter(institution=mtsn, level_code="SP2").get().state == "expired"
+
+
+def test_banjarbaru_and_kudus(demo, unscoped):
+    report = ViolationReport.objects.get(source_ref="demo:bjb:kampanye")
+    assert report.priority and report.election_period.voting_day == datetime.date(2024, 11, 27)
+    measure = report.measures.get()
+    assert measure.level_name.startswith("Teguran lisan") and not WarningLetter.objects.filter(measure=measure).exists()
+    referral = Referral.objects.get(report__source_ref="demo:kudus:siaran")
+    assert referral.state == "closed" and "Kode Etik" in referral.referred_to
+
+
+def test_the_demo_is_idempotent_and_the_chain_verifies(demo, unscoped):
+    counts = (ViolationReport.objects.count(), Measure.objects.count(), AuditEntry.objects.count())
+    call_command("seed_demo", quiet=True)
+    assert (ViolationReport.objects.count(), Measure.objects.count(), AuditEntry.objects.count()) == counts
+    assert verify_chains().ok

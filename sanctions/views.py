@@ -1,0 +1,604 @@
+"""Views of the sanctions app: each validates input, calls one service or selector, and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from governance.accounts import session_used_mfa
+from governance.models import User
+from governance.permissions import requires
+
+from . import selectors, services
+from .forms import (
+    ERROR_FIELDS,
+    AssignForm,
+    DecisionForm,
+    DeliveryForm,
+    EvidenceForm,
+    LadderForm,
+    NoteForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    ProposeForm,
+    QueueFilterForm,
+    ReferralForm,
+    ReferralOutcomeForm,
+    RemovalConfirmForm,
+    ReportForm,
+    TriageDecisionForm,
+    add_service_error,
+    read_uploads,
+)
+from .ladders import PRESETS
+from .models import (
+    Evidence,
+    LadderLevel,
+    Measure,
+    MeasureState,
+    Objection,
+    ObjectionState,
+    Referral,
+    RemovalTask,
+    ViolationReport,
+    WarningLetter,
+)
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _case_url(institution, pk) -> str:
+    return reverse("sanctions:report_detail", kwargs={"institution": institution, "pk": pk})
+
+
+def _private_file(field, *, content_type: str, filename: str, inline: bool) -> FileResponse:
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404("file missing") from None
+    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- filing and the person's own page --------------------------------------------------------
+
+@requires("sanctions.file_report")
+def report_create(request, institution):
+    humas = request.access.has("sanctions.triage")
+    form = ReportForm(request.POST or None, request.FILES or None, institution=request.institution, humas=humas)
+    code = selectors.current_code(request.institution)
+    if request.method == "POST" and form.is_valid():
+        try:
+            uploads = read_uploads(form.cleaned_data.get("evidence"))
+            report = services.report_submit(actor=request.user, institution=request.institution, evidence=uploads,
+                                            **form.service_kwargs())
+        except ValidationError as error:
+            add_service_error(form, error, ERROR_FIELDS)
+        else:
+            messages.success(request, _("Thank you. Report #%(pk)s was filed; public relations will review it.")
+                             % {"pk": report.pk})
+            if request.access.has("sanctions.view_cases"):
+                return redirect("sanctions:report_detail", institution=institution, pk=report.pk)
+            return redirect("sanctions:my_cases", institution=institution)
+    return render(request, "sanctions/report_form.html", {
+        "form": form, "code": code, "title": _("Report a violation"),
+    })
+
+
+@requires("sanctions.view_own")
+def my_cases(request, institution):
+    return render(request, "sanctions/my_cases.html", {
+        "reports": selectors.reports_filed_by(request.user, request.institution)[:50],
+        "measures": selectors.measures_about(request.user, request.institution),
+        "title": _("My reports and measures"),
+    })
+
+
+def _own_measure(request, pk) -> Measure:
+    measure = get_object_or_404(Measure.objects.select_related("report", "report__channel"), pk=pk)
+    if measure.state not in (MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED) or \
+            not selectors.is_subject(request.user, measure.report):
+        raise PermissionDenied
+    return measure
+
+
+@requires("sanctions.view_own")
+def my_measure(request, institution, pk):
+    measure = _own_measure(request, pk)
+    letter = WarningLetter.objects.filter(measure=measure).first()
+    objection = Objection.objects.filter(measure=measure).first()
+    return render(request, "sanctions/my_measure.html", {
+        "measure": measure, "letter": letter, "objection": objection,
+        "letter_status": selectors.letter_status(letter) if letter else None,
+        "deadline": services.objection_deadline(measure), "form": ObjectionForm(),
+        "title": measure.level_name,
+    })
+
+
+@require_POST
+@requires("sanctions.view_own")
+def my_measure_acknowledge(request, institution, pk):
+    measure = _own_measure(request, pk)
+    try:
+        services.measure_acknowledge(actor=request.user, measure=measure)
+        messages.success(request, _("Thank you; your acknowledgement of receipt was recorded."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("sanctions:my_measure", institution=institution, pk=pk)
+
+
+@require_POST
+@requires("sanctions.view_own")
+def my_measure_object(request, institution, pk):
+    measure = _own_measure(request, pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_file(actor=request.user, measure=measure, text=form.cleaned_data["text"])
+            messages.success(request, _("Your objection was filed. You will be told the decision."))
+        except ValidationError as error:
+            _refused(request, error)
+    else:
+        messages.error(request, _("Write the grounds of your objection."))
+    return redirect("sanctions:my_measure", institution=institution, pk=pk)
+
+
+@never_cache
+@requires("sanctions.view_own")
+def my_letter_pdf(request, institution, pk):
+    measure = _own_measure(request, pk)
+    letter = get_object_or_404(WarningLetter, measure=measure)
+    return _letter_response(letter)
+
+
+def _letter_response(letter: WarningLetter):
+    if not letter.pdf:
+        letter = services.letter_render_pdf(letter=letter)
+    safe_number = "".join(ch if ch.isalnum() else "-" for ch in letter.number)
+    return _private_file(letter.pdf, content_type="application/pdf", filename=f"surat-peringatan-{safe_number}.pdf",
+                         inline=False)
+
+
+# --- the Humas queue and the case file ---------------------------------------------------------
+
+@requires("sanctions.view_cases")
+def queue(request, institution):
+    form = QueueFilterForm(request.GET or None, institution=request.institution)
+    filters = selectors.QueueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.QueueFilters(state=data["state"], category=data["category"], channel=data["channel"],
+                                         assignee=data["assignee"], priority=data["priority"])
+    page = Paginator(selectors.report_queue(request.institution, filters), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "sanctions/queue.html", {
+        "form": form, "page": page, "counts": selectors.queue_counts(request.institution),
+        "query": query.urlencode(), "title": _("Violation reports"),
+    })
+
+
+@requires("sanctions.view_cases")
+def report_detail(request, institution, pk):
+    report = selectors.case_file(request.institution, pk)
+    measures = selectors.case_measures(report)
+    live = next((m for m in measures if m.state in selectors.LIVE_MEASURE_STATES), None)
+    ladder = selectors.current_ladder(request.institution)
+    access = request.access
+    context = {
+        "report": report, "measures": measures, "live": live,
+        "evidence": selectors.evidence_of(report), "notes": report.notes.select_related("author"),
+        "referrals": selectors.referrals_of(report),
+        "history": selectors.case_history(report, measures)[:200],
+        "suggestion": selectors.suggest_level(report, ladder=ladder) if ladder else None,
+        "is_subject": selectors.is_subject(request.user, report),
+        "title": _("Report #%(pk)s") % {"pk": report.pk},
+    }
+    if access.has("sanctions.triage"):
+        context.update({
+            "assign_form": AssignForm(institution=request.institution, initial={"assignee": report.assignee_id}),
+            "note_form": NoteForm(), "decide_form": TriageDecisionForm(), "evidence_form": EvidenceForm(),
+            "delivery_form": DeliveryForm(initial={"delivered_on": request.institution.local_today()}),
+            "objection_form": ObjectionForm(),
+        })
+    return render(request, "sanctions/case_detail.html", context)
+
+
+@requires("institution.view")
+def evidence_file(request, institution, pk):
+    """Evidence for the people who handle the case, and for the parent's head deciding an escalated one."""
+    item = get_object_or_404(Evidence.objects.select_related("report"), pk=pk)
+    access = request.access
+    allowed = access.has("sanctions.view_cases") or (
+        access.has("sanctions.decide_escalated") and (
+            Measure.objects.filter(report=item.report, escalated=True).exists()
+            or Objection.objects.filter(measure__report=item.report, escalated=True).exists()))
+    if not allowed:
+        raise PermissionDenied
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(item.content_type, "pdf")
+    return _private_file(item.file, content_type=item.content_type, filename=f"bukti-{item.pk}.{extension}",
+                         inline=item.is_image)
+
+
+def _triage_action(request, institution, pk, action):
+    report = get_object_or_404(ViolationReport, pk=pk)
+    try:
+        message = action(report)
+        if message:
+            messages.success(request, message)
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect(_case_url(institution, report.pk))
+
+
+@require_POST
+@requires("sanctions.triage")
+def report_start_review(request, institution, pk):
+    return _triage_action(request, institution, pk, lambda report: (
+        services.report_start_review(actor=request.user, report=report) and _("Review started.")))
+
+
+@require_POST
+@requires("sanctions.triage")
+def report_assign(request, institution, pk):
+    form = AssignForm(request.POST, institution=request.institution)
+
+    def act(report):
+        if not form.is_valid():
+            raise ValidationError(_("Choose a colleague to assign the case to."))
+        assignee = get_object_or_404(User, pk=form.cleaned_data["assignee"])
+        services.report_assign(actor=request.user, report=report, assignee=assignee)
+        return _("The case was assigned to %(name)s.") % {"name": assignee}
+
+    return _triage_action(request, institution, pk, act)
+
+
+@require_POST
+@requires("sanctions.triage")
+def report_note(request, institution, pk):
+    form = NoteForm(request.POST)
+
+    def act(report):
+        if not form.is_valid():
+            raise ValidationError(_("Write the note first."))
+        services.report_add_note(actor=request.user, report=report, text=form.cleaned_data["text"])
+        return _("Note added.")
+
+    return _triage_action(request, institution, pk, act)
+
+
+@require_POST
+@requires("sanctions.triage")
+def report_decide(request, institution, pk):
+    form = TriageDecisionForm(request.POST)
+
+    def act(report):
+        if not form.is_valid():
+            raise ValidationError(_("Choose confirm or dismiss and write the reason."))
+        data = form.cleaned_data
+        if data["outcome"] == "confirm":
+            services.report_confirm(actor=request.user, report=report, reason=data["reason"])
+            return _("The report was confirmed. The reporter has been told; propose a measure or refer the case.")
+        services.report_dismiss(actor=request.user, report=report, reason=data["reason"])
+        return _("The report was dismissed. The reporter has been told.")
+
+    return _triage_action(request, institution, pk, act)
+
+
+@require_POST
+@requires("sanctions.triage")
+def evidence_add(request, institution, pk):
+    form = EvidenceForm(request.POST, request.FILES)
+
+    def act(report):
+        if not form.is_valid():
+            raise ValidationError(_("Choose a screenshot or PDF to add."))
+        uploads = read_uploads(form.cleaned_data["evidence"])
+        for name, data in uploads:
+            services.evidence_add(actor=request.user, report=report, name=name, data=data)
+        return _("Evidence added.")
+
+    return _triage_action(request, institution, pk, act)
+
+
+# --- measures ----------------------------------------------------------------------------------
+
+@requires("sanctions.triage")
+def measure_propose(request, institution, pk):
+    report = selectors.case_file(request.institution, pk)
+    ladder = selectors.current_ladder(request.institution)
+    if ladder is None:
+        ladder = services.ladder_ensure(actor=request.user, institution=request.institution)
+    suggestion = selectors.suggest_level(report, ladder=ladder)
+    levels = LadderLevel.objects.filter(ladder=ladder).order_by("position")
+    form = ProposeForm(request.POST or None, levels=levels,
+                       initial={"level": suggestion.level.pk if suggestion.level else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_propose(actor=request.user, report=report, level=form.cleaned_data["level"],
+                                     reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
+        except ValidationError as error:
+            add_service_error(form, error, {"deviation": "reason"})
+        else:
+            messages.success(request, _("The measure was proposed; the head has been asked to decide."))
+            return redirect(_case_url(institution, report.pk))
+    return render(request, "sanctions/propose.html", {
+        "report": report, "form": form, "suggestion": suggestion, "levels": levels,
+        "title": _("Propose a measure"),
+    })
+
+
+@require_POST
+@requires("sanctions.triage")
+def measure_withdraw(request, institution, pk):
+    measure = get_object_or_404(Measure, pk=pk)
+    try:
+        services.measure_withdraw(actor=request.user, measure=measure,
+                                  reason=request.POST.get("reason", "") or _("Withdrawn by public relations."))
+        messages.success(request, _("The proposal was withdrawn."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect(_case_url(institution, measure.report_id))
+
+
+@require_POST
+@requires("sanctions.triage")
+def measure_delivery(request, institution, pk):
+    measure = get_object_or_404(Measure, pk=pk)
+    form = DeliveryForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose how it was delivered and the date."))
+        services.measure_record_delivery(actor=request.user, measure=measure, method=form.cleaned_data["method"],
+                                         delivered_on=form.cleaned_data["delivered_on"])
+        messages.success(request, _("Delivery recorded. The objection period runs from this date."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect(_case_url(institution, measure.report_id))
+
+
+@require_POST
+@requires("sanctions.triage")
+def objection_file_for(request, institution, pk):
+    measure = get_object_or_404(Measure, pk=pk)
+    form = ObjectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Write the grounds of the objection."))
+        services.objection_file(actor=request.user, measure=measure, text=form.cleaned_data["text"])
+        messages.success(request, _("The objection was filed on the person's behalf."))
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect(_case_url(institution, measure.report_id))
+
+
+@never_cache
+@requires("sanctions.view_cases")
+def letter_pdf(request, institution, pk):
+    return _letter_response(get_object_or_404(WarningLetter, pk=pk))
+
+
+# --- decisions by the head (and the parent's head) -----------------------------------------------
+
+def _decisions(request, escalated: bool):
+    measures, objections = selectors.decisions_waiting(request.institution, escalated=escalated)
+    return render(request, "sanctions/decisions.html", {
+        "measures": measures, "objections": objections, "escalated": escalated,
+        "title": _("Decisions for the parent's head") if escalated else _("Awaiting my decision"),
+    })
+
+
+@requires("sanctions.decide")
+def decisions(request, institution):
+    return _decisions(request, escalated=False)
+
+
+@requires("sanctions.decide_escalated")
+def decisions_escalated(request, institution):
+    return _decisions(request, escalated=True)
+
+
+def _mfa_url(request) -> str:
+    return f"{reverse('mfa_reauthenticate')}?next={request.path}"
+
+
+def _decide_measure(request, institution, pk, as_parent: bool):
+    measure = get_object_or_404(Measure.objects.select_related("report", "proposed_by", "decided_by"), pk=pk)
+    if measure.escalated != as_parent:
+        # The other address is the right one; say so rather than refuse silently.
+        name = "sanctions:measure_decide_escalated" if measure.escalated else "sanctions:measure_decide"
+        if (measure.escalated and not request.access.has("sanctions.decide_escalated")) or \
+                (not measure.escalated and not request.access.has("sanctions.decide")):
+            raise PermissionDenied
+        return redirect(name, institution=institution, pk=pk)
+    mfa = session_used_mfa(request)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not mfa:
+            messages.warning(request, _("Deciding a sanction needs your authenticator code. Enter it to continue."))
+            return redirect(_mfa_url(request))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == "approve":
+                    services.measure_approve(actor=request.user, measure=measure, reason=data["reason"], as_parent=as_parent)
+                    messages.success(request, _("Approved. The letter has been numbered and the people concerned told."))
+                else:
+                    services.measure_reject(actor=request.user, measure=measure, reason=data["reason"], as_parent=as_parent)
+                    messages.success(request, _("Rejected. Public relations has been told."))
+                return redirect(request.path)
+            except ValidationError as error:
+                add_service_error(form, error)
+    report = measure.report
+    return render(request, "sanctions/measure_decide.html", {
+        "measure": measure, "report": report, "form": form, "mfa": mfa, "mfa_url": _mfa_url(request),
+        "evidence": selectors.evidence_of(report), "as_parent": as_parent,
+        "active": list(selectors.active_measures_of(report, request.institution.local_today()).exclude(pk=measure.pk)),
+        "letter": WarningLetter.objects.filter(measure=measure).first(),
+        "title": _("Decide: %(level)s") % {"level": measure.level_code},
+    })
+
+
+@requires("sanctions.decide")
+def measure_decide(request, institution, pk):
+    return _decide_measure(request, institution, pk, as_parent=False)
+
+
+@requires("sanctions.decide_escalated")
+def measure_decide_escalated(request, institution, pk):
+    return _decide_measure(request, institution, pk, as_parent=True)
+
+
+def _decide_objection(request, institution, pk, as_parent: bool):
+    objection = get_object_or_404(Objection.objects.select_related("measure", "measure__report"), pk=pk)
+    if objection.escalated != as_parent:
+        name = "sanctions:objection_decide_escalated" if objection.escalated else "sanctions:objection_decide"
+        if (objection.escalated and not request.access.has("sanctions.decide_escalated")) or \
+                (not objection.escalated and not request.access.has("sanctions.decide")):
+            raise PermissionDenied
+        return redirect(name, institution=institution, pk=pk)
+    mfa = session_used_mfa(request)
+    form = ObjectionDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not mfa:
+            messages.warning(request, _("Deciding a sanction needs your authenticator code. Enter it to continue."))
+            return redirect(_mfa_url(request))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.objection_decide(actor=request.user, objection=objection, upheld=data["decision"] == "uphold",
+                                          reason=data["reason"], as_parent=as_parent)
+                messages.success(request, _("The objection was decided and the people concerned told."))
+                return redirect(request.path)
+            except ValidationError as error:
+                add_service_error(form, error)
+    measure = objection.measure
+    return render(request, "sanctions/objection_decide.html", {
+        "objection": objection, "measure": measure, "report": measure.report, "form": form, "mfa": mfa,
+        "mfa_url": _mfa_url(request), "evidence": selectors.evidence_of(measure.report),
+        "letter": WarningLetter.objects.filter(measure=measure).first(), "as_parent": as_parent,
+        "decided": objection.state != ObjectionState.FILED,
+        "title": _("Decide an objection"),
+    })
+
+
+@requires("sanctions.decide")
+def objection_decide(request, institution, pk):
+    return _decide_objection(request, institution, pk, as_parent=False)
+
+
+@requires("sanctions.decide_escalated")
+def objection_decide_escalated(request, institution, pk):
+    return _decide_objection(request, institution, pk, as_parent=True)
+
+
+# --- removals ------------------------------------------------------------------------------------
+
+@requires("sanctions.view_own")
+def removals(request, institution):
+    everything = request.access.has("sanctions.triage")
+    return render(request, "sanctions/removals.html", {
+        "tasks": selectors.removal_tasks_for(request.user, request.institution, everything=everything),
+        "title": _("Removals from groups"),
+    })
+
+
+@requires("sanctions.view_own")
+def removal_confirm(request, institution, pk):
+    task = get_object_or_404(RemovalTask.objects.select_related("channel", "measure", "measure__report",
+                                                                "measure__report__subject_staff"), pk=pk)
+    if not services.may_confirm_removal(request.user, task):
+        raise PermissionDenied
+    form = RemovalConfirmForm(request.POST or None, initial={"carried_out_on": request.institution.local_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.removal_confirm(actor=request.user, task=task, carried_out_on=form.cleaned_data["carried_out_on"])
+            messages.success(request, _("Thank you. The removal is recorded and the group membership ended."))
+            return redirect("sanctions:removals", institution=institution)
+        except ValidationError as error:
+            add_service_error(form, error)
+    return render(request, "sanctions/removal_confirm.html", {
+        "task": task, "form": form, "title": _("Confirm a removal"),
+    })
+
+
+# --- referrals to the formal process ---------------------------------------------------------
+
+@requires("sanctions.view_cases")
+def referral_create(request, institution, pk):
+    report = selectors.case_file(request.institution, pk)
+    form = ReferralForm(request.POST or None, initial={"referred_on": request.institution.local_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_create(actor=request.user, report=report, **form.cleaned_data)
+            messages.success(request, _("The referral was recorded."))
+            return redirect(_case_url(institution, report.pk))
+        except ValidationError as error:
+            add_service_error(form, error)
+    return render(request, "sanctions/referral_form.html", {
+        "report": report, "form": form, "title": _("Refer to the formal process"),
+    })
+
+
+@requires("sanctions.view_cases")
+def referral_outcome(request, institution, pk):
+    referral = get_object_or_404(Referral.objects.select_related("report"), pk=pk)
+    form = ReferralOutcomeForm(request.POST or None, initial={"outcome_on": request.institution.local_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_record_outcome(actor=request.user, referral=referral, **form.cleaned_data)
+            messages.success(request, _("The outcome was recorded."))
+            return redirect(_case_url(institution, referral.report_id))
+        except ValidationError as error:
+            add_service_error(form, error)
+    return render(request, "sanctions/referral_outcome.html", {
+        "referral": referral, "report": referral.report, "form": form, "title": _("Record the outcome"),
+    })
+
+
+# --- the ladder --------------------------------------------------------------------------------
+
+@requires("sanctions.view_cases")
+def ladder(request, institution):
+    current = selectors.current_ladder(request.institution)
+    form = LadderForm(request.POST or None, initial={"preset": "sp"})
+    if request.method == "POST":
+        if not request.access.has("sanctions.decide"):
+            raise PermissionDenied
+        if form.is_valid():
+            count = len(PRESETS[form.cleaned_data["preset"]]["levels"])
+            services.ladder_configure(actor=request.user, institution=request.institution,
+                                      preset=form.cleaned_data["preset"],
+                                      months=dict.fromkeys(range(1, count + 1), form.cleaned_data["months"]))
+            messages.success(request, _("The ladder was changed. Measures already decided keep their level."))
+            return redirect("sanctions:ladder", institution=institution)
+    return render(request, "sanctions/ladder.html", {
+        "ladder": current, "levels": selectors.ladder_levels(current), "form": form,
+        "title": _("Sanction ladder"),
+    })
+
+
+# --- the public verification page (not a tenant page) -------------------------------------------
+
+@never_cache
+def verify_letter(request, code):
+    result = selectors.verify_letter_code(code)
+    response = render(request, "sanctions/verify.html", {"result": result, "code": code,
+                                                          "title": _("Verify a warning letter")},
+                      status=200 if result else 404)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
