@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 
@@ -75,21 +76,37 @@ class FormatSpec:
                 self.time_sep, self.seconds, self.comma)
 
     def header_regex(self) -> re.Pattern:
-        """The exact header of this format. Groups: date, hour, minute, [second], [am/pm], rest."""
+        """The exact header of this format. Groups: the whole date and time, the date, the time, and
+        the text after the header."""
         sep = re.escape(self.date_sep)
         if self.order == "ymd":
             date = rf"\d{{4}}{sep}\d{{1,2}}{sep}\d{{1,2}}"
         else:
             date = rf"\d{{1,2}}{sep}\d{{1,2}}{sep}\d{{{self.year_digits}}}"
         tsep = re.escape(self.time_sep)
-        time = rf"(\d{{1,2}}){tsep}(\d{{2}})"
+        time = rf"\d{{1,2}}{tsep}\d{{2}}"
         if self.seconds:
-            time += rf"{tsep}(\d{{2}})"
+            time += rf"{tsep}\d{{2}}"
         if self.clock == 12:
-            time += rf"{_SPACE}?({_AMPM})"
+            time += rf"{_SPACE}?{_AMPM}"
         open_, close = (r"\[", r"\] ") if self.layout == "ios" else ("", " - ")
         comma = "," if self.comma else ""
-        return re.compile(rf"{_LEAD}{open_}({date}){comma}{_SPACE}{time}{close}(.*)")
+        return re.compile(rf"{_LEAD}{open_}(({date}){comma}{_SPACE}({time})){close}(.*)")
+
+    def time_of_day(self, time: str):
+        """The ``timedelta`` since midnight of a header's time, or None when it is no time of day."""
+        m = _TIME.fullmatch(time)
+        hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        if self.clock == 12:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if m.group(4) in "pP" else 0)
+        if hour > 23 or minute > 59 or second > 59:
+            return None
+        return timedelta(hours=hour, minutes=minute, seconds=second)
+
+
+_TIME = re.compile(rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:{_SPACE}?([AaPp])\.?[ \u00a0\u202f]?[Mm]\.?)?")
 
 
 def spec_from_match(m: re.Match) -> FormatSpec | None:

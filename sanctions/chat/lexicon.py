@@ -94,12 +94,16 @@ class Matcher:
                 elif len(key) == 1:
                     words.setdefault(key[0], []).append((category, shown))
                 else:
-                    phrases.setdefault(key[0], []).append((key, category, shown))
-        self._words = words
+                    anchor = _anchor(key)
+                    phrases.setdefault(key[anchor], []).append((key, anchor, category, shown))
+        self._static_words = words
+        self._words = dict(words)
         self._phrases = phrases
-        self._heads = frozenset(words) | frozenset(phrases)
+        self._static_heads = frozenset(words) | frozenset(phrases)
+        self._heads = set(self._static_heads)
         self._prefixes = prefixes
         self._prefix_tuple = tuple(sorted(prefixes, key=len, reverse=True))
+        self._known: set[str] = set()
 
     def __bool__(self):
         return self.term_count > 0
@@ -109,35 +113,64 @@ class Matcher:
         if not text:
             return ()
         toks = tokens(text)
-        hits = self._heads.intersection(toks)
-        starts = self._prefix_tuple and [t for t in toks if t.startswith(self._prefix_tuple)]
-        if not hits and not starts:
+        words = set(toks)
+        if self._prefix_tuple:
+            new = words.difference(self._known)
+            if new:
+                self._learn(new)
+        hits = self._heads.intersection(words)
+        if not hits:
             return ()
         found: dict[tuple[str, str], None] = {}
         for head in hits:
             for pair in self._words.get(head, ()):
                 found[pair] = None
-            for key, category, shown in self._phrases.get(head, ()):
-                if _contains(toks, key):
+            for key, anchor, category, shown in self._phrases.get(head, ()):
+                if _contains(toks, key, anchor):
                     found[(category, shown)] = None
-        for word in starts or ():
-            for prefix in self._prefix_tuple:
-                if word.startswith(prefix):
-                    for pair in self._prefixes[prefix]:
-                        found[pair] = None
         return tuple(sorted(found, key=lambda pair: _ORDER[pair[0]]))
 
+    def _learn(self, new: set[str]) -> None:
+        """Words seen for the first time: those that start with a prefix term become heads."""
+        if len(self._known) > 200_000:  # bounded memory: forget the learnt words
+            self._known = set()
+            self._heads = set(self._static_heads)
+            self._words = dict(self._static_words)
+        self._known.update(new)
+        for word in new:
+            if word.startswith(self._prefix_tuple):
+                pairs = [pair for prefix in self._prefix_tuple if word.startswith(prefix)
+                         for pair in self._prefixes[prefix]]
+                self._words[word] = self._static_words.get(word, []) + pairs
+                self._heads.add(word)
 
-def _contains(toks: list[str], key: tuple[str, ...]) -> bool:
+
+# Everyday chat words that make poor anchors for a phrase (a phrase is looked up by its least common
+# word, so that "saya bunuh" is only checked in messages that contain "bunuh").
+_COMMON = frozenset(tokens(
+    "saya aku kamu kita kami anda dia mereka bapak ibu pak bu yang dan di ke dari untuk dengan ini itu ada "
+    "tidak jangan sudah belum akan bisa harus mohon tolong info rapat hasil data nomor grup semua sebelum "
+    "link foto video kirim live tim calon agama negara hanya kode soal jam hari besok kemarin mati awas body "
+    "open dasar non antek halal darah aliran otak pakai dengan seragam siaran langsung"
+))
+
+
+def _anchor(key: tuple[str, ...]) -> int:
+    ranked = sorted(range(len(key)), key=lambda i: (key[i] in _COMMON, -len(key[i])))
+    return ranked[0]
+
+
+def _contains(toks: list[str], key: tuple[str, ...], anchor: int) -> bool:
     n = len(key)
-    head = key[0]
+    word = key[anchor]
     start = 0
     while True:
         try:
-            i = toks.index(head, start)
+            i = toks.index(word, start)
         except ValueError:
             return False
-        if tuple(toks[i:i + n]) == key:
+        j = i - anchor
+        if j >= 0 and tuple(toks[j:j + n]) == key:
             return True
         start = i + 1
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import namedtuple
 from collections.abc import Iterator
-from itertools import chain
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
@@ -54,45 +54,39 @@ class WrongDateOrder(ChatImportError):
     default_code = "chat_wrong_date_order"
 
 
-class Message:
-    """One entry of the chat: a message, a media message or a system line.
+_MessageFields = namedtuple("_MessageFields", "index sent_at author text kind event attachment edited")
+
+
+class Message(_MessageFields):
+    """One entry of the chat: a message, a media message or a system line (an immutable tuple).
 
     ``index`` counts every entry from 0 in file order. ``author`` is None for system lines that no
     person sent (joined, encryption notice…); a deleted message keeps its author. ``event`` names the
     kind of system line (``joined``, ``left``, ``added``, ``removed``, ``subject``, ``description``,
-    ``icon``, ``created``, ``deleted``, ``encryption``, …). ``text`` of a media message is its caption.
+    ``icon``, ``created``, ``deleted``, ``encryption``, …). ``text`` of a media message is its caption
+    and ``attachment`` the file name when the export names one. ``edited`` is True when WhatsApp marked
+    the message as edited (the mark is removed from ``text``).
     """
 
-    __slots__ = ("index", "sent_at", "author", "text", "kind", "event", "attachment", "edited")
+    __slots__ = ()
 
-    def __init__(self, index, sent_at, author, text, kind=MESSAGE, event=None, attachment=None, edited=False):
-        self.index = index
-        self.sent_at = sent_at
-        self.author = author
-        self.text = text
-        self.kind = kind
-        self.event = event
-        self.attachment = attachment
-        self.edited = edited
+    def __new__(cls, index, sent_at, author, text, kind=MESSAGE, event=None, attachment=None, edited=False):
+        return _new(cls, (index, sent_at, author, text, kind, event, attachment, edited))
 
     def as_tuple(self) -> tuple:
-        return (self.index, self.sent_at, self.author, self.text, self.kind, self.event, self.attachment,
-                self.edited)
+        return tuple(self)
 
     def as_dict(self) -> dict:
-        return {
-            "index": self.index, "sent_at": self.sent_at.isoformat(), "author": self.author, "text": self.text,
-            "kind": self.kind, "event": self.event, "attachment": self.attachment, "edited": self.edited,
-        }
-
-    def __eq__(self, other):
-        return isinstance(other, Message) and self.as_tuple() == other.as_tuple()
-
-    __hash__ = None
+        out = self._asdict()
+        out["sent_at"] = self.sent_at.isoformat()
+        return out
 
     def __repr__(self):
         return (f"Message({self.index}, {self.sent_at.isoformat()}, {self.author!r}, {self.text[:40]!r}, "
                 f"{self.kind}{'/' + self.event if self.event else ''})")
+
+
+_new = tuple.__new__
 
 
 # --- what the text after the header says -------------------------------------------------------
@@ -261,8 +255,9 @@ def parse(source, tz, date_order: str | None = None, *, max_bytes: int = MAX_TEX
         export.close()
         raise
     result = ParseResult(spec, detected, export)
-    lines = chain(head, rest) if rest is not None else export.lines()
-    result.messages = _generate(result, lines, tz)
+    if rest is None:
+        head, rest = [], export.lines()
+    result.messages = _generate(result, "".join(head), rest, tz)
     return result
 
 
@@ -305,10 +300,10 @@ def _detect(export: ExportText, date_order: str | None):
                 m = exact.match(line)
                 if m is None:
                     continue
-            a, b, c = split_date(m.group(1), spec)
+            a, b, c = split_date(m.group(2), spec)
             if a > 12 and b > 12 or a == 0 or b == 0 or a > 31 or b > 31:
                 continue
-            evidence.add(a, b, c, m.group(1))
+            evidence.add(a, b, c, m.group(2))
             if evidence.conclusive:
                 break
             if keep and len(head) >= DETECT_BUFFER_LINES:
@@ -334,150 +329,181 @@ def _detect(export: ExportText, date_order: str | None):
     return spec, detected, head, (lines if keep else None)
 
 
-def _generate(result: ParseResult, lines, tz) -> Iterator[Message]:
+READ_CHARS = 1 << 18
+
+
+def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  # noqa: C901 - the hot loop
+    """Scan the text in large blocks for the headers of the file's format; the text between two
+    headers belongs to the first. Keeps only the entry being read and the current block."""
     try:
-        yield from _entries(result, lines, tz)
+        spec = result.spec
+        finditer = re.compile("^" + spec.header_regex().pattern, re.M).finditer
+        generic = GENERIC_HEADER.match
+        layout_key = spec.layout_key()
+        ios = spec.layout == "ios"
+        # date string -> aware midnight, time string -> timedelta (False: not a date/time); bounded
+        dates: dict[str, dt.datetime | bool] = {}
+        times: dict[str, dt.timedelta | bool] = {}
+        intern = result._authors.setdefault
+        new_message = _new
+        marks = DIRECTION_MARKS
+        suspicious_start = frozenset("0123456789[" + marks)
+        # A text that is none of these needs no further look (the common case, handled inline below).
+        special_lines = _MEDIA_LINES | _DELETED_LINES
+        special_ends = frozenset(")>")
+        special_starts = frozenset(marks)
+        quote1, quote2 = '"', "\u201c"
+        ios_starts = _IOS_SYSTEM_STARTS
+        read = stream.read
+
+        index = count = system_lines = headers = foreign = 0
+        first = None
+        last_stamp = last_sent = None
+        sent = rest = None
+        end = 0  # in buf: the end of the first line of the entry being read
+        eof = False
+        while True:
+            chunk = read(READ_CHARS)
+            if chunk:
+                buf += chunk
+                limit = buf.rfind("\n", end) + 1
+                if limit <= end:
+                    continue
+            else:
+                eof = True
+                limit = len(buf)
+            for m in finditer(buf, end, limit):
+                stamp, date_s, time_s, text_after = m.groups()
+                if stamp != last_stamp:
+                    day = dates.get(date_s)
+                    if day is None:
+                        day = dates[date_s] = _midnight(date_s, spec, tz)
+                    delta = times.get(time_s)
+                    if delta is None:
+                        if len(times) > 200_000:
+                            times.clear()
+                        delta = spec.time_of_day(time_s)  # timedelta(0) at midnight: compare with None
+                        delta = times[time_s] = False if delta is None else delta
+                    if day is False or delta is False:  # no date of this format: stays in its message
+                        foreign += 1
+                        continue
+                    last_stamp, last_sent = stamp, day + delta
+                headers += 1
+                if rest is not None:  # the entry before this header is complete
+                    start = m.start()
+                    body = buf[end + 1:start] if start > end + 1 else ""
+                    i = rest.find(": ")
+                    if (not body and i > 0 and (text := rest[i + 2:])
+                            and text not in special_lines and text[-1] not in special_ends
+                            and text[0] not in special_starts and (author := rest[:i]).isascii()
+                            and author[0] != "~" and not (ios and text.startswith(ios_starts))
+                            and (ios or not (quote1 in author or quote2 in author))):
+                        msg = new_message(Message, (index, sent, intern(author, author), text, MESSAGE, None, None,
+                                                    False))
+                        count += 1
+                    else:
+                        if body:
+                            foreign += _count_foreign(body, suspicious_start, generic, layout_key)
+                        msg = _build(result, ios, index, sent, rest, body)
+                        if msg.kind is SYSTEM:
+                            system_lines += 1
+                        else:
+                            count += 1
+                    index += 1
+                    yield msg
+                else:
+                    first = last_sent
+                sent, rest, end = last_sent, text_after, m.end()
+            if eof:
+                break
+            if rest is None:  # only blank lines so far
+                buf, end = buf[limit:], 0
+            else:  # keep the entry being read (its first line ends at `end`) and the unfinished line
+                buf, end = buf[end:], 0
+
+        if rest is not None:
+            body = buf[end + 1:]
+            if body:
+                foreign += _count_foreign(body, suspicious_start, generic, layout_key)
+            msg = _build(result, ios, index, sent, rest, body)
+            if msg.kind is SYSTEM:
+                system_lines += 1
+            else:
+                count += 1
+            index += 1
+            yield msg
     except UnicodeDecodeError:
         raise EncodingError() from None
     finally:
         result.export.close()
-
-
-def _entries(result: ParseResult, lines, tz) -> Iterator[Message]:  # noqa: C901 - the hot loop, kept flat
-    spec = result.spec
-    match = spec.header_regex().match
-    generic = GENERIC_HEADER.match
-    layout_key = spec.layout_key()
-    ios = spec.layout == "ios"
-    twelve = spec.clock == 12
-    seconds = spec.seconds
-    rest_at = 1 + 2 + seconds + twelve  # index of the text after the header in m.groups()
-    dates: dict[str, tuple | bool] = {}
-    authors = result._authors
-    datetime = dt.datetime
-    marks = DIRECTION_MARKS
-    suspicious_start = frozenset("0123456789[" + marks)
-
-    media_lines, deleted_lines, edited_suffixes = _MEDIA_LINES, _DELETED_LINES, _EDITED_SUFFIXES
-    file_attached, ios_attached = _FILE_ATTACHED.fullmatch, _IOS_ATTACHED.search
-
-    index = 0
-    count = system_lines = 0
-    headers = foreign = 0
-    first = last = None
-    last_key = sent_now = None
-    sent = None
-    rest = None
-    body: list[str] = []
-
-    def build(sent, rest, body) -> Message:
-        # Returns the entry for one header line and the lines that followed it.
-        author = None
-        kind = MESSAGE
-        event = attachment = None
-        edited = False
-        i = rest.find(": ")
-        if i < 0:
-            text = rest.lstrip(marks)
-            kind, event = SYSTEM, system_event(text)
-        else:
-            author = rest[:i]
-            text = rest[i + 2:]
-            if not ios and ('"' in author or "\u201c" in author) and _QUOTED_SYSTEM.match(rest):
-                author, text = None, rest
-                kind, event = SYSTEM, system_event(rest)
-        caption = "".join(body).rstrip("\n") if body else None
-        if kind is MESSAGE:
-            marked = text[:1] in marks
-            if marked:
-                text = text.lstrip(marks)
-            if text in media_lines:
-                kind, text = MEDIA, caption or ""
-            elif text in deleted_lines:
-                kind, event = SYSTEM, "deleted"
-            elif text[-1:] == ")" and (fm := file_attached(text)) is not None:
-                kind, attachment, text = MEDIA, fm.group(1).strip(marks), caption or ""
-            elif ios and (im := ios_attached(text)) is not None:
-                kind, attachment, text = MEDIA, im.group(1), caption or ""
-            elif ios and (marked or text.startswith(_IOS_SYSTEM_STARTS)) and (ev := system_event(text)) != "other":
-                result.chat_name = clean_author(author)
-                author, kind, event = None, SYSTEM, ev
-            elif caption is not None:
-                text = text + "\n" + caption
-        elif caption is not None:
-            text = text + "\n" + caption
-        if text.endswith(edited_suffixes):
-            edited = True
-            for suffix in edited_suffixes:
-                if text.endswith(suffix):
-                    text = text[: -len(suffix)]
-                    break
-        if author is not None:
-            if not author.isascii() or author[:1] == "~":
-                author = clean_author(author)
-            author = authors.setdefault(author, author)
-        return Message(index, sent, author, text, kind, event, attachment, edited)
-
-    for line in lines:
-        m = match(line)
-        if m is not None:
-            g = m.groups()
-            key = g[: rest_at]
-            if key == last_key:
-                new = sent_now
-            else:
-                date_s = g[0]
-                d = dates.get(date_s)
-                if d is None:
-                    d = dates[date_s] = ymd(date_s, spec) or False
-                new = None
-                if d:
-                    hour = int(g[1])
-                    if twelve:
-                        hour = hour % 12 + (12 if g[rest_at - 1][0] in "pP" else 0)
-                    try:
-                        new = datetime(d[0], d[1], d[2], hour, int(g[2]), int(g[3]) if seconds else 0, tzinfo=tz)
-                    except ValueError:
-                        new = None
-                if new is not None:
-                    last_key, sent_now = key, new
-            if new is not None:
-                headers += 1
-                if rest is not None:
-                    msg = build(sent, rest, body)
-                    if msg.kind is SYSTEM:
-                        system_lines += 1
-                    else:
-                        count += 1
-                    index += 1
-                    yield msg
-                    if body:
-                        body = []
-                else:
-                    first = new
-                sent, rest = new, g[rest_at]
-                continue
-        if rest is None:  # blank lines before the first header
-            continue
-        if line[:1] in suspicious_start:
-            gm = generic(line)
-            if gm is not None:
-                other = spec_from_match(gm)
-                if other is not None and (other.layout_key() != layout_key or m is not None):
-                    foreign += 1
-        body.append(line)
-
-    if rest is not None:
-        msg = build(sent, rest, body)
-        if msg.kind is SYSTEM:
-            system_lines += 1
-        else:
-            count += 1
-        index += 1
-        last = sent
-        yield msg
     if foreign >= MIXED_MIN_LINES and foreign * MIXED_SHARE >= headers:
         raise MixedFormats(params={"count": foreign})
     result.count, result.system_lines, result.total = count, system_lines, index
-    result.first, result.last = first, last
+    result.first, result.last = first, sent
     result.complete = True
+
+
+def _midnight(date: str, spec: FormatSpec, tz) -> dt.datetime | bool:
+    parts = ymd(date, spec)
+    return dt.datetime(*parts, tzinfo=tz) if parts else False
+
+
+def _count_foreign(body: str, suspicious_start, generic, layout_key) -> int:
+    """Lines of a message body that are complete headers of another format."""
+    n = 0
+    for line in body.split("\n"):
+        if line[:1] in suspicious_start and (gm := generic(line)) is not None:
+            other = spec_from_match(gm)
+            if other is not None and other.layout_key() != layout_key:
+                n += 1
+    return n
+
+
+def _build(result: ParseResult, ios: bool, index: int, sent, rest: str, body: str) -> Message:
+    """The entry for one header line and the lines that followed it (every case but the plainest)."""
+    marks = DIRECTION_MARKS
+    author = None
+    kind = MESSAGE
+    event = attachment = None
+    edited = False
+    i = rest.find(": ")
+    if i < 0:
+        text = rest.lstrip(marks)
+        kind, event = SYSTEM, system_event(text)
+    else:
+        author = rest[:i]
+        text = rest[i + 2:]
+        if not ios and ('"' in author or "\u201c" in author) and _QUOTED_SYSTEM.match(rest):
+            author, text = None, rest
+            kind, event = SYSTEM, system_event(rest)
+    caption = body.rstrip("\n") if body else None
+    if kind is MESSAGE:
+        marked = text[:1] in marks
+        if marked:
+            text = text.lstrip(marks)
+        if text in _MEDIA_LINES:
+            kind, text = MEDIA, caption or ""
+        elif text in _DELETED_LINES:
+            kind, event = SYSTEM, "deleted"
+        elif text[-1:] == ")" and (fm := _FILE_ATTACHED.fullmatch(text)) is not None:
+            kind, attachment, text = MEDIA, fm.group(1).strip(marks), caption or ""
+        elif ios and (im := _IOS_ATTACHED.search(text)) is not None:
+            kind, attachment, text = MEDIA, im.group(1), caption or ""
+        elif ios and (marked or text.startswith(_IOS_SYSTEM_STARTS)) and (ev := system_event(text)) != "other":
+            result.chat_name = clean_author(author)
+            author, kind, event = None, SYSTEM, ev
+        elif caption is not None:
+            text = text + "\n" + caption
+    elif caption is not None:
+        text = text + "\n" + caption
+    if text.endswith(_EDITED_SUFFIXES):
+        edited = True
+        for suffix in _EDITED_SUFFIXES:
+            if text.endswith(suffix):
+                text = text[: -len(suffix)]
+                break
+    if author is not None:
+        if not author.isascii() or author[:1] == "~":
+            author = clean_author(author)
+        author = result._authors.setdefault(author, author)
+    return Message(index, sent, author, text, kind, event, attachment, edited)
