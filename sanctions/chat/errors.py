@@ -28,7 +28,7 @@ class EmptyExport(ChatImportError):
 class BinaryFile(ChatImportError):
     default_message = _(
         "This is not a text file (it looks like a picture, a document or another binary file). "
-        "Upload the .txt or .zip file that WhatsApp's \u201cExport chat\u201d produces."
+        "Upload the .txt or .zip file that WhatsApp's “Export chat” produces."
     )
     default_code = "chat_binary"
 
@@ -36,7 +36,7 @@ class BinaryFile(ChatImportError):
 class NotAChatExport(ChatImportError):
     default_message = _(
         "This text file is not a WhatsApp chat export: its first line does not start with a date and time "
-        "the way WhatsApp writes them. Upload the file exactly as WhatsApp's \u201cExport chat\u201d produced it."
+        "the way WhatsApp writes them. Upload the file exactly as WhatsApp's “Export chat” produced it."
     )
     default_code = "chat_not_export"
 
