@@ -109,7 +109,7 @@ class Matcher:
         return self.term_count > 0
 
     def match(self, text: str) -> tuple[tuple[str, str], ...]:
-        """(category, term) pairs found in ``text``, in category order; empty when nothing matches."""
+        """(category, term) pairs found in ``text``, by category order then term; empty when none."""
         if not text:
             return ()
         toks = tokens(text)
@@ -128,7 +128,7 @@ class Matcher:
             for key, anchor, category, shown in self._phrases.get(head, ()):
                 if _contains(toks, key, anchor):
                     found[(category, shown)] = None
-        return tuple(sorted(found, key=lambda pair: _ORDER[pair[0]]))
+        return tuple(sorted(found, key=lambda pair: (_ORDER[pair[0]], pair[1])))
 
     def _learn(self, new: set[str]) -> None:
         """Words seen for the first time: those that start with a prefix term become heads."""

@@ -476,7 +476,7 @@ def _build(result: ParseResult, ios: bool, index: int, sent, rest: str, body: st
         if not ios and ('"' in author or "\u201c" in author) and _QUOTED_SYSTEM.match(rest):
             author, text = None, rest
             kind, event = SYSTEM, system_event(rest)
-    caption = body.rstrip("\n") if body else None
+    caption = body.rstrip("\n") or None
     if kind is MESSAGE:
         marked = text[:1] in marks
         if marked:
