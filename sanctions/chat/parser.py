@@ -225,7 +225,9 @@ class ParseResult:
         return list(self.messages)
 
     def close(self):
-        self.messages.close() if hasattr(self.messages, "close") else None
+        close = getattr(self.messages, "close", None)
+        if close is not None:
+            close()
         self.export.close()
 
     def __enter__(self):
@@ -344,7 +346,6 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
         # date string -> aware midnight, time string -> timedelta (False: not a date/time); bounded
         dates: dict[str, dt.datetime | bool] = {}
         times: dict[str, dt.timedelta | bool] = {}
-        intern = result._authors.setdefault
         new_message = _new
         marks = DIRECTION_MARKS
         suspicious_start = frozenset("0123456789[" + marks)
@@ -356,7 +357,8 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
         ios_starts = _IOS_SYSTEM_STARTS
         read = stream.read
 
-        index = count = system_lines = headers = foreign = 0
+        index = system_lines = foreign = 0
+        plain_authors: dict[str, str] = {}  # author as written -> author, for names that need no cleaning
         first = None
         last_stamp = last_sent = None
         sent = rest = None
@@ -388,27 +390,24 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
                         foreign += 1
                         continue
                     last_stamp, last_sent = stamp, day + delta
-                headers += 1
                 if rest is not None:  # the entry before this header is complete
-                    start = m.start()
-                    body = buf[end + 1:start] if start > end + 1 else ""
+                    body = buf[end + 1:m.start()]
                     i = rest.find(": ")
-                    if (not body and i > 0 and (text := rest[i + 2:])
-                            and text not in special_lines and text[-1] not in special_ends
-                            and text[0] not in special_starts and (author := rest[:i]).isascii()
-                            and author[0] != "~" and not (ios and text.startswith(ios_starts))
-                            and (ios or not (quote1 in author or quote2 in author))):
-                        msg = new_message(Message, (index, sent, intern(author, author), text, MESSAGE, None, None,
-                                                    False))
-                        count += 1
+                    if (not body and i > 0 and (text := rest[i + 2:]) and text not in special_lines
+                            and text[-1] not in special_ends and text[0] not in special_starts
+                            and not (ios and text.startswith(ios_starts))
+                            and (author := plain_authors.get(rest[:i])) is not None):
+                        msg = new_message(Message, (index, sent, author, text, MESSAGE, None, None, False))
                     else:
                         if body:
                             foreign += _count_foreign(body, suspicious_start, generic, layout_key)
                         msg = _build(result, ios, index, sent, rest, body)
                         if msg.kind is SYSTEM:
                             system_lines += 1
-                        else:
-                            count += 1
+                        elif i > 0 and msg.author is not None and rest[:i] not in plain_authors:
+                            raw = rest[:i]
+                            if raw.isascii() and raw[0] != "~" and (ios or not (quote1 in raw or quote2 in raw)):
+                                plain_authors[raw] = msg.author  # next time, the inline path
                     index += 1
                     yield msg
                 else:
@@ -428,17 +427,15 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
             msg = _build(result, ios, index, sent, rest, body)
             if msg.kind is SYSTEM:
                 system_lines += 1
-            else:
-                count += 1
             index += 1
             yield msg
     except UnicodeDecodeError:
         raise EncodingError() from None
     finally:
         result.export.close()
-    if foreign >= MIXED_MIN_LINES and foreign * MIXED_SHARE >= headers:
+    if foreign >= MIXED_MIN_LINES and foreign * MIXED_SHARE >= index:
         raise MixedFormats(params={"count": foreign})
-    result.count, result.system_lines, result.total = count, system_lines, index
+    result.count, result.system_lines, result.total = index - system_lines, system_lines, index
     result.first, result.last = first, sent
     result.complete = True
 
