@@ -15,7 +15,8 @@ with its timezone-aware datetime), of Santun's parser plus lexicon flagging, of 
 ``df_from_whatsapp`` as it is normally called (automatic header detection) and of whatstk with the
 header format given explicitly; messages per second and the speed-ups. ``memory`` shows the peak
 Python allocation while streaming files of two sizes without keeping the messages: it stays flat.
-This is a measurement, not a test: nothing fails when the numbers change.
+This is a measurement, not a test: nothing fails when the numbers change. The machine's load average
+is printed too: on a shared machine, run it when the load is low.
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ def main(argv=None):
         "repeat": args.repeat,
         "header_format": HFORMAT,
         "lexicon_terms": matcher.term_count,
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
     with tempfile.TemporaryDirectory() as tmp:
         ours = Path(tmp) / "santun.txt"
@@ -153,6 +155,7 @@ def main(argv=None):
             "peak_bytes_streaming_full": peak_memory(ours),
             "file_bytes_full": ours.stat().st_size,
         }
+    out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(out, indent=2))
 
 

@@ -28,7 +28,8 @@ _INVISIBLE = dict.fromkeys(
 )
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _REPEAT = re.compile(r"([a-z])\1+")
-_WORD = re.compile(r"[^\W_]+")
+# a word: letters and digits, with zero-width and direction marks inside it (removed later)
+_WORD = re.compile(r"[^\W_]+(?:[\u200b\u200c\u200d\u2060\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]+[^\W_]+)*")
 _LEET = str.maketrans("431057698", "aeiostggb")
 _REDUPLICATION = re.compile(r"([a-z]{2,})2")
 
@@ -54,22 +55,20 @@ def _collapse(word: str) -> str:
 _SLANG = {_collapse(k): _collapse(v) for k, v in SLANG.items()}
 
 
-_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]+")
-
-
 def fold(text: str) -> str:
-    """Lower case, compatibility-folded, without diacritics or invisible marks (repeats kept)."""
+    """Lower case, compatibility-folded, without diacritics (repeats and invisible marks kept: the
+    marks are removed from inside words by ``normalize_word``)."""
     s = text.lower()
-    if not s.isascii():
-        s = _INVISIBLE_RE.sub("", s)
-        if not unicodedata.is_normalized("NFKD", s):
-            s = _COMBINING.sub("", unicodedata.normalize("NFKD", s)).lower()
+    if not s.isascii() and not unicodedata.is_normalized("NFKD", s):
+        s = _COMBINING.sub("", unicodedata.normalize("NFKD", s)).lower()
     return s
 
 
 def normalize_word(word: str) -> str:
     """One word of folded text in its matching form: repeats collapsed, digits read as letters in a
     word that mixes both, slang replaced. A reduplication ("hati2") becomes two words ("hati hati")."""
+    if not word.isascii():
+        word = word.translate(_INVISIBLE)
     w = _REPEAT.sub(r"\1", word)
     if not (w.isalpha() or w.isdigit()):
         m = _REDUPLICATION.fullmatch(w)
