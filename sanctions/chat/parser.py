@@ -283,6 +283,7 @@ def _detect(export: ExportText, date_order: str | None):
     exact = None
     evidence = DateOrderEvidence()
     keep = True
+    first_date = ""
     try:
         for line in lines:
             if keep:
@@ -305,6 +306,7 @@ def _detect(export: ExportText, date_order: str | None):
             a, b, c = split_date(m.group(2), spec)
             if a > 12 and b > 12 or a == 0 or b == 0 or a > 31 or b > 31:
                 continue
+            first_date = first_date or m.group(2)
             evidence.add(a, b, c, m.group(2))
             if evidence.conclusive:
                 break
@@ -316,6 +318,8 @@ def _detect(export: ExportText, date_order: str | None):
         raise EmptyExport()
     if spec.order == "ymd":
         return spec, True, head, lines
+    if not first_date:  # headers, but none with a real date
+        raise NotAChatExport()
     found = evidence.decide()
     if date_order in ("dmy", "mdy"):
         if evidence.conclusive and found != date_order:
@@ -323,7 +327,7 @@ def _detect(export: ExportText, date_order: str | None):
         spec, detected = spec.with_order(date_order), False
     elif found is None:
         raise AmbiguousDateOrder(
-            params={"example": evidence.example or head[0].strip()[:40]},
+            params={"example": evidence.example or first_date},
             candidates=(spec.with_order("dmy"), spec.with_order("mdy")),
         )
     else:
@@ -433,6 +437,8 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
         raise EncodingError() from None
     finally:
         result.export.close()
+    if index == 0:  # not one line with a real date and time
+        raise NotAChatExport()
     if foreign >= MIXED_MIN_LINES and foreign * MIXED_SHARE >= index:
         raise MixedFormats(params={"count": foreign})
     result.count, result.system_lines, result.total = index - system_lines, system_lines, index

@@ -80,6 +80,7 @@ def test_a_non_seekable_stream_is_spooled():
     (bytes(range(256)) * 8, BinaryFile, "bukan berkas teks"),
     (b"Rapat koordinasi\nHari ini pukul 10.00\n", NotAChatExport, "bukan ekspor obrolan WhatsApp"),
     (b"Catatan 15/01/24 10.00 - Budi: halo\n", NotAChatExport, "bukan ekspor obrolan WhatsApp"),
+    (b"32/13/24 10.00 - Budi: halo\n", NotAChatExport, "bukan ekspor obrolan WhatsApp"),
     (b"15/01/24 10.00 - Budi: caf\xe9\n", EncodingError, "UTF-8"),
     (b"PK\x03\x04 this is not really a zip", ArchiveError, "rusak"),
 ])

@@ -56,6 +56,12 @@ def test_an_ambiguous_file_says_so_and_accepts_an_override(indonesian):
     assert month_first[0].sent_at.date() == dt.date(2024, 2, 3)
 
 
+def test_the_example_of_an_ambiguous_file_is_one_of_its_dates():
+    with pytest.raises(AmbiguousDateOrder) as caught:
+        parse(b"\n05/05/24 10.00 - A: x\n", "Asia/Jakarta")
+    assert caught.value.params == {"example": "05/05/24"}
+
+
 def test_an_override_that_contradicts_the_dates_is_refused():
     with pytest.raises(WrongDateOrder):
         parse(b"15/01/24 10.00 - A: x\n", "Asia/Jakarta", date_order="mdy")
