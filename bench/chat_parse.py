@@ -10,7 +10,7 @@ Prints one JSON document. Two files are measured, both in the Android header for
   emoji; no system lines and no names with colons, which whatstk would count differently);
 * ``whatstk_generated``: written by whatstk's own ``ChatGenerator``.
 
-For each: the best wall time of ``--repeat`` runs of Santun's parser (every message materialised
+For each: the best wall time of ``--repeat`` runs (taking turns) of Santun's parser (every message materialised
 with its timezone-aware datetime), of Santun's parser plus lexicon flagging, of whatstk's
 ``df_from_whatsapp`` as it is normally called (automatic header detection) and of whatstk with the
 header format given explicitly; messages per second and the speed-ups. ``memory`` shows the peak
@@ -51,14 +51,18 @@ SPEC = FormatSpec("android", "dmy", "/", 4, 24, ":", seconds=False, comma=True)
 TZ = "Asia/Jakarta"
 
 
-def best_of(repeat: int, run):
-    times, result = [], None
+def interleaved(repeat: int, runs: dict) -> dict:
+    """Best wall time and last result of each run; the runs take turns, so that a change in the
+    machine's load affects all of them alike."""
+    best = {name: (float("inf"), None) for name in runs}
     for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            result = run()
+            elapsed = time.perf_counter() - start
+            best[name] = (min(best[name][0], elapsed), result)
+    return best
 
 
 def santun_parse(path):
@@ -84,10 +88,14 @@ def whatstk_parse(path, auto: bool):
 
 
 def measure(path: Path, repeat: int, matcher) -> dict:
-    t_parse, n = best_of(repeat, lambda: santun_parse(path))
-    t_flag, (n_flag, flags) = best_of(repeat, lambda: santun_parse_and_flag(path, matcher))
-    t_auto, n_auto = best_of(repeat, lambda: whatstk_parse(path, True))
-    t_fmt, n_fmt = best_of(repeat, lambda: whatstk_parse(path, False))
+    best = interleaved(repeat, {
+        "parse": lambda: santun_parse(path),
+        "flag": lambda: santun_parse_and_flag(path, matcher),
+        "auto": lambda: whatstk_parse(path, True),
+        "hformat": lambda: whatstk_parse(path, False),
+    })
+    (t_parse, n), (t_flag, (n_flag, flags)) = best["parse"], best["flag"]
+    (t_auto, n_auto), (t_fmt, n_fmt) = best["auto"], best["hformat"]
     return {
         "bytes": path.stat().st_size,
         "messages": {"santun": n, "whatstk_auto_header": n_auto, "whatstk_hformat": n_fmt},
