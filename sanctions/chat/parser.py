@@ -355,6 +355,7 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
         suspicious_start = frozenset("0123456789[" + marks)
         # A text that is none of these needs no further look (the common case, handled inline below).
         special_lines = _MEDIA_LINES | _DELETED_LINES
+        special_max = max(map(len, special_lines))
         special_ends = frozenset(")>")
         special_starts = frozenset(marks)
         quote1, quote2 = '"', "\u201c"
@@ -395,14 +396,16 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
                         continue
                     last_stamp, last_sent = stamp, day + delta
                 if rest is not None:  # the entry before this header is complete
-                    body = buf[end + 1:m.start()]
+                    start = m.start()
                     i = rest.find(": ")
-                    if (not body and i > 0 and (text := rest[i + 2:]) and text not in special_lines
+                    if (start == end + 1 and i > 0 and (text := rest[i + 2:])
                             and text[-1] not in special_ends and text[0] not in special_starts
+                            and (len(text) > special_max or text not in special_lines)
                             and not (ios and text.startswith(ios_starts))
                             and (author := plain_authors.get(rest[:i])) is not None):
                         msg = new_message(Message, (index, sent, author, text, MESSAGE, None, None, False))
                     else:
+                        body = buf[end + 1:start]
                         if body:
                             foreign += _count_foreign(body, suspicious_start, generic, layout_key)
                         msg = _build(result, ios, index, sent, rest, body)
