@@ -205,3 +205,5 @@ LOGGING = {
 # Santun's own settings.
 SANTUN_DEMO_PASSWORD = "santun-demo"
 SANTUN_SITE_URL = env("SANTUN_SITE_URL", default="http://127.0.0.1:8000")
+# Largest evidence file accepted (images or PDF, checked by content).
+SANTUN_EVIDENCE_MAX_BYTES = env.int("SANTUN_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)

@@ -53,6 +53,19 @@ def publish_code(institution: Institution, rules=DEFAULT_RULES, *, number: int =
     return version
 
 
+def ensure_code(institution: Institution, rules=DEFAULT_RULES) -> CodeVersion:
+    """The institution's code in force with the default rules in it: published here when another
+    app's test data has not published one already, else the rules are added to that one."""
+    version = CodeVersion.objects.filter(institution=institution, state="published").first()
+    if version is None:
+        return publish_code(institution, rules)
+    offset = version.rules.count()
+    for position, (num, category, text) in enumerate(rules, start=offset):
+        Rule.objects.create(version=version, number=f"{offset}.{num}", category=category, kind=RuleKind.PROHIBITION,
+                            text=text, position=position)
+    return version
+
+
 def group(institution: Institution, **fields):
     return ChannelFactory(institution=institution, kind=ChannelKind.WHATSAPP_GROUP, **fields)
 

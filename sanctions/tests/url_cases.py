@@ -5,12 +5,12 @@ from sanctions import services
 from sanctions.tests.factories import (
     StaffMemberFactory,
     approved_measure,
+    ensure_code,
     group,
     join,
     level,
     png_bytes,
     proposed_measure,
-    publish_code,
     staff_for,
 )
 from tests.urlwalk import ALL_MEMBER_ROLES, UrlCase
@@ -29,7 +29,7 @@ def objects(side) -> dict:
     inst = side.institution
     users = side.users
     humas, head = users["humas"], users["kepala"]
-    publish_code(inst)
+    ensure_code(inst)
     staff = {role: staff_for(user, inst) for role, user in users.items() if role != "penilai"}
     channel = group(inst, name=f"Grup Resmi {inst.slug}")
     join(channel, staff["pegawai"], role="admin")
