@@ -4,6 +4,7 @@ a period's results — for the whole period (built by a task) and for one instit
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -21,6 +22,9 @@ from governance.models import Institution
 
 from . import indicators, selectors
 from .models import AssessmentPeriod, Entry
+
+# WeasyPrint reports every layout step at INFO; a report is one step for us.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PDF_CSS = Path(__file__).resolve().parent / "pdf.css"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -80,7 +84,7 @@ def period_workbook(period: AssessmentPeriod, params: dict | None = None, progre
     workbook.remove(workbook.active)
     sheet = _sheet(workbook, _("Ranking"), [
         _("Rank"), _("Institution"), _("Kind"), _("Province"), _("Regency/city"), _("Total"), _("Category"),
-        _("Previous semester"), _("Change"), _("Complete"),
+        _("Previous semester"), pgettext("difference from the previous semester", "Change"), _("Complete"),
     ], [8, 50, 28, 10, 12, 10, 22, 12, 10, 10])
     for number, row in enumerate(data["rows"], start=1):
         institution = row.entry.institution
@@ -159,7 +163,7 @@ def card_workbook(entry: Entry, reader: Institution) -> bytes:
     if period.publish_ranks and entry.peer_rank:
         rows += [(_("Rank among institutions of the same kind"), entry.peer_rank), (_("Institutions of the same kind"), entry.peer_count)]
     if entry.previous_total is not None:
-        rows += [(_("Previous semester"), _num(entry.previous_total)), (_("Change"), _num(entry.change))]
+        rows += [(_("Previous semester"), _num(entry.previous_total)), (pgettext("difference from the previous semester", "Change"), _num(entry.change))]
     for row in rows:
         sheet.append(list(row))
     for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):

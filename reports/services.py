@@ -389,9 +389,11 @@ def _member_users(institution_ids, roles) -> dict[int, list[User]]:
 
 
 @transaction.atomic
-def period_open(*, actor: User | None, period: AssessmentPeriod, today: datetime.date | None = None) -> AssessmentPeriod:
+def period_open(
+    *, actor: User | None, period: AssessmentPeriod, today: datetime.date | None = None, email: bool = True,
+) -> AssessmentPeriod:
     """Draft → open for self-assessment: one entry per institution in scope, the rubric locked,
-    each institution's Humas told."""
+    each institution's Humas told (in the portal and, with ``email``, by e-mail)."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
     _require_state(period, State.DRAFT)
     today = today or period.institution.local_today()
@@ -416,6 +418,7 @@ def period_open(*, actor: User | None, period: AssessmentPeriod, today: datetime
                                  period=period.label, assessor=period.institution.name,
                                  deadline=_date(period.self_assessment_deadline)),
                 url=reverse("reports:self_assessment", kwargs={"institution": target.slug, "pk": entries[target.pk].pk}),
+                email=email,
             )
     log_action(action="reports.period.opened", institution=period.institution, actor=actor, target=period,
                data={"entries": len(targets), "rubric": period.rubric_id})
@@ -531,7 +534,7 @@ def _summary(period: AssessmentPeriod, entries: list[Entry]) -> dict:
 
 
 @transaction.atomic
-def period_finalize(*, actor: User | None, period: AssessmentPeriod) -> AssessmentPeriod:
+def period_finalize(*, actor: User | None, period: AssessmentPeriod, email: bool = True) -> AssessmentPeriod:
     """Scoring → finalized: every institution must have a score for every criterion. Ranks among
     institutions of the same kind and the change from the previous semester are frozen with it."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
@@ -570,6 +573,7 @@ def period_finalize(*, actor: User | None, period: AssessmentPeriod) -> Assessme
                 body=format_lazy(gettext_lazy("{period} · assessed by {assessor}."), period=period.label,
                                  assessor=period.institution.name),
                 url=reverse("reports:card_detail", kwargs={"institution": entry.institution.slug, "pk": entry.pk}),
+                email=email,
             )
     log_action(action="reports.period.finalized", institution=period.institution, actor=actor, target=period,
                data={"entries": len(entries), "revision": period.revision})
@@ -764,7 +768,9 @@ def evidence_remove(*, actor: User | None, evidence: Evidence, today: datetime.d
 
 
 @transaction.atomic
-def self_assessment_submit(*, actor: User | None, entry: Entry, today: datetime.date | None = None) -> Entry:
+def self_assessment_submit(
+    *, actor: User | None, entry: Entry, today: datetime.date | None = None, email: bool = True,
+) -> Entry:
     """Submit the self-assessment: every criterion answered, evidence where the rubric requires it.
     After this it is read-only."""
     entry = Entry.objects.select_for_update().select_related("period", "institution").get(pk=entry.pk)
@@ -793,6 +799,7 @@ def self_assessment_submit(*, actor: User | None, entry: Entry, today: datetime.
         title=gettext_lazy("A self-assessment was submitted"),
         body=format_lazy("{institution} · {period}", institution=entry.institution.name, period=period.label),
         url=reverse("reports:period_detail", kwargs={"institution": period.institution.slug, "pk": period.pk}),
+        email=email,
     )
     return entry
 
