@@ -449,21 +449,18 @@ def scoring_evidence(request, institution, pk, entry, evidence):
 # --- Results and exports ----------------------------------------------------------------------------
 
 
-def _results_filters(request, period):
-    data = selectors.ranking(period)
-    form = ResultsFilterForm(request.GET or None, kinds=data["kind_choices"], regions=data["region_choices"])
-    cleaned = form.cleaned_data if form.is_valid() else {}
-    return form, {"kind": cleaned.get("kind", ""), "region": cleaned.get("region", "")}
-
-
 @requires("reports.view_rankings")
 @assessor_page
 def results(request, institution, pk):
     period = _period(request, pk)
     if period.state in (State.DRAFT, State.SELF_ASSESSMENT):
         return render(request, "reports/results.html", {"period": period, "not_yet": True, "title": _("Results")})
-    form, filters = _results_filters(request, period)
-    data = selectors.ranking(period, **filters)
+    # One pass: the ranking filters in Python, so unchecked values only ever fail to match.
+    data = selectors.ranking(period, kind=request.GET.get("kind", ""), region=request.GET.get("region", ""))
+    form = ResultsFilterForm(request.GET or None, kinds=data["kind_choices"], regions=data["region_choices"])
+    filters = form.cleaned_data if form.is_valid() else {"kind": "", "region": ""}
+    if filters != {"kind": request.GET.get("kind", ""), "region": request.GET.get("region", "")}:
+        data = selectors.ranking(period, **filters)
     charts = {
         "bands": {"labels": [d["label"] for d in data["distribution"]], "data": [d["count"] for d in data["distribution"]]},
         "trend": {"labels": data["trend"]["labels"], "series": [{"label": _("Average total"), "data": data["trend"]["average"]}]},
