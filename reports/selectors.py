@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Q
+from django.shortcuts import get_object_or_404
 
 from governance.models import Institution, User
+from governance.tenancy import descendants
 
 from . import indicators, regions, scoring
 from .models import (
@@ -122,8 +124,6 @@ def period_progress(period: AssessmentPeriod) -> dict:
 
 def scope_preview(period: AssessmentPeriod) -> dict:
     """How many institutions a draft period would cover, by kind."""
-    from governance.tenancy import descendants
-
     qs = descendants(period.institution)
     if period.kinds:
         qs = qs.filter(kind__in=period.kinds)
@@ -133,8 +133,6 @@ def scope_preview(period: AssessmentPeriod) -> dict:
 
 
 def subtree_kinds(assessor: Institution) -> list[tuple[str, str]]:
-    from governance.tenancy import descendants
-
     present = set(descendants(assessor).values_list("kind", flat=True).distinct())
     return [(value, label) for value, label in Institution.Kind.choices if value in present]
 
@@ -398,8 +396,6 @@ def cards_for(institution: Institution) -> dict:
 
 
 def entry_for_institution(institution: Institution, pk: int) -> Entry:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         Entry.objects.select_related("period", "period__rubric", "period__institution", "institution"),
         pk=pk, institution=institution,
