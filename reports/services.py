@@ -65,6 +65,8 @@ MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 MAX_EVIDENCE_PER_CRITERION = 5
 MAX_LINKS = 10
 MAX_TEXT = 4000
+# bulk_update writes one CASE per column over the batch: small batches keep it linear in institutions.
+UPDATE_BATCH = 100
 STALE_EXPORT_AFTER = datetime.timedelta(minutes=15)
 
 
@@ -500,7 +502,7 @@ def refresh_results(period: AssessmentPeriod, entries: list[Entry] | None = None
             entry.scored_count, entry.complete = result.scored_count, result.complete
             entry.disagreement_count = result.disagreement_count
         Entry.objects.bulk_update(entries, ["total", "band_label", "band_index", "scored_count", "complete",
-                                            "disagreement_count"], batch_size=500)
+                                            "disagreement_count"], batch_size=UPDATE_BATCH)
         AssessmentPeriod.objects.filter(pk=period.pk).update(results_stamp=F("results_stamp") + 1)
 
 
@@ -560,7 +562,7 @@ def period_finalize(*, actor: User | None, period: AssessmentPeriod, email: bool
         previous_totals = dict(Entry.objects.filter(period=previous).values_list("institution_id", "total")) if previous else {}
         for entry in entries:
             entry.previous_total = previous_totals.get(entry.institution_id)
-        Entry.objects.bulk_update(entries, ["peer_rank", "peer_count", "previous_total"], batch_size=500)
+        Entry.objects.bulk_update(entries, ["peer_rank", "peer_count", "previous_total"], batch_size=UPDATE_BATCH)
         period.summary = _summary(period, entries)
         period.state, period.finalized_at, period.finalized_by = State.FINALIZED, timezone.now(), actor
         period.save(update_fields=["summary", "state", "finalized_at", "finalized_by"])
