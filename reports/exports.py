@@ -116,7 +116,7 @@ def period_workbook(period: AssessmentPeriod, params: dict | None = None, progre
                       [40, 8, 80, 50])
     for code in codes:
         indicator = indicators.get(code)
-        formulas.append([str(indicator.label), indicator.unit, str(indicator.formula), "; ".join(indicator.mapping())])
+        formulas.append([str(indicator.label), str(indicator.unit), str(indicator.formula), "; ".join(indicator.mapping())])
 
     sheet = _sheet(workbook, _("Band distribution"), [_("Category"), _("From total"), _("Institutions")], [28, 12, 12])
     for band, row in zip(data["bands"], data["distribution"], strict=True):
@@ -182,7 +182,7 @@ def card_workbook(entry: Entry, reader: Institution) -> bytes:
     sheet = _sheet(workbook, _("Indicators"), [_("Indicator"), _("Value"), _("Unit"), _("Average of all assessed"),
                                                _("Formula")], [40, 10, 8, 14, 80])
     for row in detail["indicator_rows"]:
-        sheet.append([str(row["indicator"].label), _num(row["value"]), row["indicator"].unit, row["peer_average"],
+        sheet.append([str(row["indicator"].label), _num(row["value"]), str(row["indicator"].unit), row["peer_average"],
                       str(row["indicator"].formula)])
     _format(sheet, [2, 4])
 

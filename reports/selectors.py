@@ -340,7 +340,7 @@ def indicator_comparison(period: AssessmentPeriod, entries: list[Entry]) -> dict
         points = [(e.institution.name, values[code].get(e.pk)) for e in entries]
         known = [v for _name, v in points if v is not None]
         out.append({
-            "code": code, "label": str(indicator.label), "unit": indicator.unit, "formula": str(indicator.formula),
+            "code": code, "label": str(indicator.label), "unit": str(indicator.unit), "formula": str(indicator.formula),
             "labels": [name for name, _v in points], "values": [float(v) if v is not None else None for _n, v in points],
             "average": float(scoring.quantize(sum(known, Decimal(0)) / len(known))) if known else None,
             "missing": len(points) - len(known),

@@ -163,3 +163,21 @@ def test_a_second_delivery_of_the_same_task_does_nothing(world, finalized, djang
         assert not build.called
     export.refresh_from_db()
     assert export.state == Export.State.DONE and Decimal(export.progress) == 100
+
+
+def test_an_indicator_with_translated_units_exports_and_charts(world, finalized, monkeypatch, as_user):
+    from django.utils.translation import gettext_lazy
+
+    from reports import indicators
+
+    monkeypatch.setattr(indicators, "REGISTRY", dict(indicators.REGISTRY))
+    indicators.register(indicators.Indicator(
+        code="median_days", label=gettext_lazy("Median"), formula=gettext_lazy("Median"), unit=gettext_lazy("days"),
+        compute=lambda ids, start, end: dict.fromkeys(ids, 4), steps=((Decimal(5), Decimal(1)),), higher_is_better=False))
+    AssessmentPeriod.objects.filter(pk=finalized.pk).update(state=State.SCORING)
+    services.period_recompute(actor=world.penilai, period=finalized)
+    book = load_workbook(io.BytesIO(exports.period_workbook(finalized)))
+    assert [row[1] for row in book["Rumus indikator"].iter_rows(min_row=2, values_only=True)] == ["%", "days"]
+    response = as_user(world.penilai).get(reverse("reports:results", kwargs={"institution": "kanwil-sumsel",
+                                                                            "pk": finalized.pk}))
+    assert response.status_code == 200 and '"unit": "days"' in response.content.decode()
