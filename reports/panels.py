@@ -1,0 +1,27 @@
+"""What the reports app adds to shared pages: menu items and dashboard panels."""
+
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Role
+from governance.navigation import NavItem, Panel, register_nav, register_panel
+
+from . import selectors
+
+
+def card_context(request) -> dict:
+    return {**selectors.card_panel(request.institution), "can_self_assess": request.access.has("reports.self_assess")}
+
+
+def assessing_context(request) -> dict:
+    if not request.access.has_role(Role.PENILAI):
+        return {"periods": None}
+    return {"periods": selectors.assessing_panel(request.institution)}
+
+
+def register() -> None:
+    register_nav(NavItem("reports_card", _("Humas assessment"), "reports:card_list", "reports.view_report_card", order=60))
+    register_nav(NavItem("reports_periods", _("Assessing institutions"), "reports:period_list", "reports.manage_periods",
+                         order=61))
+    register_panel(Panel("reports_card", "reports/panels/card.html", "reports.view_report_card", card_context, order=40))
+    register_panel(Panel("reports_assessing", "reports/panels/assessing.html", "reports.manage_periods",
+                         assessing_context, order=30))

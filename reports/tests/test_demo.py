@@ -1,0 +1,45 @@
+"""The demo: Kanwil Kemenag Sumsel ranks a subtree with history; Ditjenpas has a finalized period."""
+
+import pytest
+from django.core.management import call_command
+
+from governance.audit import verify_chains
+from governance.models import AuditEntry, Institution
+from reports.models import AssessmentPeriod, AssessorScore, Entry
+
+State = AssessmentPeriod.State
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", quiet=True)
+
+
+def test_the_demo_has_two_finalized_semesters_and_one_being_scored(demo, unscoped):
+    sumsel = Institution.objects.get(slug="kanwil-kemenag-sumsel")
+    periods = {(p.year, p.semester): p for p in AssessmentPeriod.objects.filter(institution=sumsel)}
+    assert {key: p.state for key, p in periods.items()} == {
+        (2024, 1): State.FINALIZED, (2024, 2): State.FINALIZED, (2025, 1): State.SCORING}
+    madrasahs = Entry.objects.filter(period=periods[(2024, 2)], institution__kind=Institution.Kind.MADRASAH)
+    assert madrasahs.count() >= 12
+    totals = list(madrasahs.values_list("total", flat=True))
+    assert len(set(totals)) >= 8 and max(totals) - min(totals) > 30  # a ranking worth reading
+    assert len({e.band_label for e in madrasahs}) >= 3
+    assert Entry.objects.filter(period=periods[(2024, 2)], previous_total__isnull=False).count() == madrasahs.count() + 2
+    current = Entry.objects.filter(period=periods[(2025, 1)])
+    assert current.filter(complete=False).exists() and current.filter(disagreement_count__gt=0).exists()
+    assert AssessorScore.objects.filter(entry__period=periods[(2025, 1)]).values("assessor").distinct().count() == 2
+    pas = AssessmentPeriod.objects.get(institution__slug="ditjenpas")
+    assert pas.state == State.FINALIZED
+    assert set(pas.entries.values_list("institution__slug", flat=True)) == {"kanwil-pas-jateng", "rutan-kudus"}
+
+
+def test_the_demo_is_idempotent_and_audited(demo, unscoped, settings):
+    counts = (AssessmentPeriod.objects.count(), Entry.objects.count(), AssessorScore.objects.count(),
+              Institution.objects.count())
+    call_command("seed_demo", quiet=True)
+    assert (AssessmentPeriod.objects.count(), Entry.objects.count(), AssessorScore.objects.count(),
+            Institution.objects.count()) == counts
+    assert AuditEntry.objects.filter(action="reports.period.finalized").count() == 3
+    assert verify_chains().ok
