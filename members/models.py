@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from governance.models import Channel, CodeVersion, Institution, Role
@@ -52,7 +53,7 @@ class StaffMember(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="staff_records", verbose_name=_("user account"),
     )
-    joined_on = models.DateField(_("joined"), default=timezone.localdate)
+    joined_on = models.DateField(pgettext_lazy("staff record", "joined"), default=timezone.localdate)
     left_on = models.DateField(_("left"), null=True, blank=True)
     leave_reason = models.CharField(_("reason for leaving"), max_length=10, choices=LeaveReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -26,7 +26,7 @@ CRITERIA = [
         "Timur asked every agency's social-media admin on 23 October 2024 (Korano OKU Timur Pos). "
         "4: every official account has a target and met it in most weeks of the semester; 2: targets exist but are "
         "often missed; 0: no schedule. Evidence: the posting schedule or the semester's post counts per account."
-    ), Decimal(15), True, ""),
+    ), Decimal(15), True, "posting_target"),
     ("K2", _("Posts are checked before publication"), _(
         "Before an official post goes out someone checks its source and that it is true, that nothing confidential "
         "is visible on whiteboards, slides or papers, that it is politically neutral and that the caption matches the "
@@ -58,7 +58,7 @@ CRITERIA = [
         "Muara Enim two warning letters, then removal from the group (8 August 2020) — in reasonable time, and "
         "removals are carried out. Assessors see counts and durations only, never the people involved. "
         "4: every report was decided and followed up; 0: reports were left unanswered."
-    ), Decimal(15), False, ""),
+    ), Decimal(15), False, "open_cases_over_30_days"),
     ("K7", _("Useful public information and service (Humas and PTSP)"), _(
         "Official channels share what people need — aid, public services, the work of every unit and not only the "
         "head's (OKU Timur, 23 October 2024) — and the one-stop service desk (PTSP) answers the public. The Humas "

@@ -83,7 +83,7 @@ def period_workbook(period: AssessmentPeriod, params: dict | None = None, progre
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheet = _sheet(workbook, _("Ranking"), [
-        _("Rank"), _("Institution"), _("Kind"), _("Province"), _("Regency/city"), _("Total"), _("Category"),
+        _("Rank"), _("Institution"), _("Kind"), _("Province"), _("Regency/city"), _("Total"), _("Rating"),
         _("Previous semester"), pgettext("difference from the previous semester", "Change"), _("Complete"),
     ], [8, 50, 28, 10, 12, 10, 22, 12, 10, 10])
     for number, row in enumerate(data["rows"], start=1):
@@ -112,13 +112,13 @@ def period_workbook(period: AssessmentPeriod, params: dict | None = None, progre
     for entry in entries:
         sheet.append([entry.institution.name, *[_num(values.get(entry.pk, {}).get(code)) for code in codes]])
     _format(sheet, list(range(2, len(codes) + 2)))
-    formulas = _sheet(workbook, _("Indicator formulas"), [_("Indicator"), _("Unit"), _("Formula"), _("Score mapping")],
+    formulas = _sheet(workbook, _("Indicator formulas"), [_("Indicator"), pgettext("measurement", "Unit"), _("Formula"), _("Score mapping")],
                       [40, 8, 80, 50])
     for code in codes:
         indicator = indicators.get(code)
         formulas.append([str(indicator.label), str(indicator.unit), str(indicator.formula), "; ".join(indicator.mapping())])
 
-    sheet = _sheet(workbook, _("Band distribution"), [_("Category"), _("From total"), _("Institutions")], [28, 12, 12])
+    sheet = _sheet(workbook, _("Band distribution"), [_("Rating"), _("From total"), _("Institutions")], [28, 12, 12])
     for band, row in zip(data["bands"], data["distribution"], strict=True):
         sheet.append([band.label, _num(band.min_total), row["count"]])
     _format(sheet, [2])
@@ -158,7 +158,7 @@ def card_workbook(entry: Entry, reader: Institution) -> bytes:
     sheet = _sheet(workbook, _("Summary"), [_("Item"), _("Value")], [34, 60])
     rows = [
         (_("Institution"), entry.institution.name), (_("Assessed by"), period.institution.name),
-        (_("Period"), period.label), (_("Total"), _num(result.total)), (_("Category"), result.band_label),
+        (_("Period"), period.label), (_("Total"), _num(result.total)), (_("Rating"), result.band_label),
     ]
     if period.publish_ranks and entry.peer_rank:
         rows += [(_("Rank among institutions of the same kind"), entry.peer_rank), (_("Institutions of the same kind"), entry.peer_count)]
@@ -179,7 +179,7 @@ def card_workbook(entry: Entry, reader: Institution) -> bytes:
                       detail["scale_max"], _num(row.result.points), sources[row.result.source], notes])
     _format(sheet, [3, 4, 6])
 
-    sheet = _sheet(workbook, _("Indicators"), [_("Indicator"), _("Value"), _("Unit"), _("Average of all assessed"),
+    sheet = _sheet(workbook, _("Indicators"), [_("Indicator"), _("Value"), pgettext("measurement", "Unit"), _("Average of all assessed"),
                                                _("Formula")], [40, 10, 8, 14, 80])
     for row in detail["indicator_rows"]:
         sheet.append([str(row["indicator"].label), _num(row["value"]), str(row["indicator"].unit), row["peer_average"],

@@ -77,7 +77,7 @@ class CriterionForm(forms.Form):
 
 
 class BandForm(forms.Form):
-    label = forms.CharField(label=_("Category"), max_length=80, required=False)
+    label = forms.CharField(label=_("Rating"), max_length=80, required=False)
     min_total = forms.DecimalField(label=_("From total"), max_digits=5, decimal_places=2, required=False)
 
 

@@ -32,7 +32,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import CodeVersion
+from governance.selectors import posting_target_met_share
 from members.models import Acknowledgement, StaffMember
+from sanctions import selectors as cases
 
 Compute = Callable[[list[int], datetime.date, datetime.date], dict[int, Decimal | float | int | None]]
 
@@ -169,5 +171,67 @@ register(Indicator(
               "version in force that day ÷ staff on the list that day × 100. Without a published code the value is 0 %."),
     unit="%",
     compute=acknowledgement_share,
+    steps=PERCENT_STEPS,
+))
+
+
+register(Indicator(
+    code="posting_target",
+    label=_("Official-account posting target met"),
+    formula=_("For each official account with a posting target: posts logged in the semester ÷ posts expected "
+              "(daily target × days, or weekly target × days ÷ 7), capped at 100 %; the indicator is the mean over "
+              "the accounts. No account with a target: no value."),
+    unit="%",
+    compute=posting_target_met_share,
+    steps=PERCENT_STEPS,
+))
+
+register(Indicator(
+    code="median_days_to_decision",
+    label=_("Median working days from report to decision"),
+    formula=_("For reports decided (confirmed or dismissed) in the semester: working days from the report to the "
+              "decision, skipping weekends and public holidays; the median. No decision: no value."),
+    unit=_("working days"),
+    compute=cases.median_working_days_to_decision,
+    higher_is_better=False,
+    steps=((Decimal(5), Decimal(1)), (Decimal(10), Decimal("0.75")), (Decimal(15), Decimal("0.5")),
+           (Decimal(20), Decimal("0.25"))),
+))
+
+register(Indicator(
+    code="open_cases_over_30_days",
+    label=_("Open cases older than 30 days"),
+    formula=_("Reports still undecided on the last day of the semester that were filed more than 30 days earlier."),
+    unit=_("cases"),
+    compute=lambda ids, start, end: cases.open_cases_older_than(ids, start, end, days=30),
+    higher_is_better=False,
+    steps=((Decimal(0), Decimal(1)), (Decimal(1), Decimal("0.75")), (Decimal(3), Decimal("0.5")),
+           (Decimal(5), Decimal("0.25"))),
+))
+
+register(Indicator(
+    code="violations_per_100_staff",
+    label=_("Confirmed violations per 100 staff"),
+    formula=_("Reports confirmed in the semester ÷ staff on the list on its last day × 100."),
+    unit=_("per 100 staff"),
+    compute=cases.confirmed_violations_per_100_staff,
+    higher_is_better=False,
+    steps=((Decimal(1), Decimal(1)), (Decimal(3), Decimal("0.75")), (Decimal(5), Decimal("0.5")),
+           (Decimal(10), Decimal("0.25"))),
+))
+
+
+def removals_on_time(institution_ids: list[int], start: datetime.date, end: datetime.date) -> dict:
+    shares = cases.removals_on_time_share(institution_ids, start, end)
+    return {pk: (None if share is None else Decimal(str(share)) * 100) for pk, share in shares.items()}
+
+
+register(Indicator(
+    code="removals_on_time",
+    label=_("Removals carried out on time"),
+    formula=_("Removals from a group confirmed by their due date ÷ removals due in the semester × 100; a removal "
+              "still open counts as late. None due: no value."),
+    unit="%",
+    compute=removals_on_time,
     steps=PERCENT_STEPS,
 ))

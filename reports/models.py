@@ -105,7 +105,7 @@ class ScoreBand(models.Model):
     """A category for totals from ``min_total`` up to the next band (e.g. Informatif from 90)."""
 
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="bands")
-    label = models.CharField(_("category"), max_length=80)
+    label = models.CharField(_("rating"), max_length=80)
     min_total = models.DecimalField(
         _("from total"), max_digits=5, decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
@@ -157,7 +157,7 @@ class AssessmentPeriod(models.Model):
         _("show each institution its rank"), default=True,
         help_text=_("Each institution's report card shows its rank among institutions of the same kind."),
     )
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(_("stage"), max_length=20, choices=State.choices, default=State.DRAFT)
     summary = models.JSONField(default=dict, blank=True, editable=False)
     results_stamp = models.PositiveIntegerField(default=0, editable=False)
     indicators_computed_at = models.DateTimeField(_("indicators computed at"), null=True, blank=True)
@@ -223,7 +223,7 @@ class Entry(models.Model):
     submitted_at = models.DateTimeField(_("self-assessment submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, null=True, blank=True)
-    band_label = models.CharField(_("category"), max_length=80, blank=True)
+    band_label = models.CharField(_("rating"), max_length=80, blank=True)
     band_index = models.PositiveSmallIntegerField(null=True, blank=True)  # 0 = the highest band
     scored_count = models.PositiveSmallIntegerField(default=0)
     complete = models.BooleanField(default=False)
@@ -373,7 +373,7 @@ class Export(models.Model):
     format = models.CharField(_("format"), max_length=8, choices=Format.choices)
     params = models.JSONField(default=dict, blank=True)
     key = models.CharField(max_length=64)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(_("stage"), max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(max_length=200, blank=True)
     error = models.CharField(max_length=200, blank=True)

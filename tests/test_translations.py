@@ -32,3 +32,17 @@ def test_every_message_has_an_indonesian_translation(tmp_path):
         for entry in catalog.untranslated_entries() + catalog.fuzzy_entries():
             problems.append(f"{po_path.relative_to(tmp_path)}: {entry.msgid!r}")
     assert problems == [], "untranslated strings (run `make messages`, then translate):\n" + "\n".join(problems)
+
+
+def test_one_english_text_has_one_indonesian_translation_across_apps():
+    """Django merges every app's catalog into one: a text translated two ways in two apps shows only
+    one of them everywhere. Where the meanings differ, give one of them a context (pgettext)."""
+    seen: dict[tuple, dict[str, str]] = {}
+    for po_path in sorted(ROOT.glob("*/locale/id/LC_MESSAGES/django.po")) + [ROOT / "locale/id/LC_MESSAGES/django.po"]:
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete:
+                continue
+            text = entry.msgstr or str(sorted(entry.msgstr_plural.items()))
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[po_path.parts[-5]] = text
+    conflicts = {key: where for key, where in seen.items() if len(set(where.values())) > 1}
+    assert conflicts == {}

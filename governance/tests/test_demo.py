@@ -17,7 +17,8 @@ def demo(db, settings):
 
 def test_seed_demo_builds_the_trees_from_the_articles(demo):
     slugs = {slug for slug, *_ in TREE}
-    assert set(Institution.objects.values_list("slug", flat=True)) == slugs
+    # The article trees, plus the madrasahs the assessment demo adds below them.
+    assert slugs <= set(Institution.objects.values_list("slug", flat=True))
     madrasah = Institution.objects.get(slug="mtsn-1-muara-enim")
     assert [i.slug for i in Institution.objects.filter(pk__in=madrasah.ancestor_ids())] == [
         "kanwil-kemenag-sumsel", "kankemenag-muara-enim"]

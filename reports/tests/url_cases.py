@@ -25,7 +25,7 @@ PARENT_ASSESSOR = frozenset({"penilai"})
 def objects(side) -> dict:
     institution, parent = side.institution, side.parent
     penilai, parent_penilai, humas = side.users["penilai"], side.parent_users["penilai"], side.users["humas"]
-    InstitutionFactory(parent=institution, slug=f"anak-{institution.slug}", name=f"Madrasah anak {institution.slug}")
+    child = InstitutionFactory(parent=institution, slug=f"anak-{institution.slug}", name=f"Madrasah anak {institution.slug}")
 
     # side.institution is assessed by its parent.
     open_there = make_period(parent, year=2023, semester=2, state=State.SELF_ASSESSMENT)
@@ -43,7 +43,7 @@ def objects(side) -> dict:
     draft = make_period(institution, year=2023, semester=1, state=State.DRAFT)
     collecting = make_period(institution, year=2023, semester=2, state=State.SELF_ASSESSMENT)
     scoring = make_period(institution, year=2024, semester=1, state=State.SCORING)
-    scoring_entry = scoring.entries.get()
+    scoring_entry = scoring.entries.get(institution=child)
     scoring_evidence = Evidence.objects.create(entry=scoring_entry, criterion=selectors.criteria_for(scoring)[0],
                                                file=evidence_open.file.name, original_name="bukti.pdf",
                                                content_type="application/pdf", size=10)
@@ -57,7 +57,7 @@ def objects(side) -> dict:
         "card_open": card_open, "card_final": card_final, "criterion": criterion, "evidence_open": evidence_open,
         "evidence_final": evidence_final, "own_rubric": own_rubric, "draft": draft, "collecting": collecting,
         "scoring": scoring, "scoring_entry": scoring_entry, "scoring_evidence": scoring_evidence, "final": final,
-        "final_entry": final.entries.get(), "export_done": done, "export_failed": failed,
+        "final_entry": final.entries.get(institution=child), "export_done": done, "export_failed": failed,
     }
 
 
