@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes in parallel (pytest-xdist); `make test TEST_PROCESSES=0` runs in one process.
+TEST_PROCESSES ?= 2
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test setup setup-test messages compilemessages totp lint bench clean
@@ -33,7 +35,7 @@ run: setup
 
 ## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, SQLite and in-process tasks otherwise.
 test: setup-test
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 ## make messages: refresh the translation catalogs. Strings land in the catalog of the app they
 ## live in (<app>/locale/), project-wide templates in locale/. `make messages APP=sanctions` refreshes one app.

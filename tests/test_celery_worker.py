@@ -18,6 +18,12 @@ from governance.tests.factories import InstitutionFactory, make_member
 def redis_worker():
     redis_url = os.environ.get("REDIS_URL", "")
     need(bool(redis_url), "Redis (REDIS_URL)")
+    # Parallel test processes each get their own Redis database, so that one process's worker
+    # never takes a task another process queued for its own test database.
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    if index:
+        base, _, db = redis_url.rpartition("/")
+        redis_url = f"{base}/{(int(db or 0) + index) % 16}"
     from config.celery_app import app
 
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
