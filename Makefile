@@ -35,7 +35,7 @@ run: setup
 
 ## make test: the whole suite. Uses DATABASE_URL / REDIS_URL when set, SQLite and in-process tasks otherwise.
 test: setup-test
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 ## make messages: refresh the translation catalogs. Strings land in the catalog of the app they
 ## live in (<app>/locale/), project-wide templates in locale/. `make messages APP=sanctions` refreshes one app.

@@ -4,12 +4,16 @@ REQUIRE_FULL_STACK=1 (set by .ci/run) turns "skip if PostgreSQL/Redis/Chromium i
 failure, so CI cannot go green by skipping.
 """
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
 from django_scopes import scopes_disabled
 
 from governance.models import Institution, Role
@@ -33,8 +37,40 @@ def uses_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
+def _private_storage(location) -> dict:
+    return {**settings.STORAGES, "default": {**settings.STORAGES["default"],
+                                             "OPTIONS": {"location": str(location), "base_url": "/-/"}}}
+
+
+@contextlib.contextmanager
+def shared_test_data(django_db_blocker, tmp_path_factory):
+    """Data built once for a whole test module: it is created inside a transaction that is rolled
+    back when the module ends, and every test runs in its own savepoint inside it, so tests still
+    see a fresh copy and leave nothing behind. Files go to one private folder for the module.
+    Mark the module ``pytestmark = pytest.mark.shared_data``."""
+    media = tmp_path_factory.mktemp("shared-private")
+    with override_settings(STORAGES=_private_storage(media), PRIVATE_MEDIA_ROOT=media), django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo world, seeded once per module (see ``shared_test_data``)."""
+    with shared_test_data(django_db_blocker, tmp_path_factory):
+        call_command("seed_demo", quiet=True, force=True)
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fresh_private_media(settings, tmp_path):
+def _fresh_private_media(request, settings, tmp_path):
+    if request.node.get_closest_marker("shared_data"):
+        return  # the module's shared data keeps its files where it put them
     settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path / "private"), "base_url": "/-/"}}}
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 

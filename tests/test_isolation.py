@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
-from conftest import ROLES, build_side
+from conftest import ROLES, build_side, shared_test_data
 from tests.urlwalk import UrlCase
 
 APPS = ["governance", "members", "sanctions", "reports"]
@@ -65,15 +65,24 @@ def test_every_tenant_url_has_a_case_and_nothing_else_is_public():
     assert other - public_non_tenant() == set(), "non-tenant URLs nobody reviewed for public access"
 
 
-@pytest.fixture
-def world(db):
-    with scopes_disabled():
+pytestmark = pytest.mark.shared_data
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Two institutions with every app's objects, built once; each case runs in a savepoint."""
+    with shared_test_data(django_db_blocker, tmp_path_factory), scopes_disabled():
         a, b = build_side("a"), build_side("b")
         objects_a, objects_b = {}, {}
         for module in _modules():
             objects_a.update(module.objects(a))
             objects_b.update(module.objects(b))
-    return a, b, objects_a, objects_b
+        yield a, b, objects_a, objects_b
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return shared_world
 
 
 def _request(client: Client, case: UrlCase, url: str, objects: dict):

@@ -8,11 +8,12 @@ from governance.demo import ASSESSOR_INSTITUTIONS, TREE, demo_email
 from governance.models import AuditEntry, Institution, Membership, User
 from members.models import StaffMember
 
+pytestmark = pytest.mark.shared_data
+
 
 @pytest.fixture
-def demo(db, settings):
+def demo(seeded_demo, db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", quiet=True)
 
 
 def test_seed_demo_builds_the_trees_from_the_articles(demo):

@@ -7,11 +7,12 @@ from governance.models import AuditEntry, Institution
 from members import selectors
 from members.models import Acknowledgement, GroupMembership, StaffMember
 
+pytestmark = pytest.mark.shared_data
+
 
 @pytest.fixture
-def demo(db, settings):
+def demo(seeded_demo, db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", quiet=True)
 
 
 def test_demo_staff_are_created_through_the_audited_service(demo, unscoped):

@@ -10,10 +10,12 @@ from reports.models import AssessmentPeriod, AssessorScore, Entry
 State = AssessmentPeriod.State
 
 
+pytestmark = pytest.mark.shared_data
+
+
 @pytest.fixture
-def demo(db, settings):
+def demo(seeded_demo, db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", quiet=True)
 
 
 def test_the_demo_has_two_finalized_semesters_and_one_being_scored(demo, unscoped):

@@ -10,11 +10,12 @@ from governance.models import AuditEntry, Institution
 from members.models import GroupMembership
 from sanctions.models import Measure, Objection, Referral, RemovalTask, ViolationReport, WarningLetter
 
+pytestmark = pytest.mark.shared_data
+
 
 @pytest.fixture
-def demo(db, settings):
+def demo(seeded_demo, db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", quiet=True)
 
 
 def test_muara_enim_has_the_whole_ladder_an_upheld_objection_a_dismissal_and_an_open_report(demo, unscoped):
