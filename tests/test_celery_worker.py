@@ -24,17 +24,27 @@ def redis_worker():
     if index:
         base, _, db = redis_url.rpartition("/")
         redis_url = f"{base}/{(int(db or 0) + index) % 16}"
+    import redis
+
     from config.celery_app import app
 
+    # Start from an empty queue: nothing left over from an earlier run is delivered to this worker.
+    redis.Redis.from_url(redis_url).flushdb()
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
     app.conf.update(task_always_eager=False, broker_url=redis_url, result_backend=redis_url)
-    app._pool = None
+    _forget_connections(app)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield app
     finally:
         app.conf.update(saved)
-        app._pool = None
+        _forget_connections(app)
+
+
+def _forget_connections(app):
+    """Drop the cached broker connection and producer pools so the next publish uses broker_url."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.mark.worker
