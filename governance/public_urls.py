@@ -1,3 +1,9 @@
 """Public, non-tenant URLs of the governance app. Each must be listed in governance/tests/url_cases.py PUBLIC_NON_TENANT."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
+]

@@ -2,6 +2,7 @@ import datetime
 import io
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -597,3 +598,15 @@ def publication_attainment(request, institution):
         "average": round(sum(shares) / len(shares) * 100) if shares else None,
         "title": _("Posting targets"),
     })
+
+
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability of this deployment."""
+    expires = (timezone.now() + datetime.timedelta(days=180)).strftime("%Y-%m-%dT00:00:00Z")
+    lines = [
+        f"Contact: {settings.SANTUN_SECURITY_CONTACT}",
+        f"Expires: {expires}",
+        "Preferred-Languages: id, en",
+        f"Canonical: {settings.SANTUN_SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

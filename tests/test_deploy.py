@@ -23,3 +23,22 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_can_keep_private_files_on_s3_compatible_storage():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "p7#q9v!x2@k4m8z&w1r5t0y3u6i9o2p5a8s1d4f7g0h3j6k9l2",
+        "DJANGO_ALLOWED_HOSTS": "santun.example.go.id",
+        "DATABASE_URL": "postgres://santun:rahasia@db.internal:5432/santun",
+        "EMAIL_URL": "smtp+tls://santun:rahasia@smtp.example.go.id:587",
+        "SANTUN_S3_BUCKET": "santun-private",
+        "SANTUN_S3_ENDPOINT_URL": "https://s3.internal.example.go.id",
+    }
+    code = ("from django.core.files.storage import storages; s = storages['default']; "
+            "print(type(s).__name__, s.bucket_name, s.default_acl)")
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "santun-private", "private"]

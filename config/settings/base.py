@@ -205,5 +205,7 @@ LOGGING = {
 # Santun's own settings.
 SANTUN_DEMO_PASSWORD = "santun-demo"
 SANTUN_SITE_URL = env("SANTUN_SITE_URL", default="http://127.0.0.1:8000")
+# Where people report a vulnerability of this deployment (/.well-known/security.txt).
+SANTUN_SECURITY_CONTACT = env("SANTUN_SECURITY_CONTACT", default="mailto:security@santun.test")
 # Largest evidence file accepted (images or PDF, checked by content).
 SANTUN_EVIDENCE_MAX_BYTES = env.int("SANTUN_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)

@@ -20,3 +20,26 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
+
+# Private files (evidence, letters, imports, exports) on S3-compatible storage when several app
+# servers run behind a load balancer; the local folder (SANTUN_PRIVATE_MEDIA_ROOT) otherwise.
+# Files are never public: the bucket is private and Santun streams them through checked views.
+if env("SANTUN_S3_BUCKET", default=""):
+    STORAGES["default"] = {  # noqa: F405
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("SANTUN_S3_BUCKET"),
+            "endpoint_url": env("SANTUN_S3_ENDPOINT_URL", default=None),
+            "region_name": env("SANTUN_S3_REGION", default=None),
+            "access_key": env("SANTUN_S3_ACCESS_KEY", default=None),
+            "secret_key": env("SANTUN_S3_SECRET_KEY", default=None),
+            "location": env("SANTUN_S3_PREFIX", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# A Celery task that is lost with its worker is delivered again after this many seconds; keep it
+# longer than the longest export.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}

@@ -56,3 +56,11 @@ def test_responses_carry_a_strict_content_security_policy(db):
 def test_healthz(db):
     response = Client().get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_security_txt_says_where_to_report_a_vulnerability(db, settings):
+    settings.SANTUN_SECURITY_CONTACT = "mailto:keamanan@kemenag.example.go.id"
+    response = Client().get("/.well-known/security.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert "Contact: mailto:keamanan@kemenag.example.go.id" in response.content.decode()
+    assert "Expires: " in response.content.decode()

@@ -6,7 +6,7 @@ from governance.models import Channel, ChannelKind, CodeVersion, Notification, P
 from tests.urlwalk import ALL_MEMBER_ROLES, EVERY_ROLE, UrlCase
 
 # Non-tenant URL names of this app that anyone may open (see public_urls.py).
-PUBLIC_NON_TENANT: set[str] = set()
+PUBLIC_NON_TENANT: set[str] = {"security_txt"}
 
 HUMAS = frozenset({"humas"})
 KEPALA = frozenset({"kepala"})
