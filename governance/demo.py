@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
@@ -74,6 +75,9 @@ TREE = [
      {"letter_unit_code": "WPB.03/KP.05", "address": "Jl. Prof. M. Yamin No. 77 Kab. Sijunjung"}),
 ]
 
+# Demo people hold their roles since this day, so that the histories dated 2020-2025 hold together.
+DEMO_SINCE = datetime.date(2019, 7, 1)
+
 ASSESSOR_INSTITUTIONS = {"kanwil-kemenag-sumsel", "kanwil-kemenag-kalsel", "pemkab-oku-timur", "ditjenpas",
                          "kanwil-pas-jateng", "kanwil-djpb-sumbar"}
 MEMBER_ROLES = [Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI]
@@ -107,7 +111,7 @@ def seed(ctx) -> None:
             if user is None:
                 user = User.objects.create(email=email, password=password_hash)
             ctx.users[(slug, role)] = user
-            membership_grant(actor=None, user=user, institution=institution, role=role)
+            membership_grant(actor=None, user=user, institution=institution, role=role, starts_on=DEMO_SINCE)
             if role in (Role.KEPALA, Role.PENILAI) and not Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP
             ).exists():
@@ -245,23 +249,30 @@ def seed_codes(ctx) -> None:
     def humas(slug):
         return users[(slug, Role.HUMAS)]
 
-    def from_template(slug, key):
-        version = code_start_from_template(actor=humas(slug), institution=inst[slug], template_key=key)
-        return code_publish(actor=head(slug), version=version)
+    # Codes are published on the days the seed articles tell of (or near them), so that later
+    # cases cite a code that was already in force.
+    def on(slug, year, month, day, hour=9):
+        return time_machine.travel(datetime.datetime(year, month, day, hour, tzinfo=inst[slug].tzinfo), tick=False)
 
-    def adopt(slug, *own_rules):
-        version = code_adopt_parent(actor=humas(slug), institution=inst[slug])
-        for number, category, kind, text in own_rules:
-            rule_add(actor=humas(slug), version=version, number=number, category=category, kind=kind, severity=2,
-                     text=text)
-        return code_publish(actor=head(slug), version=version)
+    def from_template(slug, key, when):
+        with on(slug, *when):
+            version = code_start_from_template(actor=humas(slug), institution=inst[slug], template_key=key)
+            return code_publish(actor=head(slug), version=version)
+
+    def adopt(slug, when, *own_rules):
+        with on(slug, *when):
+            version = code_adopt_parent(actor=humas(slug), institution=inst[slug])
+            for number, category, kind, text in own_rules:
+                rule_add(actor=humas(slug), version=version, number=number, category=category, kind=kind,
+                         severity=2, text=text)
+            return code_publish(actor=head(slug), version=version)
 
     C, K = RuleCategory, RuleKind
     if not _has_code(inst["kanwil-kemenag-sumsel"]):
-        from_template("kanwil-kemenag-sumsel", "kemenag_neutrality")
-        adopt("kankemenag-muara-enim")
+        from_template("kanwil-kemenag-sumsel", "kemenag_neutrality", (2020, 7, 20))
+        adopt("kankemenag-muara-enim", (2020, 7, 27))
     if not _has_code(inst["mtsn-1-muara-enim"]):
-        from_template("mtsn-1-muara-enim", "madrasah_wa_group")
+        from_template("mtsn-1-muara-enim", "madrasah_wa_group", (2020, 8, 10))
         # Humas has prepared version 2; it waits for the head to publish it.
         draft = code_version_start(actor=humas("mtsn-1-muara-enim"), institution=inst["mtsn-1-muara-enim"])
         with institution_scope(inst["mtsn-1-muara-enim"]):
@@ -278,32 +289,33 @@ def seed_codes(ctx) -> None:
                             change_note="Aturan 1 dipertegas untuk informasi kedinasan; aturan 10 baru tentang cek "
                                         "fakta sebelum meneruskan kabar.")
     if not _has_code(inst["kanwil-kemenag-kalsel"]):
-        from_template("kanwil-kemenag-kalsel", "kemenag_neutrality")
+        from_template("kanwil-kemenag-kalsel", "kemenag_neutrality", (2020, 11, 23))
     if not _has_code(inst["kemenag-banjarbaru"]):
-        from_template("kemenag-banjarbaru", "kemenag_neutrality")
+        from_template("kemenag-banjarbaru", "kemenag_neutrality", (2020, 11, 30))
     if not _has_code(inst["pemkab-oku-timur"]):
-        from_template("pemkab-oku-timur", "opd_accounts")
+        from_template("pemkab-oku-timur", "opd_accounts", (2024, 10, 23, 14))
         reply = ("9", C.ETIQUETTE, K.RECOMMENDATION,
                  "Jawab pertanyaan warga di kolom komentar dengan santun paling lambat satu hari kerja.")
-        adopt("diskominfo-oku-timur", reply)
-        adopt("dinas-pendidikan-oku-timur")
-        adopt("bkpsdm-oku-timur")
+        adopt("diskominfo-oku-timur", (2024, 10, 24), reply)
+        adopt("dinas-pendidikan-oku-timur", (2024, 10, 25))
+        adopt("bkpsdm-oku-timur", (2024, 10, 28))
         # The regency then publishes version 2; Diskominfo and Disdik adopt it, BKPSDM has not yet.
-        version = code_version_start(actor=humas("pemkab-oku-timur"), institution=inst["pemkab-oku-timur"])
-        rule_add(actor=humas("pemkab-oku-timur"), version=version, number="8", category=C.CONFIDENTIAL,
-                 kind=K.PROHIBITION, severity=3,
-                 text="Dilarang mengunggah foto yang memperlihatkan dokumen, papan tulis, atau layar berisi data "
-                      "pribadi warga.")
-        code_publish(actor=head("pemkab-oku-timur"), version=version)
-        adopt("diskominfo-oku-timur")
-        adopt("dinas-pendidikan-oku-timur")
+        with on("pemkab-oku-timur", 2026, 10, 1):
+            version = code_version_start(actor=humas("pemkab-oku-timur"), institution=inst["pemkab-oku-timur"])
+            rule_add(actor=humas("pemkab-oku-timur"), version=version, number="8", category=C.CONFIDENTIAL,
+                     kind=K.PROHIBITION, severity=3,
+                     text="Dilarang mengunggah foto yang memperlihatkan dokumen, papan tulis, atau layar berisi "
+                          "data pribadi warga.")
+            code_publish(actor=head("pemkab-oku-timur"), version=version)
+        adopt("diskominfo-oku-timur", (2026, 10, 8))
+        adopt("dinas-pendidikan-oku-timur", (2026, 10, 12))
     if not _has_code(inst["ditjenpas"]):
-        from_template("ditjenpas", "pemasyarakatan")
-        adopt("kanwil-pas-jateng")
-        adopt("rutan-kudus")
+        from_template("ditjenpas", "pemasyarakatan", (2025, 2, 6))
+        adopt("kanwil-pas-jateng", (2025, 2, 6, 15))
+        adopt("rutan-kudus", (2025, 2, 7))
     if not _has_code(inst["kanwil-djpb-sumbar"]):
-        from_template("kanwil-djpb-sumbar", "djpb")
-        adopt("kppn-sijunjung", ("L8", C.OTHER, K.RECOMMENDATION,
+        from_template("kanwil-djpb-sumbar", "djpb", (2024, 5, 2))
+        adopt("kppn-sijunjung", (2024, 5, 6), ("L8", C.OTHER, K.RECOMMENDATION,
                                  "Catat setiap unggahan akun resmi KPPN di log publikasi beserta pemeriksaan sebelum "
                                  "terbit."))
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 import datetime
 import random
 
+import time_machine
+from django.utils import timezone
+
+from governance.demo import DEMO_SINCE
 from governance.models import Channel, ChannelKind, CodeVersion, Institution, Role
 from governance.tenancy import institution_scope
 
@@ -120,7 +124,7 @@ def _seed_staff(ctx, index: int, slug: str, institution: Institution) -> None:
         services.staff_create(
             actor=None, institution=institution, full_name=person["full_name"], nip=person["nip"],
             status=person["status"], position=person["position"], phone=person["phone"],
-            email=user.email if user else "", user=user,
+            email=user.email if user else "", user=user, joined_on=DEMO_SINCE,
         )
         if user and not user.full_name:
             user.full_name = person["full_name"]
@@ -156,12 +160,16 @@ def _seed_acknowledgements(ctx, slug: str, institution: Institution) -> None:
     left_out = ctx.users.get((slug, Role.PEGAWAI))
     staff = [s for s in StaffMember.objects.filter(institution=institution, left_on__isnull=True).order_by("pk")
              if left_out is None or s.user_id != left_out.pk]
+    rng = random.Random(f"santun-demo-acknowledgements-{slug}")
     for person in staff[: round(len(staff) * ACKNOWLEDGED_SHARE)]:
-        if person.user_id:
-            services.acknowledgement_record(actor=person.user, staff=person, version=version)
-        else:
-            services.acknowledgement_record(actor=humas, staff=person, version=version,
-                                            method=Acknowledgement.Method.PAPER)
+        # Within a few weeks of publication, as people read it.
+        when = version.published_at + datetime.timedelta(days=rng.randint(0, 20), hours=rng.randint(1, 8))
+        with time_machine.travel(min(when, timezone.now()), tick=False):
+            if person.user_id:
+                services.acknowledgement_record(actor=person.user, staff=person, version=version)
+            else:
+                services.acknowledgement_record(actor=humas, staff=person, version=version,
+                                                method=Acknowledgement.Method.PAPER)
 
 
 def seed(ctx) -> None:

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from governance.demo import demo_email, roles_for
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo adds demo accounts with a known password; refusing with DEBUG off. Use --force.")
         ctx = SimpleNamespace(institutions={}, users={}, notes=[], stdout=self.stdout)
-        with transaction.atomic():
+        # The demo's own notifications go nowhere: nobody reads the fictional people's mail, and
+        # the console would drown the logins printed below.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             for label in SANTUN_APPS:
                 config = apps.get_app_config(label)
                 try:
