@@ -20,5 +20,5 @@ urlpatterns = [
     path("triase-chat/temuan/<int:pk>/laporan/", views.chat_flag_report, name="chat_flag_report"),
     path("triase-chat/temuan/<int:pk>/bukti.pdf", views.chat_flag_pdf, name="chat_flag_pdf"),
     path("triase-chat/leksikon/", views.chat_lexicon, name="chat_lexicon"),
-    path("triase-chat/leksikon/<slug:category>/", views.chat_lexicon_edit, name="chat_lexicon_edit"),
+    path("triase-chat/leksikon/ubah/", views.chat_lexicon_edit, name="chat_lexicon_edit"),
 ]

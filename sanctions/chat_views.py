@@ -400,7 +400,12 @@ def chat_lexicon(request, institution):
 
 
 @requires("sanctions.triage_chat")
-def chat_lexicon_edit(request, institution, category):
+def chat_lexicon_edit(request, institution):
+    """Change one category's lexicon (``?kategori=hoax``); without a category, choose one."""
+    category = request.GET.get("kategori", "")
+    if not category:
+        return render(request, "sanctions/chat/lexicon_edit.html", {
+            "choices": selectors.lexicon_overview(request.institution), "title": _("Edit the lexicon")})
     if category not in CATEGORIES:
         raise Http404("unknown category")
     own = selectors.lexicon_layers(request.institution).own.get(category)

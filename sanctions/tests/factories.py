@@ -160,6 +160,12 @@ CHAT_LINES = [
     "14/11/24 07.00 - Budi Santoso: Mohon maaf bapak ibu 🙏",
 ]
 CHAT_PHONE = "+6281234567890"
+# Dates that read both ways (3 April or 4 March): the uploader must say which.
+AMBIGUOUS_CHAT_LINES = [
+    "03/04/24 09.00 - Budi Santoso: Selamat pagi bapak ibu",
+    "03/04/24 09.05 - Budi Santoso: ini hoaks, jangan dipercaya",
+    "04/04/24 10.00 - Bu Rina :): Siap pak",
+]
 
 
 def chat_bytes(lines=CHAT_LINES) -> bytes:

@@ -24,6 +24,7 @@ from sanctions.chat_models import ChatAuthor, ChatFlag, ChatImport, ChatLexicon,
 from sanctions.models import Evidence, ReportSource, ViolationReport
 from sanctions.tasks import expire_chat_imports_everywhere
 from sanctions.tests.factories import (
+    AMBIGUOUS_CHAT_LINES,
     CHAT_LINES,
     StaffMemberFactory,
     chat_bytes,
@@ -116,11 +117,7 @@ def test_two_staff_members_with_the_same_name_are_left_for_a_person_to_choose(ch
     assert AuditEntry.objects.filter(action="sanctions.chat_author.matched", target_id=str(budi.pk)).exists()
 
 
-AMBIGUOUS = [
-    "03/04/24 09.00 - Budi Santoso: Selamat pagi bapak ibu",
-    "03/04/24 09.05 - Budi Santoso: ini hoaks, jangan dipercaya",
-    "04/04/24 10.00 - Bu Rina :): Siap pak",
-]
+AMBIGUOUS = AMBIGUOUS_CHAT_LINES
 
 
 def test_an_ambiguous_date_order_waits_for_the_choice_with_the_file_kept(chat_world):
