@@ -57,8 +57,7 @@ class AuthorMatchForm(forms.Form):
 
 
 class FlagFilterForm(forms.Form):
-    STATES = [(ChatFlagState.OPEN.value, _("To review")), (ChatFlagState.DISMISSED.value, _("Dismissed")),
-              (ChatFlagState.REPORTED.value, _("Reported")), ("semua", _("All"))]
+    STATES = [*ChatFlagState.choices, ("semua", _("All"))]
 
     status = forms.ChoiceField(label=_("State"), choices=STATES, required=False)
     kategori = forms.ChoiceField(label=_("Category"), required=False)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from governance.models import Channel, Institution, RuleCategory
@@ -161,9 +162,9 @@ class ChatMessage(models.Model):
 
 
 class ChatFlagState(models.TextChoices):
-    OPEN = "open", _("To review")
-    DISMISSED = "dismissed", _("Dismissed")
-    REPORTED = "reported", _("Reported")
+    OPEN = "open", pgettext_lazy("chat flag", "To review")
+    DISMISSED = "dismissed", pgettext_lazy("chat flag", "Dismissed")
+    REPORTED = "reported", pgettext_lazy("chat flag", "Reported")
 
 
 class ChatFlag(models.Model):
