@@ -30,6 +30,7 @@ from members.models import StaffMember
 from members.validators import normalize_phone
 
 from .chat import AmbiguousDateOrder, ChatImportError, author_phone, detect, parse, with_context
+from .chat.errors import ReadFailed
 from .chat.lexicon import CATEGORIES, term_key
 from .chat.normalize import tokens
 from .chat.parser import SYSTEM
@@ -164,14 +165,18 @@ def chat_import_parse(*, chat_import: ChatImport, progress=None) -> ChatImport:
         return chat_import
     institution = chat_import.institution
     started = time.monotonic()
+    name = chat_import.file.name
     try:
         matchers = ImportMatchers(institution)
-        with chat_import.file.open("rb") as handle, \
-                parse(handle, institution.tzinfo, chat_import.date_order or None) as result, \
-                transaction.atomic():
-            stats = _store(chat_import, result, matchers, progress)
-            summary = result.summary()
-            chat_import.format, chat_import.format_details = summary["format"], result.spec.details
+        with transaction.atomic():
+            # A task delivered twice waits here for the first one and then finds nothing to do.
+            if not ChatImport.objects.select_for_update().filter(pk=chat_import.pk, state=ChatImportState.PARSING,
+                                                                 file=name).exists():
+                return ChatImport.objects.get(pk=chat_import.pk)
+            with chat_import.file.open("rb") as handle, \
+                    parse(handle, institution.tzinfo, chat_import.date_order or None) as result:
+                stats = _store(chat_import, result, matchers, progress)
+            chat_import.format, chat_import.format_details = result.format, result.spec.details
             chat_import.date_order, chat_import.date_order_detected = result.date_order, result.date_order_detected
             chat_import.first_at, chat_import.last_at = result.first, result.last
             chat_import.message_count, chat_import.system_lines = result.count, result.system_lines
@@ -180,7 +185,6 @@ def chat_import_parse(*, chat_import: ChatImport, progress=None) -> ChatImport:
             chat_import.stored_messages, chat_import.skipped_flags = stats["stored"], stats["skipped"]
             chat_import.election_periods = sorted(matchers.used)
             chat_import.state, chat_import.parsed_at = ChatImportState.PREVIEW, timezone.now()
-            name = chat_import.file.name
             chat_import.file = ""
             chat_import.save()
             log_action(action="sanctions.chat_import.parsed", institution=institution, actor=None, target=chat_import,
@@ -195,7 +199,7 @@ def chat_import_parse(*, chat_import: ChatImport, progress=None) -> ChatImport:
         _refuse(chat_import, error.code or "chat_invalid", _refusal_params(error))
     except Exception:
         logger.exception("chat import %s could not be parsed", chat_import.pk)
-        _refuse(chat_import, "chat_failed", {})
+        _refuse(chat_import, ReadFailed.default_code, {})
     return chat_import
 
 
@@ -226,6 +230,7 @@ def _store(chat_import: ChatImport, result, matchers: ImportMatchers, progress) 
     def author_row(name: str | None) -> ChatAuthor | None:
         if name is None:
             return None
+        name = name[:200]
         row = authors.get(name)
         if row is None:
             row = authors[name] = _new_author(chat_import, name, staff)
@@ -236,7 +241,8 @@ def _store(chat_import: ChatImport, result, matchers: ImportMatchers, progress) 
         n = 0
         for message in messages:
             if message.author is not None and message.kind is not SYSTEM:
-                counts[message.author] = counts.get(message.author, 0) + 1
+                key = message.author[:200]
+                counts[key] = counts.get(key, 0) + 1
             n += 1
             if progress is not None and not n % 5000:
                 progress(n)
@@ -282,13 +288,14 @@ def _store(chat_import: ChatImport, result, matchers: ImportMatchers, progress) 
         for category in categories:
             per_category[category] = per_category.get(category, 0) + 1
         if message.author is not None:
-            flags_by_author[message.author] = flags_by_author.get(message.author, 0) + 1
+            key = message.author[:200]
+            flags_by_author[key] = flags_by_author.get(key, 0) + 1
         if len(pending) >= BATCH:
             flush()
     flush()
 
     new, changed = [], []
-    for name in result.authors:
+    for name in dict.fromkeys(name[:200] for name in result.authors):
         row = authors.get(name)
         if row is None:
             row = _new_author(chat_import, name, staff)
@@ -298,7 +305,7 @@ def _store(chat_import: ChatImport, result, matchers: ImportMatchers, progress) 
         row.messages, row.flags = counts.get(name, 0), flags_by_author.get(name, 0)
     ChatAuthor.objects.bulk_create(new, batch_size=BATCH)
     ChatAuthor.objects.bulk_update(changed, ["messages", "flags"], batch_size=BATCH)
-    return {"authors": len(result.authors), "flags": total_flags, "per_category": per_category,
+    return {"authors": len(new) + len(changed), "flags": total_flags, "per_category": per_category,
             "stored": stored, "skipped": skipped}
 
 
@@ -310,7 +317,7 @@ def _new_author(chat_import: ChatImport, name: str, staff: StaffIndex) -> ChatAu
         except ValidationError:
             pass
     found = staff.match(name, phone or None)
-    return ChatAuthor(chat_import=chat_import, name=name[:200], phone=phone[:20], staff_id=found.staff_id,
+    return ChatAuthor(chat_import=chat_import, name=name, phone=phone[:20], staff_id=found.staff_id,
                       match=found.match, ambiguous=found.ambiguous)
 
 

@@ -120,6 +120,16 @@ class EncryptedArchive(ArchiveError):
     default_code = "chat_zip_encrypted"
 
 
+class ReadFailed(ChatImportError):
+    """Not the file's fault: reading it failed inside Santun (the upload is deleted all the same)."""
+
+    default_message = _(
+        "Santun could not finish reading this file because of an internal problem. Upload it again later; if it "
+        "happens again, tell the administrator."
+    )
+    default_code = "chat_failed"
+
+
 def _subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub

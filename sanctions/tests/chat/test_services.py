@@ -408,3 +408,22 @@ def test_the_staff_index_ignores_people_who_left(chat_world):
     StaffMember.objects.filter(pk=chat_world.budi.pk).update(left_on=datetime.date(2024, 1, 1))
     chat_import = import_of(chat_world, confirm=False)
     assert ChatAuthor.objects.get(chat_import=chat_import, name="Budi Santoso").staff is None
+
+
+def test_a_task_delivered_twice_reads_the_file_once(chat_world):
+    chat_import = chat_services.chat_import_start(actor=chat_world.users["humas"], channel=chat_world.channel,
+                                                  upload=chat_upload())
+    chat_services.chat_import_parse(chat_import=chat_import)
+    again = chat_services.chat_import_parse(chat_import=chat_import)
+    assert again.state == "preview" and ChatFlag.objects.count() == 3
+
+
+def test_an_internal_failure_refuses_the_upload_and_deletes_it(chat_world, indonesian, caplog):
+    chat_import = chat_services.chat_import_start(actor=chat_world.users["humas"], channel=chat_world.channel,
+                                                  upload=chat_upload())
+    default_storage.delete(chat_import.file.name)  # the storage lost it
+    chat_import = chat_services.chat_import_parse(chat_import=chat_import)
+    assert chat_import.state == "refused" and chat_import.problem_code == "chat_failed" and not chat_import.file
+    from sanctions.chat.errors import error_from_code
+
+    assert "administrator" in error_from_code("chat_failed").messages[0]
