@@ -64,4 +64,4 @@ def register() -> None:
     # Chat-export triage: the menu item for Humas and the head, the upload on a group's page for Humas.
     register_nav(NavItem("sanctions_chat", _("Chat triage"), "sanctions:chat_imports", "sanctions.view_chat", order=35))
     register_section("channel_detail", Section("sanctions_chat", "sanctions/sections/channel_chat.html",
-                                               "sanctions.triage_chat", _channel_chat_section, order=40))
+                                               "sanctions.triage_chat", _channel_chat_section, order=60))
