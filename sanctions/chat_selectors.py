@@ -193,6 +193,18 @@ def chat_imports(institution: Institution, *, channel: Channel | None = None):
     return qs.annotate(open_flags=Count("flags", filter=Q(flags__state=ChatFlagState.OPEN))).order_by("-created_at", "-pk")
 
 
+def chat_panel(institution: Institution) -> dict:
+    """For Humas's dashboard: flags waiting in imports still in triage, and uploads to confirm."""
+    in_triage = ChatImport.objects.filter(institution=institution, state=ChatImportState.CONFIRMED,
+                                          purged_at__isnull=True)
+    return {
+        "open_flags": ChatFlag.objects.filter(chat_import__in=in_triage, state=ChatFlagState.OPEN).count(),
+        "imports": in_triage.count(),
+        "waiting": ChatImport.objects.filter(institution=institution, state__in=[
+            ChatImportState.PREVIEW, ChatImportState.NEEDS_ORDER]).count(),
+    }
+
+
 def previous_import(channel: Channel) -> ChatImport | None:
     """The group's confirmed import whose messages reach furthest: a new export is triaged from there."""
     return (ChatImport.objects.filter(channel=channel, state=ChatImportState.CONFIRMED, last_at__isnull=False)

@@ -287,3 +287,10 @@ def test_cancelling_an_upload_removes_it(chat_world, django_capture_on_commit_ca
         response = humas.post(url(chat_world, "chat_cancel", pk=chat_import.pk))
     assert response["Location"] == url(chat_world, "chat_imports")
     assert not default_storage.exists(name)
+
+
+def test_the_humas_dashboard_counts_flags_to_review(triage):
+    dashboard = reverse("reports:dashboard", kwargs={"institution": triage.institution.slug})
+    page = body(plain_client(triage.users["humas"]).get(dashboard))
+    assert 'data-panel="chat-open">3<' in page and "Triase chat" in page
+    assert 'data-panel="chat-open"' not in body(plain_client(triage.users["kepala"]).get(dashboard))
