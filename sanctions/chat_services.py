@@ -352,9 +352,9 @@ def _discard(chat_import: ChatImport, *, actor: User | None, state: str) -> Chat
     name = chat_import.file.name if chat_import.file else ""
     ChatFlag.objects.filter(chat_import=chat_import).delete()
     deleted = _delete_chat_data(chat_import)
-    chat_import.state, chat_import.file = state, ""
+    chat_import.state, chat_import.file, chat_import.original_name = state, "", ""
     chat_import.flag_counts, chat_import.flag_count = {}, 0
-    chat_import.save(update_fields=["state", "file", "flag_counts", "flag_count"])
+    chat_import.save(update_fields=["state", "file", "original_name", "flag_counts", "flag_count"])
     log_action(action=f"sanctions.chat_import.{state}", institution=chat_import.institution, actor=actor,
                target=chat_import, data={"state": state, **deleted})
     if name:
@@ -383,8 +383,9 @@ def chat_import_purge(*, actor: User | None, chat_import: ChatImport) -> ChatImp
     if chat_import.state != ChatImportState.CONFIRMED or chat_import.purged_at is not None:
         raise ValidationError(_("The chat text of this import has already been deleted."), code="state")
     deleted = _delete_chat_data(chat_import)
-    chat_import.purged_at = timezone.now()
-    chat_import.save(update_fields=["purged_at"])
+    # The export's file name may name the group's members (an export of a private chat does): it goes too.
+    chat_import.purged_at, chat_import.original_name = timezone.now(), ""
+    chat_import.save(update_fields=["purged_at", "original_name"])
     log_action(action="sanctions.chat_import.purged", institution=chat_import.institution, actor=actor,
                target=chat_import, data={**deleted, "by": "humas" if actor is not None else "retention",
                                          "days": triage_days()})

@@ -476,13 +476,13 @@ def _muara_enim_chat(ctx) -> None:
     if institution is None or humas_user is None or pegawai is None:
         return
     with institution_scope(institution):
-        if ChatImport.objects.filter(institution=institution, original_name=DEMO_CHAT_NAME).exists():
-            return
         channel = (Channel.objects.filter(institution=institution, kind=ChannelKind.WHATSAPP_GROUP, is_official=True,
                                           is_active=True).order_by("pk").first())
+        if channel is None or ChatImport.objects.filter(channel=channel).exists():
+            return
         people = _staff_without_account(institution)[4:7]
         humas_staff, by_number = _staff_of(humas_user, institution), _staff_of(pegawai, institution)
-        if channel is None or len(people) < 3 or humas_staff is None or by_number is None or not by_number.phone:
+        if len(people) < 3 or humas_staff is None or by_number is None or not by_number.phone:
             return
         now = timezone.now()
         upload = SimpleUploadedFile(DEMO_CHAT_NAME, _demo_export(institution, humas_staff, [*people, by_number]),
