@@ -431,3 +431,15 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"referral #{self.pk}"
+
+
+# Chat-export triage (issue 6): its models live in their own module and belong to this app.
+from .chat_models import (  # noqa: E402, F401
+    ChatAuthor,
+    ChatFlag,
+    ChatFlagState,
+    ChatImport,
+    ChatImportState,
+    ChatLexicon,
+    ChatMessage,
+)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import chat_urls, views
 
 app_name = "sanctions"
 
@@ -38,3 +38,6 @@ urlpatterns = [
     path("rujukan/<int:pk>/hasil/", views.referral_outcome, name="referral_outcome"),
     path("tangga-sanksi/", views.ladder, name="ladder"),
 ]
+
+# Chat-export triage (issue 6): upload, preview, triage, "buat laporan", lexicon.
+urlpatterns += chat_urls.urlpatterns

@@ -209,3 +209,7 @@ SANTUN_SITE_URL = env("SANTUN_SITE_URL", default="http://127.0.0.1:8000")
 SANTUN_SECURITY_CONTACT = env("SANTUN_SECURITY_CONTACT", default="mailto:security@santun.test")
 # Largest evidence file accepted (images or PDF, checked by content).
 SANTUN_EVIDENCE_MAX_BYTES = env.int("SANTUN_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# Days the text of a triaged chat export is kept after it was read (UU 27/2022).
+SANTUN_CHAT_TRIAGE_DAYS = env.int("SANTUN_CHAT_TRIAGE_DAYS", default=30)
+# Largest chat export accepted for upload (.txt or .zip, media included).
+SANTUN_CHAT_UPLOAD_MAX_BYTES = env.int("SANTUN_CHAT_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)

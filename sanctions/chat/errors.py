@@ -118,3 +118,28 @@ class SeveralChatsInArchive(ArchiveError):
 class EncryptedArchive(ArchiveError):
     default_message = _("The .zip file is protected with a password. Upload a .zip without a password.")
     default_code = "chat_zip_encrypted"
+
+
+class ReadFailed(ChatImportError):
+    """Not the file's fault: reading it failed inside Santun (the upload is deleted all the same)."""
+
+    default_message = _(
+        "Santun could not finish reading this file because of an internal problem. Upload it again later; if it "
+        "happens again, tell the administrator."
+    )
+    default_code = "chat_failed"
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def error_from_code(code: str, params: dict | None = None) -> ChatImportError:
+    """The refusal with ``code`` (as stored after a background parse), its message in the active
+    language; an unknown code gives the general refusal."""
+    for cls in _subclasses(ChatImportError):
+        if cls.default_code == code:
+            return cls(params=params or None)
+    return ChatImportError()

@@ -67,9 +67,13 @@ def merge_lexicons(*layers: Mapping[str, Iterable[str]] | None,
 
 
 def _key(term: str) -> tuple[tuple[str, ...], bool]:
+    """How a term is compared: its normalised words, and whether it ends in ``*``."""
     term = term.strip()
     prefix = term.endswith("*")
     return tuple(tokens(term.rstrip("*"))), prefix
+
+
+term_key = _key
 
 
 class Matcher:

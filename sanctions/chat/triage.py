@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .lexicon import CATEGORIES, Matcher
@@ -64,9 +64,13 @@ def flag(messages: Iterable[Message], matcher: Matcher) -> list[Flag]:
     return list(iter_flags(messages, matcher))
 
 
-def with_context(messages: Iterable[Message], matcher: Matcher, context: int = 3) -> Iterator[FlaggedMessage]:
+def with_context(messages: Iterable[Message], matcher: Matcher, context: int = 3, *,
+                 pick: Callable[[Message], Matcher] | None = None) -> Iterator[FlaggedMessage]:
     """Yield each flagged message with up to ``context`` messages before and after it, reading
-    ``messages`` once and keeping only ``context`` messages plus the flags still waiting for theirs."""
+    ``messages`` once and keeping only ``context`` messages plus the flags still waiting for theirs.
+
+    ``pick(message)``, when given, chooses the matcher for each message instead of ``matcher`` (an
+    election period's candidate names apply only to messages sent during that period)."""
     before: deque[Message] = deque(maxlen=context) if context else deque(maxlen=0)
     waiting: deque[tuple[Message, Flag, tuple[Message, ...], list[Message]]] = deque()
     for message in messages:
@@ -75,7 +79,7 @@ def with_context(messages: Iterable[Message], matcher: Matcher, context: int = 3
             yield FlaggedMessage(m, f, b, tuple(a))
         for item in waiting:
             item[3].append(message)
-        found = flag_message(message, matcher)
+        found = flag_message(message, pick(message) if pick is not None else matcher)
         if found is not None:
             waiting.append((message, found, tuple(before), []))
         before.append(message)

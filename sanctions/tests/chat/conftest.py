@@ -13,3 +13,31 @@ def wita():
 def indonesian():
     with translation.override("id"):
         yield
+
+
+@pytest.fixture
+def chat_world(world):
+    """Institution A (see sanctions/tests/conftest.py) whose pegawai writes in the group from the
+    number in the test export, with Budi Santoso on the staff list."""
+    from members.models import StaffMember
+    from sanctions.tests.factories import CHAT_PHONE, staff_for
+
+    world.pegawai_staff = staff_for(world.users["pegawai"], world.institution)
+    StaffMember.objects.filter(pk=world.pegawai_staff.pk).update(phone=CHAT_PHONE)
+    world.pegawai_staff.refresh_from_db()
+    return world
+
+
+@pytest.fixture
+def pilkada(db):
+    """Pilkada 2024 (its dates come with the governance migrations), with a candidate name and a
+    campaign slogan entered by the operator."""
+    import datetime
+
+    from governance.models import ElectionPeriod
+
+    period = ElectionPeriod.objects.get(kind=ElectionPeriod.Kind.PILKADA, voting_day=datetime.date(2024, 11, 27))
+    period.candidate_names = "Hendra Wijaya\nSugeng Rahardjo"
+    period.campaign_terms = period.campaign_terms + "\nMuara Enim Maju\n#HWmenang"
+    period.save()
+    return period
