@@ -12,6 +12,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
+from .elections import ensure_shipped_periods
 from .models import (
     Channel,
     ChannelKind,
@@ -92,6 +93,7 @@ def roles_for(slug: str) -> list[str]:
 
 
 def seed(ctx) -> None:
+    ensure_shipped_periods()
     institutions = ctx.institutions
     # Hash the shared demo password once: hashing is deliberately slow.
     password_hash = make_password(settings.SANTUN_DEMO_PASSWORD)

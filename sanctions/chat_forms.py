@@ -62,13 +62,13 @@ class FlagFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("State"), choices=STATES, required=False)
     kategori = forms.ChoiceField(label=_("Category"), required=False)
     penulis = forms.TypedChoiceField(label=_("Author"), required=False, coerce=int, empty_value=None)
-    dari = forms.DateField(label=_("From"), required=False, widget=DATE)
-    sampai = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    dari = forms.DateField(label=_("From date"), required=False, widget=DATE)
+    sampai = forms.DateField(label=_("Until date"), required=False, widget=DATE)
 
     def __init__(self, *args, authors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kategori"].choices = [("", _("All categories")), *RuleCategory.choices]
-        self.fields["penulis"].choices = [("", _("Everyone")), *[(a.pk, a.name) for a in authors]]
+        self.fields["penulis"].choices = [("", _("All senders")), *[(a.pk, a.name) for a in authors]]
 
     def clean(self):
         data = super().clean()

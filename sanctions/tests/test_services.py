@@ -157,6 +157,9 @@ def test_the_future_is_refused(world):
 
 def test_politics_during_an_active_election_is_priority(world):
     # Pilkada 2024 ships as data (governance migration 0006).
+    from governance.elections import ensure_shipped_periods
+
+    ensure_shipped_periods()
     during = datetime.datetime(2024, 11, 4, 12, tzinfo=datetime.UTC)
     politics = file_report(world.institution, reporter=world.users["humas"], subject_staff=world.budi,
                            categories=(RuleCategory.POLITICS,), occurred_at=during)
