@@ -431,7 +431,9 @@ def _demo_export(institution, humas_staff, people) -> bytes:
     def line(day, time, who, text):
         return f"{day:%d/%m/%y} {time} - {who}: {text}" if who else f"{day:%d/%m/%y} {time} - {text}"
 
-    pilkada1, pilkada2 = datetime.date(2024, 11, 5), datetime.date(2024, 11, 6)
+    # Days after the twelfth make the day-first order certain whatever today's date is: the recent
+    # days alone can be read both ways (01/12 is also 12 January).
+    pilkada1, pilkada2 = datetime.date(2024, 11, 13), datetime.date(2024, 11, 14)
     lines = [
         line(pilkada1, "06.12", None, "Pesan dan panggilan terenkripsi secara end-to-end. Tidak seorang pun di luar "
              "chat ini, termasuk WhatsApp, yang dapat membaca atau mendengarkannya. Ketuk untuk mempelajari selengkapnya."),
