@@ -128,6 +128,19 @@ def _case_files(side, *, first: bool) -> dict:
 
     card_evidence = report_services.evidence_add(actor=humas, entry=entry, criterion=criterion, upload=pdf_upload())
     flags = list(chat.flags.order_by("pk").values_list("pk", flat=True))
+    # A ranking export of the period this institution assesses (its child's), for its assessor.
+    from django.core.files.base import ContentFile
+
+    from governance.tests.factories import InstitutionFactory
+    from reports.models import Export
+
+    if first:
+        InstitutionFactory(parent=inst, slug=f"anak-{inst.slug}", name=f"Madrasah anak {inst.slug}")
+    final = make_period(inst, year=2024 if first else 2025, state=AssessmentPeriod.State.FINALIZED,
+                        scorer=users["penilai"])
+    export = Export.objects.create(institution=inst, period=final, format="xlsx", key=f"done-{final.pk}",
+                                   state=Export.State.DONE, progress=100, stamp=final.results_stamp)
+    export.file.save(f"reports/exports/{inst.pk}/{export.pk}.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     return {
         # The ids this institution holds of each kind, first and last (one import has several flags).
         "_span": {"sanctions:chat_flag_pdf": (flags[0], flags[-1])},
@@ -136,6 +149,7 @@ def _case_files(side, *, first: bool) -> dict:
         "sanctions:my_letter_pdf": {"pk": measure.pk},
         "sanctions:chat_flag_pdf": {"pk": flags[0]},
         "reports:card_evidence": {"pk": entry.pk, "evidence": card_evidence.pk},
+        "reports:export_download": {"pk": final.pk, "export": export.pk},
     }
 
 
@@ -146,6 +160,7 @@ FILE_READERS = {
     "sanctions:my_letter_pdf": {"pegawai"},  # only the person the letter is about
     "sanctions:chat_flag_pdf": {"humas"},  # Humas triages chat exports; the head sees the reports made
     "reports:card_evidence": {"humas", "kepala"},
+    "reports:export_download": {"penilai"},  # rankings of the institutions it assesses
 }
 
 
