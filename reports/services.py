@@ -701,6 +701,8 @@ def answer_save(
 OFFICE_MAX_UNPACKED = 50 * 1024 * 1024
 OFFICE_MAX_ENTRIES = 2000
 OFFICE_PARTS = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
+OFFICE_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def _office_kind(upload) -> tuple[str, str] | None:
@@ -725,10 +727,6 @@ def _office_kind(upload) -> tuple[str, str] | None:
     return None
 
 
-OFFICE_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
 def sniff_evidence(head: bytes, upload) -> tuple[str, str] | None:
     """(content type, extension) from the file's content, never from its name. Images and PDFs are
     checked as violation evidence is (decoded in full; no scripts in a PDF); office files must be
@@ -749,6 +747,7 @@ def sniff_evidence(head: bytes, upload) -> tuple[str, str] | None:
     return found.content_type, found.extension
 
 
+@transaction.atomic
 def evidence_add(*, actor: User | None, entry: Entry, criterion: Criterion, upload, today: datetime.date | None = None) -> Evidence:
     entry = Entry.objects.select_for_update().select_related("period", "institution").get(pk=entry.pk)
     _require_self_assessment_open(entry, today)
