@@ -365,12 +365,32 @@ def test_a_guessed_verification_code_reveals_nothing(files, unscoped):
 
 
 def test_private_files_have_no_public_address(files, unscoped):
-    from sanctions.models import Evidence
+    """Evidence, letters, self-assessment files, exports and a chat export waiting for its date
+    order lie in private storage; no address serves them from there, signed in or not."""
+    from reports.models import Evidence as CardEvidence
+    from reports.models import Export
+    from sanctions import chat_services
+    from sanctions.models import Evidence, WarningLetter
+    from sanctions.tests.factories import AMBIGUOUS_CHAT_LINES, chat_bytes, chat_upload
 
-    item = Evidence.objects.filter(report__institution=files["a"].institution).first()
-    for guess in (f"/-/{item.file.name}", f"/media/{item.file.name}", f"/static/../var/{item.file.name}"):
-        assert Client().get(guess).status_code == 404, guess
-    assert login(files["a"].users["humas"]).get(f"/-/{item.file.name}").status_code == 404
+    a = files["a"]
+    waiting = chat_services.chat_import_start(actor=a.users["humas"], channel=a.channel,
+                                              upload=chat_upload(chat_bytes(AMBIGUOUS_CHAT_LINES)))
+    letter = WarningLetter.objects.filter(measure__report__institution=a.institution).first()
+    if not letter.pdf:
+        letter = services.letter_render_pdf(letter=letter)
+    names = [Evidence.objects.filter(report__institution=a.institution).first().file.name, letter.pdf.name,
+             CardEvidence.objects.filter(entry__institution=a.institution).first().file.name,
+             Export.objects.filter(institution=a.institution).first().file.name, waiting.file.name]
+    assert all(names) and len(set(names)) == len(names)
+    from django.core.files.storage import default_storage
+
+    assert all(default_storage.exists(name) for name in names)
+    readers = [Client(), login(a.users["humas"]), mfa_login(a.users["kepala"])]
+    for name in names:
+        for guess in (f"/-/{name}", f"/media/{name}", f"/static/{name}", f"/{name}", f"/static/../var/private/{name}"):
+            for client in readers:
+                assert client.get(guess).status_code == 404, guess
 
 
 # --- user input is always escaped ----------------------------------------------------------------
