@@ -12,6 +12,7 @@ audit entry — and what they typed in the form is still there.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import os
 import zipfile
@@ -143,7 +144,9 @@ class Bad:
     content_type: str
 
 
+@functools.cache
 def hostile_files() -> list[Bad]:
+    """Made once, when the first test needs them (not while tests are collected)."""
     jpeg, png = jpeg_bytes(), png_bytes()
     return [
         Bad("empty", "kosong.jpg", b"", "image/jpeg"),
@@ -180,7 +183,6 @@ def hostile_files() -> list[Bad]:
 
 
 ACCOUNT = "Instagram Resmi Instansi A"
-HOSTILE = hostile_files()
 INDONESIAN = ("berkas", "tidak", "bukan", "unggah", "kosong", "rusak", "gambar", "pilih", "ukuran", "terlalu",
               "kolom", "rumus", "ekspor", "obrolan", "baris", "simpan")
 
@@ -204,6 +206,9 @@ def place(side_a, unscoped, settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"],
                                                           "OPTIONS": {"location": str(tmp_path), "base_url": "/-/"}}}
     settings.PRIVATE_MEDIA_ROOT = tmp_path
+    from django.core.files.storage import default_storage
+
+    assert default_storage.location == str(tmp_path)  # so that "no new file" looks where files go
     side = side_a
     inst = side.institution
     Membership.objects.filter(institution__in=[inst, side.parent]).update(starts_on=datetime.date(2020, 1, 1))
@@ -332,7 +337,7 @@ def test_every_hostile_file_is_refused_cleanly_and_nothing_is_stored(place, endp
     client = login(place.users[endpoint.role])
     before = snapshot(place)
     failures = []
-    for bad in HOSTILE:
+    for bad in hostile_files():
         data = {**endpoint.data(place), endpoint.field: upload(bad)}
         response = client.post(endpoint.url(place), data, follow=endpoint.follow)
         try:
