@@ -532,6 +532,19 @@ def test_access_logs_record_paths_never_query_strings():
                                                    "$http_referer"))
 
 
+def test_the_proxy_lets_a_chat_export_reach_santun_so_its_limit_speaks_indonesian(db):
+    """nginx's bare 413 page would stand in for Santun's own refusal of an oversize export."""
+    from sanctions.chat_services import DEFAULT_UPLOAD_MAX_BYTES
+
+    nginx = (ROOT / "deploy" / "nginx" / "santun.conf").read_text()
+    block = re.search(r"location ~ (\S+) \{([^}]*)\}", nginx)
+    assert block and re.search(block.group(1), reverse("sanctions:chat_upload",
+                                                      kwargs={"institution": "mtsn-1", "channel_pk": 3}))
+    size = re.search(r"client_max_body_size (\d+)m;", block.group(2))
+    assert size and int(size.group(1)) * 1024 * 1024 > DEFAULT_UPLOAD_MAX_BYTES
+    assert "proxy_pass http://santun_app;" in block.group(2)
+
+
 def test_passwords_need_ten_characters_and_are_not_common(db):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
