@@ -49,6 +49,8 @@ CHECK_COLUMNS = {
     "netral": "neutral",
     "narasi_sesuai_gambar": "caption_matches",
 }
+# =SUM(...), +HYPERLINK(...), -cmd|..., @SUM(...): what a spreadsheet would run as a formula.
+FORMULA_RE = re.compile(r"^\s*(=|[+\-@]\s*[A-Za-z_(])")
 SAMPLE_HEADER = ["tanggal", "jam", "akun", "tautan", "topik", *CHECK_COLUMNS, "diperiksa_oleh"]
 YES = {"ya", "y", "yes", "1", "true", "benar", "sudah", "v", "✓", "x"}
 NO = {"tidak", "t", "no", "n", "0", "false", "salah", "belum", "-", ""}
@@ -302,6 +304,9 @@ def _read(institution: Institution, data: bytes | str) -> ImportPreview:
             row_problems.append(_("the topic is empty"))
         elif len(topic) > Publication._meta.get_field("topic").max_length:
             row_problems.append(_("the topic is longer than 200 characters"))
+        elif FORMULA_RE.match(topic):
+            row_problems.append(_("the topic starts like a spreadsheet formula (=, +, - or @); formulas are never run "
+                                  "here, write the topic as plain text"))
         checks = {}
         for column, name in CHECK_COLUMNS.items():
             try:

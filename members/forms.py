@@ -91,6 +91,23 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 10 MB. Split it into smaller files."))
         return upload
 
+    def clean(self):
+        """A file that can never be imported is refused here, so that nothing of it is stored."""
+        from .imports import check_file
+        from .spreadsheets import FileRefused, read_table
+
+        cleaned = super().clean()
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if upload is not None and kind:
+            upload.seek(0)
+            try:
+                check_file(read_table(upload.read()), kind)
+            except FileRefused as refusal:
+                self.add_error("file", refusal.message)
+            finally:
+                upload.seek(0)
+        return cleaned
+
 
 class GroupMemberForm(forms.Form):
     staff = forms.ModelChoiceField(label=_("Staff member"), queryset=StaffMember.objects.none())

@@ -206,6 +206,25 @@ def _check_formulas(plan_row: RowPlan, table: Table, index: int, row: list, mapp
     return row
 
 
+def check_file(table: Table, kind: str) -> None:
+    """Refuse at once, before anything is stored, a file that could never be imported: the required
+    columns are missing, there are no data rows, or a cell that would be imported holds a formula.
+    Problems of single rows are left to the preview."""
+    if kind == "groups":
+        header_row, mapping = _mapping(table, GROUP_COLUMNS, GROUP_REQUIRED)
+        if "nip" not in mapping and "phone" not in mapping:
+            raise FileRefused(_("Required column missing: NIP or No. HP. Each row needs the person's NIP or phone number."))
+    else:
+        header_row, mapping = _mapping(table, STAFF_COLUMNS, STAFF_REQUIRED)
+    if not any(True for _row in _data_rows(table, header_row)):
+        raise FileRefused(_("The file has column titles but no rows of data."))
+    columns = set(mapping.values())
+    formulas = sorted(index for index, column in table.formulas if index > header_row and column in columns)
+    if formulas:
+        raise FileRefused(_("Row %(row)d holds a formula. Formulas are never run here; type the values themselves "
+                            "and upload the file again.") % {"row": formulas[0] + 1})
+
+
 def plan_staff(table: Table, institution: Institution, *, nips_elsewhere: Callable[[set[str]], set[str]],
                progress: Callable[[int, int], None] | None = None) -> Plan:
     """Match each row to the current staff by NIP, else by phone, and say what would change."""

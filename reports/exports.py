@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from governance.models import Institution
+from members.spreadsheets import FORMULA_RE
 
 from . import indicators, selectors
 from .models import AssessmentPeriod, Entry
@@ -61,6 +62,14 @@ def _format(sheet, columns: list[int], number_format: str = NUMBER) -> None:
 
 
 def _save(workbook: Workbook) -> bytes:
+    # Text typed by people (rubric titles, band labels, names) must never become a formula when the
+    # file is opened: openpyxl would store any text starting with "=" as one.
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and FORMULA_RE.match(cell.value):
+                    cell.value = "'" + cell.value
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

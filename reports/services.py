@@ -698,30 +698,53 @@ def answer_save(
     return saved
 
 
-def sniff_evidence(head: bytes, upload) -> tuple[str, str] | None:
-    """(content type, extension) from the file's first bytes, never from its name."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf", "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", "jpg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            upload.seek(0)
-            names = set(zipfile.ZipFile(upload).namelist())
-        except (zipfile.BadZipFile, OSError):
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names:
-            if any(n.startswith("xl/") for n in names):
-                return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
-            if any(n.startswith("word/") for n in names):
-                return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
+OFFICE_MAX_UNPACKED = 50 * 1024 * 1024
+OFFICE_MAX_ENTRIES = 2000
+OFFICE_PARTS = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
+OFFICE_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def _office_kind(upload) -> tuple[str, str] | None:
+    """An XLSX or DOCX that really is one: a sound zip (no bomb, no macros) holding its main part."""
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if (len(infos) > OFFICE_MAX_ENTRIES or sum(info.file_size for info in infos) > OFFICE_MAX_UNPACKED
+                    or "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names)):
+                return None
+            for extension, part in OFFICE_PARTS.items():
+                if part in names:
+                    if archive.testzip() is not None or not archive.read(part).lstrip().startswith(b"<"):
+                        return None
+                    return OFFICE_TYPES[extension], extension
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError):
+        return None
+    finally:
+        upload.seek(0)
     return None
+
+
+def sniff_evidence(head: bytes, upload) -> tuple[str, str] | None:
+    """(content type, extension) from the file's content, never from its name. Images and PDFs are
+    checked as violation evidence is (decoded in full; no scripts in a PDF); office files must be
+    sound and free of macros. A refusal of an image or PDF raises its own ``ValidationError``."""
+    from sanctions.evidence import inspect_evidence
+
+    if head.startswith(b"PK\x03\x04"):
+        return _office_kind(upload)
+    upload.seek(0)
+    try:
+        found = inspect_evidence(upload.read(), name=upload.name or "")
+    except ValidationError as refusal:
+        if refusal.code == "not_evidence":
+            return None  # the caller names every kind this form takes
+        raise
+    finally:
+        upload.seek(0)
+    return found.content_type, found.extension
 
 
 @transaction.atomic

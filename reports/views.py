@@ -73,6 +73,8 @@ def _file_response(field, filename: str, content_type: str) -> FileResponse:
         raise Http404("file missing") from None
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
+    # An uploaded file opened directly in the browser runs nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

@@ -53,6 +53,15 @@ def test_the_period_workbook_has_one_sheet_per_view_with_native_numbers(world, f
     assert [row[0] for row in book["Tren"].iter_rows(min_row=2, values_only=True)] == ["Semester II 2023", "Semester I 2024"]
 
 
+def test_text_typed_by_people_never_becomes_a_formula_in_the_workbook(world, finalized):
+    from reports.models import Criterion
+
+    Criterion.objects.filter(rubric__periods=finalized, code="K1").update(title='=HYPERLINK("http://evil.test","K1")')
+    book = load_workbook(io.BytesIO(exports.period_workbook(finalized)))
+    cells = [cell for row in book["Rubrik"].iter_rows() for cell in row if "HYPERLINK" in str(cell.value)]
+    assert cells and all(cell.data_type == "s" and cell.value.startswith("'=") for cell in cells)
+
+
 def test_a_filtered_workbook_holds_only_the_chosen_institutions(world, finalized):
     book = load_workbook(io.BytesIO(exports.period_workbook(finalized, {"region": "16.04"})))
     names = [row[1] for row in book["Peringkat"].iter_rows(min_row=2, values_only=True)]

@@ -13,7 +13,8 @@ from governance.tenancy import subtree_scope
 from reports import services
 from reports.models import Answer, AssessmentPeriod, AssessorScore, Criterion, Entry, Evidence, Rubric
 from reports.selectors import criteria_for
-from reports.tests.factories import make_period, pdf_upload, small_rubric
+from reports.tests.factories import PDF_BYTES, make_period, pdf_upload, small_rubric
+from sanctions.tests.factories import jpeg_bytes, png_bytes
 
 State = AssessmentPeriod.State
 
@@ -272,7 +273,7 @@ def test_links_must_be_web_addresses(world, open_entry):
 
 
 @pytest.mark.parametrize(("content", "ok"), [
-    (b"%PDF-1.7 ...", True), (b"\x89PNG\r\n\x1a\n....", True), (b"\xff\xd8\xff\xe0JFIF", True),
+    (PDF_BYTES, True), (png_bytes(), True), (jpeg_bytes(), True), (b"\x89PNG\r\n\x1a\n....", False),
     (b"MZ\x90\x00 not a document", False), (b"<html><script>", False),
 ])
 def test_evidence_type_is_read_from_the_content_not_the_name(world, open_entry, content, ok):

@@ -23,6 +23,7 @@ from .errors import (
     SeveralChatsInArchive,
     TooLarge,
     TooManyEntries,
+    UnsafeArchive,
     ZipBomb,
 )
 
@@ -151,6 +152,12 @@ def open_export(source, *, max_bytes: int = MAX_TEXT_BYTES, max_entries: int = M
         raise
 
 
+def _escapes(name: str) -> bool:
+    """An entry name that is absolute or climbs out of the archive (``../``, ``C:\\``, ``\\..``)."""
+    parts = name.replace("\\", "/")
+    return parts.startswith("/") or (len(parts) > 1 and parts[1] == ":") or ".." in parts.split("/")
+
+
 def _open_zip(raw, closers, max_bytes, max_entries, max_zip_bytes) -> ExportText:
     try:
         archive = zipfile.ZipFile(raw)
@@ -162,6 +169,8 @@ def _open_zip(raw, closers, max_bytes, max_entries, max_zip_bytes) -> ExportText
         raise TooManyEntries(params={"limit": max_entries})
     if sum(info.file_size for info in infos) > max_zip_bytes:
         raise ZipBomb(params={"limit_mb": max_zip_bytes // (1024 * 1024)})
+    if any(_escapes(info.filename) for info in infos):
+        raise UnsafeArchive()
     member = _chat_member(infos)
     if member.flag_bits & 0x1:
         raise EncryptedArchive()

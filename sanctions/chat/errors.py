@@ -120,6 +120,13 @@ class EncryptedArchive(ArchiveError):
     default_code = "chat_zip_encrypted"
 
 
+class UnsafeArchive(ArchiveError):
+    default_message = _(
+        "The .zip file holds files whose names point outside the archive (like ../), which WhatsApp never "
+        "makes. Export the chat again and upload the new file.")
+    default_code = "chat_zip_unsafe"
+
+
 class ReadFailed(ChatImportError):
     """Not the file's fault: reading it failed inside Santun (the upload is deleted all the same)."""
 
