@@ -11,7 +11,8 @@ def santun(request):
         context["banners"] = banners_for(request)
     if user is not None and user.is_authenticated:
         # Lazy: only evaluated by templates that show the switcher.
-        context["my_institutions"] = lambda: institutions_for_user(user)
+        known = getattr(request, "my_institutions", None)  # read with the visitor's roles by the middleware
+        context["my_institutions"] = (lambda: known) if known is not None else (lambda: institutions_for_user(user))
         if institution is not None:
             from .selectors import unread_notification_count
 

@@ -48,8 +48,11 @@ def notifications_for(user: User):
 
 def active_election_periods(institution: Institution, day: datetime.date | None = None) -> list[ElectionPeriod]:
     """Election periods running (campaign start to voting day) in the institution's region."""
+    from .cache import cached_global
+
     day = day or institution.local_today()
-    candidates = ElectionPeriod.objects.filter(campaign_starts_on__lte=day, voting_day__gte=day)
+    candidates = cached_global("elections", lambda: list(
+        ElectionPeriod.objects.filter(campaign_starts_on__lte=day, voting_day__gte=day)), day=day)
     return [period for period in candidates if period.covers(institution)]
 
 

@@ -26,13 +26,13 @@ def on_code_published(sender, version, actor=None, **kwargs):
 
 
 def acknowledgement_banner(request):
-    from .selectors import pending_acknowledgement
+    from .selectors import pending_acknowledgement_for
 
     if request.access is None or not request.access.is_member:
         return []
     if request.resolver_match and request.resolver_match.view_name == "members:acknowledge":
         return []
-    if pending_acknowledgement(request.user, request.institution) is None:
+    if pending_acknowledgement_for(request) is None:
         return []
     return [Banner(
         level="warning",
@@ -51,9 +51,9 @@ def operator_panel(request):
 
 
 def staff_panel(request):
-    from .selectors import current_code_version, pending_acknowledgement
+    from .selectors import current_code_version, pending_acknowledgement_for
 
-    pending = pending_acknowledgement(request.user, request.institution)
+    pending = pending_acknowledgement_for(request)
     return {"pending": pending is not None, "version": pending[1] if pending else current_code_version(request.institution)}
 
 
