@@ -85,7 +85,7 @@ def register() -> None:
     register_nav(NavItem("members_children", _("Child institutions"), "members:children", "members.onboard", order=340))
     register_nav(NavItem("members_heads", _("Head of office"), "members:heads", "members.grant_head", order=350))
     register_panel(Panel("members_operator", "members/panels/operator.html", "members.manage_staff",
-                         context=operator_panel, order=20))
+                         context=operator_panel, order=20, cache="institution"))
     register_panel(Panel("members_staff", "members/panels/staff.html", "institution.view",
                          context=staff_panel, order=10))
     register_banner("members_acknowledgement", acknowledgement_banner)

@@ -192,6 +192,13 @@ def report_queue(institution: Institution, filters: QueueFilters):
 
 
 def queue_counts(institution: Institution) -> dict:
+    """The queue's counters, kept in the institution's cache until its data changes."""
+    from governance.cache import cached
+
+    return cached(institution, "queue_counts", lambda: _queue_counts(institution))
+
+
+def _queue_counts(institution: Institution) -> dict:
     counts = ViolationReport.objects.filter(institution=institution).aggregate(
         submitted=Count("pk", filter=Q(state=ReportState.SUBMITTED)),
         in_review=Count("pk", filter=Q(state=ReportState.IN_REVIEW)),
