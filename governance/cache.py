@@ -147,6 +147,12 @@ def bump_for_instance(sender, instance, **kwargs) -> None:
     from django_scopes import scopes_disabled
 
     with scopes_disabled():
+        if label == "governance.user":  # a name or an account switched off shows on its institutions' pages
+            from .models import Membership
+
+            for institution_id in set(Membership.objects.filter(user=instance.pk).values_list("institution_id", flat=True)):
+                bump_institution(institution_id=institution_id)
+            return
         institution_id = _institution_id_of(instance)
         if institution_id is not None:
             bump_institution(institution_id=institution_id)

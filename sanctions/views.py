@@ -196,13 +196,16 @@ def report_detail(request, institution, pk):
     report = selectors.case_file(request.institution, pk)
     measures = selectors.case_measures(report)
     live = next((m for m in measures if m.state in selectors.LIVE_MEASURE_STATES), None)
-    ladder = selectors.current_ladder(request.institution)
+    ladder = selectors.ladder_for_reading(request.institution)
     access = request.access
+    evidence = list(selectors.evidence_of(report))
+    notes = list(report.notes.select_related("author"))
+    referrals = list(selectors.referrals_of(report))
     context = {
         "report": report, "measures": measures, "live": live,
-        "evidence": selectors.evidence_of(report), "notes": report.notes.select_related("author"),
-        "referrals": selectors.referrals_of(report),
-        "history": selectors.case_history(report, measures)[:200],
+        "evidence": evidence, "notes": notes, "referrals": referrals,
+        "history": selectors.case_history(report, measures, evidence=evidence, notes=notes,
+                                          referrals=referrals)[:200],
         "suggestion": selectors.suggest_level(report, ladder=ladder) if ladder else None,
         "is_subject": selectors.is_subject(request.user, report),
         "title": _("Report #%(pk)s") % {"pk": report.pk},
