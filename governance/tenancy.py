@@ -19,10 +19,10 @@ import contextlib
 from celery.contrib.django.task import DjangoTask
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
