@@ -28,6 +28,7 @@ from governance.tests.factories import (
 )
 from members import services as members_services
 from members.models import StaffMember
+from members.selectors import current_code_version
 from reports import services as reports_services
 from reports.models import AssessmentPeriod
 from reports.tests.factories import make_period, score_all, small_rubric
@@ -222,3 +223,80 @@ def test_core_pages_cost_the_same_few_queries_at_any_size(costs):
         assert small[name][0] == 200 and large[name][0] == 200, f"{name} did not answer 200\n{summary}"
         assert small[name][1] == large[name][1], f"{name} grows with the data\n{summary}"
         assert large[name][1] <= BUDGET, f"{name} runs more than {BUDGET} queries\n{summary}"
+
+
+# --- what is cached is never stale, and never another institution's or visitor's -----------------
+
+
+def panel(response, template: str) -> dict:
+    return next(p["context"] for p in response.context["panels"] if p["template"] == template)
+
+
+@pytest.fixture
+def two_sides(side_a, side_b, unscoped):
+    for side in (side_a, side_b):
+        Membership.objects.filter(institution__in=[side.institution, side.parent]).update(
+            starts_on=datetime.date(2020, 1, 1))
+        publish_code(side.institution)
+        for role, user in side.users.items():
+            if role != Role.PENILAI:
+                staff_for(user, side.institution)
+    return side_a, side_b
+
+
+def dashboard(side) -> str:
+    return reverse("reports:dashboard", kwargs={"institution": side.institution.slug})
+
+
+def test_a_change_shows_on_the_very_next_visit(two_sides):
+    side, _ = two_sides
+    humas, pegawai = mfa_client(side.users[Role.HUMAS]), mfa_client(side.users[Role.PEGAWAI])
+    assert panel(humas.get(dashboard(side)), "sanctions/panels/humas.html")["counts"]["submitted"] == 0
+    assert panel(humas.get(dashboard(side)), "sanctions/panels/humas.html")["counts"]["submitted"] == 0  # cached
+
+    report = file_report(side.institution, reporter=side.users[Role.PEGAWAI], subject_name="Budi")
+    page = humas.get(dashboard(side))
+    assert panel(page, "sanctions/panels/humas.html")["counts"]["submitted"] == 1
+    assert f"#{report.pk}" in pegawai.get(dashboard(side)).content.decode()  # the reporter's own panel
+
+    # A change made without the services (no audit entry) counts as well: a group registered directly.
+    before = panel(humas.get(dashboard(side)), "governance/panels/governance.html")["counts"]["groups"]
+    group(side.institution)
+    assert panel(humas.get(dashboard(side)), "governance/panels/governance.html")["counts"]["groups"] == before + 1
+
+    # The unread count in the menu follows a new notice at once.
+    unread = humas.get(dashboard(side)).context["unread_notifications"]()
+    governance_services.notify(recipients=[side.users[Role.HUMAS]], institution=side.institution,
+                               kind="test", title="Pemberitahuan baru", email=False)
+    assert humas.get(dashboard(side)).context["unread_notifications"]() == unread + 1
+
+
+def test_a_new_code_version_asks_for_acknowledgement_at_once(two_sides):
+    side, _ = two_sides
+    client = mfa_client(side.users[Role.PEGAWAI])
+    version = current_code_version(side.institution)
+    members_services.acknowledgement_record(actor=side.users[Role.PEGAWAI],
+                                            staff=staff_for(side.users[Role.PEGAWAI], side.institution), version=version)
+    acknowledge = reverse("members:acknowledge", kwargs={"institution": side.institution.slug})
+    assert not any(b.url == acknowledge for b in client.get(dashboard(side)).context["banners"])
+
+    draft = governance_services.code_version_start(actor=side.users[Role.HUMAS], institution=side.institution)
+    governance_services.code_publish(actor=side.users[Role.KEPALA], version=draft)
+    assert any(b.url == acknowledge for b in client.get(dashboard(side)).context["banners"])
+
+
+def test_cached_panels_stay_with_their_institution_and_visitor(two_sides):
+    side_a, side_b = two_sides
+    file_report(side_a.institution, reporter=side_a.users[Role.PEGAWAI], subject_name="Budi")
+    file_report(side_a.institution, reporter=side_a.users[Role.PEGAWAI], subject_name="Budi")
+    mine = file_report(side_a.institution, reporter=side_a.users[Role.OPERATOR], subject_name="Budi")
+    humas_a, humas_b = mfa_client(side_a.users[Role.HUMAS]), mfa_client(side_b.users[Role.HUMAS])
+    for _ in range(2):  # the second round reads from the cache
+        assert panel(humas_a.get(dashboard(side_a)), "sanctions/panels/humas.html")["counts"]["submitted"] == 3
+        assert panel(humas_b.get(dashboard(side_b)), "sanctions/panels/humas.html")["counts"]["submitted"] == 0
+        pegawai = mfa_client(side_a.users[Role.PEGAWAI]).get(dashboard(side_a))
+        operator = mfa_client(side_a.users[Role.OPERATOR]).get(dashboard(side_a))
+        assert len(panel(pegawai, "sanctions/panels/staff.html")["reports"]) == 2
+        assert [r.pk for r in panel(operator, "sanctions/panels/staff.html")["reports"]] == [mine.pk]
+        # Panels a role may not see are not served to it from another role's visit.
+        assert "sanctions/panels/humas.html" not in [p["template"] for p in pegawai.context["panels"]]
