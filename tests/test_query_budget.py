@@ -300,3 +300,27 @@ def test_cached_panels_stay_with_their_institution_and_visitor(two_sides):
         assert [r.pk for r in panel(operator, "sanctions/panels/staff.html")["reports"]] == [mine.pk]
         # Panels a role may not see are not served to it from another role's visit.
         assert "sanctions/panels/humas.html" not in [p["template"] for p in pegawai.context["panels"]]
+
+
+def test_the_case_file_and_the_public_code_show_a_change_at_once(two_sides):
+    side, _ = two_sides
+    humas_user, head_user = side.users[Role.HUMAS], side.users[Role.KEPALA]
+    report = file_report(side.institution, reporter=side.users[Role.PEGAWAI], subject_name="Budi")
+    case = reverse("sanctions:report_detail", kwargs={"institution": side.institution.slug, "pk": report.pk})
+    humas, head = mfa_client(humas_user), mfa_client(head_user)
+    assert "Catatan yang baru saja ditulis" not in humas.get(case).content.decode()
+    assert head.get(case).status_code == 200  # the head's visit fills the cache as well
+
+    sanctions_services.report_start_review(actor=humas_user, report=report)
+    sanctions_services.report_add_note(actor=humas_user, report=report, text="Catatan yang baru saja ditulis")
+    assert "Catatan yang baru saja ditulis" in head.get(case).content.decode()
+    assert humas.get(case).context["report"].state == "in_review"
+
+    public = reverse("governance:public_code", kwargs={"institution": side.institution.slug})
+    assert "Aturan yang baru saja diterbitkan" not in Client().get(public).content.decode()
+    draft = governance_services.code_version_start(actor=humas_user, institution=side.institution)
+    governance_services.rule_add(actor=humas_user, version=draft, number="99", category="etiquette",
+                                 kind="prohibition", severity=1, text="Aturan yang baru saja diterbitkan.")
+    assert "Aturan yang baru saja diterbitkan" not in Client().get(public).content.decode()  # only a draft
+    governance_services.code_publish(actor=head_user, version=draft)
+    assert "Aturan yang baru saja diterbitkan" in Client().get(public).content.decode()
