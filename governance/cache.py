@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime
+import secrets
 
 from django.core.cache import cache
 from django.db import transaction
@@ -29,7 +30,9 @@ def _version_key(owner) -> str:
 
 
 def data_version(owner) -> int:
-    return cache.get_or_set(_version_key(owner), 1, timeout=None)
+    # A counter that starts anywhere: should the cache ever drop it, the new one does not meet
+    # values cached under the old numbers.
+    return cache.get_or_set(_version_key(owner), lambda: secrets.randbits(52), timeout=None)
 
 
 def _bump_now(owners) -> None:
@@ -37,7 +40,7 @@ def _bump_now(owners) -> None:
         try:
             cache.incr(_version_key(owner))
         except ValueError:
-            cache.set(_version_key(owner), 2, timeout=None)
+            cache.set(_version_key(owner), secrets.randbits(52), timeout=None)
 
 
 # Set once this request (or task) has changed data: what it reads afterwards may yet be rolled
