@@ -147,9 +147,9 @@ def bump_for_instance(sender, instance, **kwargs) -> None:
         if label == "governance.institution":
             bump_institution(instance)
         return
-    from django_scopes import scopes_disabled
+    from .tenancy import platform_scope
 
-    with scopes_disabled():
+    with platform_scope():
         if label == "governance.user":  # a name or an account switched off shows on its institutions' pages
             from .models import Membership
 
