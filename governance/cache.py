@@ -116,7 +116,14 @@ _OWNER_PATHS = {
     "sanctions.evidence": ("report", "institution_id"),
     "sanctions.casenote": ("report", "institution_id"),
     "sanctions.ladderlevel": ("ladder", "institution_id"),
-    "reports.score": ("entry", "institution_id"),
+    "sanctions.chatauthor": ("chat_import", "institution_id"),
+    "sanctions.chatmessage": ("chat_import", "institution_id"),
+    "sanctions.chatflag": ("chat_import", "institution_id"),
+    "reports.criterion": ("rubric", "institution_id"),
+    "reports.scoreband": ("rubric", "institution_id"),
+    "reports.answer": ("entry", "institution_id"),
+    "reports.evidence": ("entry", "institution_id"),
+    "reports.assessorscore": ("entry", "institution_id"),
     "reports.indicatorvalue": ("entry", "institution_id"),
 }
 _GLOBAL_MODELS = {"governance.electionperiod", "governance.institution"}
