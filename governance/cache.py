@@ -158,6 +158,8 @@ def bump_for_instance(sender, instance, **kwargs) -> None:
 
     with platform_scope():
         if label == "governance.user":  # a name or an account switched off shows on its institutions' pages
+            if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+                return  # signing in changes nothing any page shows
             from .models import Membership
 
             for institution_id in set(Membership.objects.filter(user=instance.pk).values_list("institution_id", flat=True)):

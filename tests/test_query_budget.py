@@ -334,3 +334,21 @@ def test_the_case_file_and_the_public_code_show_a_change_at_once(two_sides):
     assert "Aturan yang baru saja diterbitkan" not in Client().get(public).content.decode()  # only a draft
     governance_services.code_publish(actor=head_user, version=draft)
     assert "Aturan yang baru saja diterbitkan" in Client().get(public).content.decode()
+
+
+def test_a_renamed_or_switched_off_colleague_shows_at_once(two_sides):
+    side, _ = two_sides
+    report = file_report(side.institution, reporter=side.users[Role.PEGAWAI], subject_name="Budi")
+    queue = reverse("sanctions:queue", kwargs={"institution": side.institution.slug})
+    case = reverse("sanctions:report_detail", kwargs={"institution": side.institution.slug, "pk": report.pk})
+    humas = mfa_client(side.users[Role.HUMAS])
+    head = side.users[Role.KEPALA]
+    assert head.full_name in humas.get(queue).content.decode()
+    assert head.full_name in humas.get(case).content.decode()
+
+    head.full_name = "Kepala Yang Baru Berganti Nama"
+    head.save()
+    assert "Kepala Yang Baru Berganti Nama" in humas.get(queue).content.decode()
+    head.is_active = False
+    head.save()
+    assert "Kepala Yang Baru Berganti Nama" not in humas.get(case).content.decode()
