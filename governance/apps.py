@@ -7,7 +7,12 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
-        from . import navigation, signals  # noqa: F401
+        from django.db.models.signals import post_delete, post_save
+
+        from . import cache, navigation, signals  # noqa: F401
+
+        post_save.connect(cache.bump_for_instance, dispatch_uid="governance.cache.save")
+        post_delete.connect(cache.bump_for_instance, dispatch_uid="governance.cache.delete")
 
         navigation.register_defaults()
         navigation.register_governance()

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from .cache import GLOBAL, bump, bump_institution
 from .models import AuditChain, AuditEntry, Institution, User
 from .tenancy import platform_scope
 
@@ -78,6 +79,11 @@ def log_action(
         entry.hash = entry_hash(entry, key)
         entry.save()
         AuditChain.objects.filter(pk=chain.pk).update(last_seq=entry.seq, last_hash=entry.hash)
+    # Whatever was recorded changed the institution's data: cached pages of it are recomputed.
+    if institution is None:
+        bump([GLOBAL])
+    else:
+        bump_institution(institution)
     return entry
 
 

@@ -11,9 +11,13 @@ def santun(request):
         context["banners"] = banners_for(request)
     if user is not None and user.is_authenticated:
         # Lazy: only evaluated by templates that show the switcher.
-        context["my_institutions"] = lambda: institutions_for_user(user)
+        known = getattr(request, "my_institutions", None)  # read with the visitor's roles by the middleware
+        context["my_institutions"] = (lambda: known) if known is not None else (lambda: institutions_for_user(user))
         if institution is not None:
+            from .cache import cached
             from .selectors import unread_notification_count
 
-            context["unread_notifications"] = lambda: unread_notification_count(user)
+            # Every notice written or read here moves the institution's data version.
+            context["unread_notifications"] = lambda: cached(
+                institution, f"unread_notifications:user:{user.pk}", lambda: unread_notification_count(user))
     return context

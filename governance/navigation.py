@@ -35,6 +35,10 @@ class Panel:
     permission: str
     context: Callable | None = None  # (request) -> dict
     order: int = 100
+    # What the context depends on, so that it can be kept in the institution's cache until its data
+    # changes (see governance.cache): "institution" (the same for every visitor allowed to see the
+    # panel), "visitor" (one copy per user), or "" (computed on every visit).
+    cache: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,12 +105,24 @@ def nav_for(request) -> list[dict]:
     return items
 
 
+def _panel_context(request, panel: Panel) -> dict:
+    from .cache import cached
+
+    if panel.context is None:
+        return {}
+    if panel.cache not in ("institution", "visitor"):
+        return panel.context(request)
+    name = f"panel:{panel.key}" + (f":user:{request.user.pk}" if panel.cache == "visitor" else "")
+    institution = request.institution
+    return cached(institution, name, lambda: panel.context(request), day=institution.local_today())
+
+
 def panels_for(request) -> list[dict]:
     access = request.access
     out = []
     for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
         if access.has(panel.permission):
-            out.append({"template": panel.template, "context": panel.context(request) if panel.context else {}})
+            out.append({"template": panel.template, "context": _panel_context(request, panel)})
     return out
 
 
@@ -132,7 +148,7 @@ def register_governance() -> None:
     register_nav(NavItem("publications", _("Publication log"), "governance:publication_list",
                          "governance.view_publications", order=40))
     register_panel(Panel("governance", "governance/panels/governance.html", "governance.view_publications",
-                         context=_governance_panel_context, order=20))
+                         context=_governance_panel_context, order=20, cache="institution"))
     register_banner("governance_election", election_banners)
 
 

@@ -48,8 +48,11 @@ def notifications_for(user: User):
 
 def active_election_periods(institution: Institution, day: datetime.date | None = None) -> list[ElectionPeriod]:
     """Election periods running (campaign start to voting day) in the institution's region."""
+    from .cache import cached_global
+
     day = day or institution.local_today()
-    candidates = ElectionPeriod.objects.filter(campaign_starts_on__lte=day, voting_day__gte=day)
+    candidates = cached_global("elections", lambda: list(
+        ElectionPeriod.objects.filter(campaign_starts_on__lte=day, voting_day__gte=day)), day=day)
     return [period for period in candidates if period.covers(institution)]
 
 
@@ -268,17 +271,22 @@ class ParentCodeStatus:
     update_available: bool
 
 
-def parent_code_status(institution: Institution) -> ParentCodeStatus:
+def parent_code_status(institution: Institution, *, mine: CodeVersion | None | bool = False) -> ParentCodeStatus:
+    """``mine``: this institution's draft or else its code in force, when the caller has read it."""
     parent = institution.parent if institution.parent_id else None
     if parent is None or not parent.is_active:
         return ParentCodeStatus(None, None, None, False)
     with institution_scope(parent):
         parent_version = current_code_version(parent)
-    mine = draft_code_version(institution) or current_code_version(institution)
+    if mine is False:
+        mine = draft_code_version(institution) or current_code_version(institution)
     adopted = None
     if mine is not None and mine.adopted_parent_version_id:
-        with institution_scope(parent):
-            adopted = CodeVersion.objects.filter(pk=mine.adopted_parent_version_id).first()
+        if parent_version is not None and parent_version.pk == mine.adopted_parent_version_id:
+            adopted = parent_version
+        else:
+            with institution_scope(parent):
+                adopted = CodeVersion.objects.filter(pk=mine.adopted_parent_version_id).first()
     update = parent_version is not None and (adopted is None or adopted.pk != parent_version.pk)
     return ParentCodeStatus(parent, parent_version, adopted, update)
 
@@ -413,16 +421,17 @@ def governance_panel(institution: Institution) -> dict:
     attainment = posting_target_attainment(institution, monday, sunday)
     posts = sum(a.posts for a in attainment)
     expected = sum(a.expected for a in attainment)
+    current, draft = current_code_version(institution), draft_code_version(institution)
     return {
-        "current": current_code_version(institution),
-        "draft": draft_code_version(institution),
+        "current": current,
+        "draft": draft,
         "counts": channel_counts(institution),
         "week_start": monday,
         "week_posts": posts,
         "week_expected": round(expected, 1),
         "accounts_behind": [a for a in attainment if a.share is not None and a.share < 1],
         "accounts_with_target": len(attainment),
-        "parent": parent_code_status(institution),
+        "parent": parent_code_status(institution, mine=draft or current),
     }
 
 

@@ -19,12 +19,14 @@ import contextlib
 from celery.contrib.django.task import DjangoTask
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from .cache import fresh_request
 from .models import Institution, Membership, User
 from .permissions import Access, compute_access
 
@@ -50,6 +52,29 @@ def access_for(user: User, institution: Institution) -> Access | None:
     if not user.is_authenticated or not user.is_active:
         return None
     return compute_access(institution, memberships_on_path(user, institution))
+
+
+def _active_on(membership: Membership, day) -> bool:
+    return membership.starts_on <= day and (membership.ends_on is None or membership.ends_on > day)
+
+
+def visitor_memberships(user: User, institution: Institution) -> tuple[list[tuple[int, str]], bool, list[Institution]]:
+    """In one query: the user's roles on the institution's path (as ``memberships_on_path``),
+    whether they have set up TOTP, and the institutions of the switcher (as ``institutions_for_user``)."""
+    from allauth.mfa.models import Authenticator
+
+    day, server_day = institution.local_today(), timezone.localdate()
+    totp = Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
+    with scopes_disabled():
+        rows = list(
+            Membership.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=min(day, server_day)),
+                                      user=user, starts_on__lte=max(day, server_day))
+            .select_related("institution").annotate(has_totp=Exists(totp))
+        )
+    path = {institution.pk, *institution.ancestor_ids()}
+    held = [(m.institution_id, m.role) for m in rows if m.institution_id in path and _active_on(m, day)]
+    switcher = {m.institution_id: m.institution for m in rows if _active_on(m, server_day) and m.institution.is_active}
+    return held, any(m.has_totp for m in rows), sorted(switcher.values(), key=lambda i: i.name)
 
 
 def user_has_totp(user: User) -> bool:
@@ -100,6 +125,10 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with fresh_request():
+            return self._handle(request)
+
+    def _handle(self, request):
         request.institution = None
         request.access = None
         try:
@@ -125,10 +154,13 @@ class TenantMiddleware:
         if not is_public:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            access = access_for(request.user, institution)
+            access = None
+            if request.user.is_active:
+                held, has_totp, request.my_institutions = visitor_memberships(request.user, institution)
+                access = compute_access(institution, held)
             if access is None:
                 raise Http404("no access")
-            if access.requires_mfa and not user_has_totp(request.user):
+            if access.requires_mfa and not has_totp:
                 return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
             if not access.has(permission):
                 raise PermissionDenied

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import imports, selectors, services
+from .cache import cached
 from .code_templates import TEMPLATES, suggested_for
 from .forms import (
     ActivityForm,
@@ -446,11 +447,18 @@ def code_discard(request, institution, pk):
 def public_code(request, institution):
     """The code in force for anyone, without signing in: no personal data on it."""
     inst = request.institution
-    version = selectors.current_code_version(inst)
-    periods = selectors.active_election_periods(inst)
+    today = inst.local_today()
+
+    def read():
+        version = selectors.current_code_version(inst)
+        periods = selectors.active_election_periods(inst, today)
+        return version, selectors.code_layout(version, periods=periods) if version else None
+
+    # The page everyone's QR code opens: kept in the institution's cache until its code changes.
+    version, layout = cached(inst, "public_code", read, day=today)
     return render(request, "governance/code/public.html", {
         "version": version,
-        "layout": selectors.code_layout(version, periods=periods) if version else None,
+        "layout": layout,
         "public_url": selectors.public_code_url(inst),
         "title": _("Code of conduct of %(name)s") % {"name": inst.name},
     })

@@ -26,13 +26,13 @@ def on_code_published(sender, version, actor=None, **kwargs):
 
 
 def acknowledgement_banner(request):
-    from .selectors import pending_acknowledgement
+    from .selectors import pending_acknowledgement_for
 
     if request.access is None or not request.access.is_member:
         return []
     if request.resolver_match and request.resolver_match.view_name == "members:acknowledge":
         return []
-    if pending_acknowledgement(request.user, request.institution) is None:
+    if pending_acknowledgement_for(request) is None:
         return []
     return [Banner(
         level="warning",
@@ -51,9 +51,9 @@ def operator_panel(request):
 
 
 def staff_panel(request):
-    from .selectors import current_code_version, pending_acknowledgement
+    from .selectors import current_code_version, pending_acknowledgement_for
 
-    pending = pending_acknowledgement(request.user, request.institution)
+    pending = pending_acknowledgement_for(request)
     return {"pending": pending is not None, "version": pending[1] if pending else current_code_version(request.institution)}
 
 
@@ -85,7 +85,7 @@ def register() -> None:
     register_nav(NavItem("members_children", _("Child institutions"), "members:children", "members.onboard", order=340))
     register_nav(NavItem("members_heads", _("Head of office"), "members:heads", "members.grant_head", order=350))
     register_panel(Panel("members_operator", "members/panels/operator.html", "members.manage_staff",
-                         context=operator_panel, order=20))
+                         context=operator_panel, order=20, cache="institution"))
     register_panel(Panel("members_staff", "members/panels/staff.html", "institution.view",
                          context=staff_panel, order=10))
     register_banner("members_acknowledgement", acknowledgement_banner)

@@ -199,7 +199,12 @@ def staff_addable_to(channel) -> QuerySet[StaffMember]:
 # Acknowledgements ----------------------------------------------------------------------------
 
 def current_code_version(institution: Institution) -> CodeVersion | None:
-    return CodeVersion.objects.filter(institution=institution, state=CodeVersion.State.PUBLISHED).first()
+    """The code in force, kept in the institution's cache until its data changes."""
+    from governance.cache import cached
+
+    found = cached(institution, "code_in_force", lambda: (
+        CodeVersion.objects.filter(institution=institution, state=CodeVersion.State.PUBLISHED).first() or False))
+    return found or None
 
 
 def acknowledgeable_versions(institution: Institution):
@@ -255,13 +260,24 @@ def own_staff_record(user: User, institution: Institution) -> StaffMember | None
 
 def pending_acknowledgement(user: User, institution: Institution) -> tuple[StaffMember, CodeVersion] | None:
     """The (staff record, version) the visitor still has to acknowledge here, or None."""
-    staff = own_staff_record(user, institution)
-    if staff is None:
+    if not user.is_authenticated:
         return None
     version = current_code_version(institution)
-    if version is None or Acknowledgement.objects.filter(staff=staff, version=version).exists():
+    if version is None:
+        return None
+    staff = (StaffMember.objects.filter(institution=institution, user=user, left_on__isnull=True)
+             .annotate(acknowledged=Exists(Acknowledgement.objects.filter(staff=OuterRef("pk"), version=version)))
+             .first())
+    if staff is None or staff.acknowledged:
         return None
     return staff, version
+
+
+def pending_acknowledgement_for(request) -> tuple[StaffMember, CodeVersion] | None:
+    """``pending_acknowledgement`` of the visitor, read once per request (banner and dashboard)."""
+    if not hasattr(request, "_santun_pending_acknowledgement"):
+        request._santun_pending_acknowledgement = pending_acknowledgement(request.user, request.institution)
+    return request._santun_pending_acknowledgement
 
 
 def acknowledgement_counts(versions) -> dict[int, int]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from governance.audit import log_action
+from governance.cache import bump
 from governance.models import Channel, CodeVersion, Institution, Membership, Role, User
 from governance.selectors import current_code_version
 from governance.services import code_adopt_parent, institution_create, membership_end, membership_grant, notify
@@ -454,6 +455,8 @@ def institution_move(*, actor: User | None, institution: Institution, new_parent
     data = {"institution": institution.pk, "from": old_parent_id, "to": new_parent.pk, "descendants": len(moved)}
     log_action(action="members.institution.moved", institution=institution, actor=actor, target=institution, data=data)
     log_action(action="members.institution.moved", institution=new_parent, actor=actor, target=institution, data=data)
+    # Pages of the former parents and of the moved subtree no longer show what they cached.
+    bump([int(part) for part in old_path.strip("/").split("/") if part] + [descendant.pk for descendant in moved])
     return institution
 
 

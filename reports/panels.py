@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from governance.cache import cached
 from governance.models import Role
 from governance.navigation import NavItem, Panel, register_nav, register_panel
 
@@ -9,13 +10,18 @@ from . import selectors
 
 
 def card_context(request) -> dict:
-    return {**selectors.card_panel(request.institution), "can_self_assess": request.access.has("reports.self_assess")}
+    institution = request.institution
+    card = cached(institution, "panel:reports_card", lambda: selectors.card_panel(institution),
+                  day=institution.local_today())
+    return {**card, "can_self_assess": request.access.has("reports.self_assess")}
 
 
 def assessing_context(request) -> dict:
     if not request.access.has_role(Role.PENILAI):
         return {"periods": None}
-    return {"periods": selectors.assessing_panel(request.institution)}
+    institution = request.institution
+    return {"periods": cached(institution, "panel:reports_assessing", lambda: selectors.assessing_panel(institution),
+                              day=institution.local_today())}
 
 
 def register() -> None:

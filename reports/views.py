@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from governance.cache import cached
 from governance.models import Role
 from governance.navigation import panels_for
 from governance.permissions import requires
@@ -457,12 +458,13 @@ def results(request, institution, pk):
     period = _period(request, pk)
     if period.state in (State.DRAFT, State.SELF_ASSESSMENT):
         return render(request, "reports/results.html", {"period": period, "not_yet": True, "title": _("Results")})
-    # One pass: the ranking filters in Python, so unchecked values only ever fail to match.
-    data = selectors.ranking(period, kind=request.GET.get("kind", ""), region=request.GET.get("region", ""))
+    # The ranking is kept in the assessing institution's cache until data of its subtree changes;
+    # only checked filter values become part of a cache key.
+    data = _ranking(request, period, kind="", region="")
     form = ResultsFilterForm(request.GET or None, kinds=data["kind_choices"], regions=data["region_choices"])
     filters = form.cleaned_data if form.is_valid() else {"kind": "", "region": ""}
-    if filters != {"kind": request.GET.get("kind", ""), "region": request.GET.get("region", "")}:
-        data = selectors.ranking(period, **filters)
+    if filters["kind"] or filters["region"]:
+        data = _ranking(request, period, **filters)
     charts = {
         "bands": {"labels": [d["label"] for d in data["distribution"]], "data": [d["count"] for d in data["distribution"]]},
         "trend": {"labels": data["trend"]["labels"], "series": [{"label": _("Average total"), "data": data["trend"]["average"]}]},
@@ -472,6 +474,12 @@ def results(request, institution, pk):
         **data, "filters": form, "filter_values": filters, "charts": charts, "exports": selectors.exports_for(period),
         "title": _("Results · %(period)s") % {"period": period.label},
     })
+
+
+def _ranking(request, period, *, kind: str, region: str) -> dict:
+    institution = request.institution
+    return cached(institution, f"ranking:{period.pk}:{period.state}:{kind}:{region}",
+                  lambda: selectors.ranking(period, kind=kind, region=region), day=institution.local_today())
 
 
 @requires("reports.view_rankings")

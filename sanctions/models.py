@@ -144,7 +144,16 @@ class ViolationReport(models.Model):
                 condition=Q(subject_staff__isnull=False) | ~Q(subject_name=""), name="report_has_a_subject",
             ),
         ]
-        indexes = [models.Index(fields=["institution", "state"])]
+        indexes = [
+            models.Index(fields=["institution", "state"]),
+            # The case queue: one institution's reports, priority first, by state, newest first.
+            models.Index(fields=["institution", "-priority", "state", "-created_at"], name="report_queue_order"),
+            # Its "assigned to" and "where" filters, in the same order.
+            models.Index(fields=["institution", "assignee", "-priority", "state", "-created_at"],
+                         name="report_queue_assignee"),
+            models.Index(fields=["institution", "channel", "-priority", "state", "-created_at"],
+                         name="report_queue_channel"),
+        ]
 
     def __str__(self):
         return f"#{self.pk}"

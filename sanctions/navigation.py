@@ -62,14 +62,17 @@ def register() -> None:
                          "sanctions.file_report", order=33))
     register_nav(NavItem("sanctions_mine", _("My reports and measures"), "sanctions:my_cases",
                          "sanctions.view_own", order=34))
-    register_panel(Panel("sanctions_head", "sanctions/panels/head.html", "sanctions.decide", _head_panel, order=10))
-    register_panel(Panel("sanctions_humas", "sanctions/panels/humas.html", "sanctions.triage", _humas_panel, order=11))
-    register_panel(Panel("sanctions_staff", "sanctions/panels/staff.html", "sanctions.view_own", _staff_panel, order=40))
+    register_panel(Panel("sanctions_head", "sanctions/panels/head.html", "sanctions.decide", _head_panel, order=10,
+                                 cache="institution"))
+    register_panel(Panel("sanctions_humas", "sanctions/panels/humas.html", "sanctions.triage", _humas_panel, order=11,
+                                 cache="institution"))
+    register_panel(Panel("sanctions_staff", "sanctions/panels/staff.html", "sanctions.view_own", _staff_panel, order=40,
+                                 cache="visitor"))
     register_section("staff_profile", Section("sanctions_measures", "sanctions/sections/staff_measures.html",
                                               "sanctions.view_cases", _staff_profile_section, order=50))
     # Chat-export triage: the menu item for Humas and the head, the upload on a group's page for Humas.
     register_nav(NavItem("sanctions_chat", _("Chat triage"), "sanctions:chat_imports", "sanctions.view_chat", order=35))
     register_panel(Panel("sanctions_chat", "sanctions/panels/chat.html", "sanctions.triage_chat", _chat_panel,
-                         order=12))
+                         order=12, cache="institution"))
     register_section("channel_detail", Section("sanctions_chat", "sanctions/sections/channel_chat.html",
                                                "sanctions.triage_chat", _channel_chat_section, order=60))

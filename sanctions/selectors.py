@@ -8,7 +8,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from governance.models import CodeVersion, Institution, Membership, Role, Rule, RuleCategory, RuleKind, User
@@ -78,7 +78,15 @@ def is_head(user: User, institution: Institution) -> bool:
 
 
 def triage_colleagues(institution: Institution) -> list[User]:
-    """People a case can be assigned to: the institution's public relations coordinators and heads."""
+    """People a case can be assigned to: the institution's public relations coordinators and heads
+    (kept in the institution's cache until its data or one of its people changes)."""
+    from governance.cache import cached
+
+    return cached(institution, "triage_colleagues", lambda: _triage_colleagues(institution),
+                  day=institution.local_today())
+
+
+def _triage_colleagues(institution: Institution) -> list[User]:
     day = institution.local_today()
     ids = (
         Membership.objects.active(day)
@@ -118,8 +126,16 @@ def current_ladder(institution: Institution) -> Ladder | None:
     return Ladder.objects.filter(institution=institution, is_current=True).prefetch_related("levels").first()
 
 
+def ladder_for_reading(institution: Institution) -> Ladder | None:
+    """The current ladder with its levels, kept in the institution's cache until its data changes
+    (pages only: services lock and read the ladder themselves)."""
+    from governance.cache import cached
+
+    return cached(institution, "current_ladder", lambda: current_ladder(institution) or False) or None
+
+
 def ladder_levels(ladder: Ladder | None) -> list[LadderLevel]:
-    return list(ladder.levels.order_by("position")) if ladder else []
+    return sorted(ladder.levels.all(), key=lambda level: level.position) if ladder else []
 
 
 def same_subject_q(report: ViolationReport) -> Q:
@@ -175,7 +191,11 @@ def report_queue(institution: Institution, filters: QueueFilters):
     elif filters.state:
         qs = qs.filter(state=filters.state)
     if filters.category:
-        qs = qs.filter(rules__category=filters.category)
+        # A subquery rather than a join: a report breaking two rules of the category is listed
+        # once without DISTINCT over every column.
+        broken = ViolationReport.rules.through.objects.filter(violationreport=OuterRef("pk"),
+                                                              rule__category=filters.category)
+        qs = qs.filter(Exists(broken))
     if filters.channel:
         qs = qs.filter(channel_id=filters.channel)
     if filters.assignee == 0:
@@ -185,13 +205,19 @@ def report_queue(institution: Institution, filters: QueueFilters):
     if filters.priority:
         qs = qs.filter(priority=True)
     return (
-        qs.distinct()
-        .select_related("subject_staff", "channel", "assignee")
+        qs.select_related("subject_staff", "channel", "assignee")
         .order_by("-priority", "state", "-created_at")
     )
 
 
 def queue_counts(institution: Institution) -> dict:
+    """The queue's counters, kept in the institution's cache until its data changes."""
+    from governance.cache import cached
+
+    return cached(institution, "queue_counts", lambda: _queue_counts(institution))
+
+
+def _queue_counts(institution: Institution) -> dict:
     counts = ViolationReport.objects.filter(institution=institution).aggregate(
         submitted=Count("pk", filter=Q(state=ReportState.SUBMITTED)),
         in_review=Count("pk", filter=Q(state=ReportState.IN_REVIEW)),
@@ -209,31 +235,39 @@ def queue_counts(institution: Institution) -> dict:
 def case_file(institution: Institution, pk: int) -> ViolationReport:
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(
+    report = get_object_or_404(
         ViolationReport.objects.select_related(
             "subject_staff", "channel", "assignee", "reporter", "decided_by", "on_behalf_of", "election_period",
-        ).prefetch_related("rules", "rules__version"),
+        ).prefetch_related(Prefetch("rules", queryset=Rule.objects.select_related("version"))),
         pk=pk, institution=institution,
     )
+    report.institution = institution
+    return report
 
 
 def case_measures(report: ViolationReport) -> list[Measure]:
     return list(
-        report.measures.select_related("level", "suggested_level", "proposed_by", "decided_by")
-        .prefetch_related("letter", "removal", "objection")
+        report.measures.select_related("level", "suggested_level", "proposed_by", "decided_by", "letter", "removal",
+                                       "objection")
         .order_by("proposed_at")
     )
 
 
-def case_history(report: ViolationReport, measures=None):
+def case_history(report: ViolationReport, measures=None, *, evidence=None, notes=None, referrals=None):
     """Every audit entry about the case: the report, its evidence, notes, measures, letters,
-    removals, objections and referrals, newest first (one query on the trail)."""
+    removals, objections and referrals, newest first (one query on the trail). Pass the lists the
+    page already holds to save reading their ids again."""
     measures = measures if measures is not None else case_measures(report)
+
+    def ids(given, related):
+        return [str(item.pk) for item in given] if given is not None else [
+            str(pk) for pk in related.values_list("pk", flat=True)]
+
     targets: dict[str, list[str]] = defaultdict(list)
     targets["sanctions.violationreport"].append(str(report.pk))
-    targets["sanctions.evidence"] += [str(pk) for pk in report.evidence.values_list("pk", flat=True)]
-    targets["sanctions.casenote"] += [str(pk) for pk in report.notes.values_list("pk", flat=True)]
-    targets["sanctions.referral"] += [str(pk) for pk in report.referrals.values_list("pk", flat=True)]
+    targets["sanctions.evidence"] += ids(evidence, report.evidence)
+    targets["sanctions.casenote"] += ids(notes, report.notes)
+    targets["sanctions.referral"] += ids(referrals, report.referrals)
     memberships = []
     for measure in measures:
         targets["sanctions.measure"].append(str(measure.pk))

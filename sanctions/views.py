@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from governance.accounts import session_used_mfa
+from governance.cache import cached
 from governance.models import User
 from governance.permissions import requires
 
@@ -191,19 +192,33 @@ def queue(request, institution):
     })
 
 
+def _case_file(institution, pk) -> dict:
+    report = selectors.case_file(institution, pk)
+    measures = selectors.case_measures(report)
+    ladder = selectors.ladder_for_reading(institution)
+    evidence = list(selectors.evidence_of(report))
+    notes = list(report.notes.select_related("author"))
+    referrals = list(selectors.referrals_of(report))
+    return {
+        "report": report, "measures": measures,
+        "live": next((m for m in measures if m.state in selectors.LIVE_MEASURE_STATES), None),
+        "evidence": evidence, "notes": notes, "referrals": referrals,
+        "history": list(selectors.case_history(report, measures, evidence=evidence, notes=notes,
+                                               referrals=referrals)[:200]),
+        "suggestion": selectors.suggest_level(report, ladder=ladder) if ladder else None,
+    }
+
+
 @requires("sanctions.view_cases")
 def report_detail(request, institution, pk):
-    report = selectors.case_file(request.institution, pk)
-    measures = selectors.case_measures(report)
-    live = next((m for m in measures if m.state in selectors.LIVE_MEASURE_STATES), None)
-    ladder = selectors.current_ladder(request.institution)
+    # The case file is the same for everyone who may open it: it is kept in the institution's
+    # cache until its data changes (each note, piece of evidence, measure or decision moves it).
+    inst = request.institution
+    case = cached(inst, f"case_file:{int(pk)}", lambda: _case_file(inst, pk), day=inst.local_today())
+    report = case["report"]
     access = request.access
     context = {
-        "report": report, "measures": measures, "live": live,
-        "evidence": selectors.evidence_of(report), "notes": report.notes.select_related("author"),
-        "referrals": selectors.referrals_of(report),
-        "history": selectors.case_history(report, measures)[:200],
-        "suggestion": selectors.suggest_level(report, ladder=ladder) if ladder else None,
+        **case,
         "is_subject": selectors.is_subject(request.user, report),
         "title": _("Report #%(pk)s") % {"pk": report.pk},
     }

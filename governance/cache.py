@@ -1,0 +1,170 @@
+"""Cached read models of one institution, safe to share between its visitors.
+
+Every cached value is keyed by the institution and by its *data version*, a counter in the cache
+that moves on every change of the institution's data: each audit entry (``log_action``), and each
+save or delete of a row that belongs to it (``bump_for_instance``, connected in
+``GovernanceConfig.ready``). A change also moves the versions of the institution's ancestors, whose
+pages aggregate their subtree. A cached value is therefore never read after a change: the next
+visit computes it again. Values that depend on the day carry the day in their key.
+
+Only institution-wide data goes here, never what depends on the visitor: callers key anything
+that does (the user, the role) explicitly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+TIMEOUT = 60 * 60
+GLOBAL = "global"
+
+
+def _version_key(owner) -> str:
+    return f"santun:dataversion:{owner}"
+
+
+def data_version(owner) -> int:
+    # A counter that starts anywhere: should the cache ever drop it, the new one does not meet
+    # values cached under the old numbers.
+    return cache.get_or_set(_version_key(owner), lambda: secrets.randbits(52), timeout=None)
+
+
+def _bump_now(owners) -> None:
+    for owner in owners:
+        try:
+            cache.incr(_version_key(owner))
+        except ValueError:
+            cache.set(_version_key(owner), secrets.randbits(52), timeout=None)
+
+
+# Set once this request (or task) has changed data: what it reads afterwards may yet be rolled
+# back, so it reads past the cache and stores nothing.
+_changed = contextvars.ContextVar("santun_changed_data", default=False)
+
+
+@contextlib.contextmanager
+def fresh_request():
+    """Run one request: the cache may be filled until the request changes data."""
+    token = _changed.set(False)
+    try:
+        yield
+    finally:
+        _changed.reset(token)
+
+
+def bump(owners) -> None:
+    """Move the data versions of ``owners`` (institution ids, or ``GLOBAL``) now and again when the
+    transaction commits, so that no visit caches what it read before the commit."""
+    owners = list(owners)
+    if not owners:
+        return
+    _changed.set(True)
+    _bump_now(owners)
+    transaction.on_commit(lambda: _bump_now(owners))
+
+
+def bump_institution(institution=None, *, institution_id: int | None = None) -> None:
+    """The institution and every ancestor (their pages aggregate the subtree)."""
+    from .models import Institution
+
+    if institution is None:
+        if institution_id is None:
+            return
+        path = cache.get(f"santun:path:{institution_id}")
+        if path is None:
+            path = Institution.objects.filter(pk=institution_id).values_list("path", flat=True).first() or ""
+            cache.set(f"santun:path:{institution_id}", path, TIMEOUT)
+        ids = [int(p) for p in path.strip("/").split("/") if p] or [institution_id]
+    else:
+        cache.delete(f"santun:path:{institution.pk}")
+        ids = [int(p) for p in institution.path.strip("/").split("/") if p] or [institution.pk]
+    bump(ids)
+
+
+def cached(institution, name: str, compute, *, day: datetime.date | None = None, timeout: int = TIMEOUT):
+    """``compute()``, cached for ``institution`` until its data changes (and until ``day`` ends)."""
+    return _through_cache(f"inst:{institution.pk}:{data_version(institution.pk)}", name, compute, day, timeout)
+
+
+def cached_global(name: str, compute, *, day: datetime.date | None = None, timeout: int = TIMEOUT):
+    """Platform-wide data (election periods): keyed by the global data version."""
+    return _through_cache(f"global:{data_version(GLOBAL)}", name, compute, day, timeout)
+
+
+def _through_cache(prefix: str, name: str, compute, day, timeout):
+    if _changed.get():
+        return compute()
+    key = f"santun:{prefix}:{name}:{day.isoformat() if day else ''}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+# Models whose rows do not carry ``institution_id`` themselves: how to find it.
+_OWNER_PATHS = {
+    "governance.rule": ("version", "institution_id"),
+    "members.acknowledgement": ("staff", "institution_id"),
+    "members.groupmembership": ("channel", "institution_id"),
+    "sanctions.evidence": ("report", "institution_id"),
+    "sanctions.casenote": ("report", "institution_id"),
+    "sanctions.ladderlevel": ("ladder", "institution_id"),
+    "sanctions.chatauthor": ("chat_import", "institution_id"),
+    "sanctions.chatmessage": ("chat_import", "institution_id"),
+    "sanctions.chatflag": ("chat_import", "institution_id"),
+    "reports.criterion": ("rubric", "institution_id"),
+    "reports.scoreband": ("rubric", "institution_id"),
+    "reports.answer": ("entry", "institution_id"),
+    "reports.evidence": ("entry", "institution_id"),
+    "reports.assessorscore": ("entry", "institution_id"),
+    "reports.indicatorvalue": ("entry", "institution_id"),
+}
+_GLOBAL_MODELS = {"governance.electionperiod", "governance.institution"}
+_APPS = {"governance", "members", "sanctions", "reports"}
+
+
+def _institution_id_of(instance) -> int | None:
+    if hasattr(instance, "institution_id"):
+        return instance.institution_id
+    path = _OWNER_PATHS.get(instance._meta.label_lower)
+    if path is None:
+        return None
+    related, field = path
+    owner_id = getattr(instance, f"{related}_id", None)
+    if owner_id is None:
+        return None
+    owner = getattr(instance, related, None)
+    return getattr(owner, field, None)
+
+
+def bump_for_instance(sender, instance, **kwargs) -> None:
+    """post_save/post_delete of any row of Santun's apps: move its institution's data version."""
+    label = sender._meta.label_lower
+    if sender._meta.app_label not in _APPS or label in ("governance.auditentry", "governance.auditchain"):
+        return
+    if label in _GLOBAL_MODELS:
+        bump([GLOBAL])
+        if label == "governance.institution":
+            bump_institution(instance)
+        return
+    from .tenancy import platform_scope
+
+    with platform_scope():
+        if label == "governance.user":  # a name or an account switched off shows on its institutions' pages
+            if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+                return  # signing in changes nothing any page shows
+            from .models import Membership
+
+            for institution_id in set(Membership.objects.filter(user=instance.pk).values_list("institution_id", flat=True)):
+                bump_institution(institution_id=institution_id)
+            return
+        institution_id = _institution_id_of(instance)
+        if institution_id is not None:
+            bump_institution(institution_id=institution_id)
