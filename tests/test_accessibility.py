@@ -75,7 +75,8 @@ def check(page, who: str, name: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the whole page scrolls sideways on a phone ({width} px wide)"
     findings = axe_findings(page)
-    assert not findings, f"axe-core on {page.url}:\n{describe(findings)}"
+    if findings:
+        pytest.fail(f"axe-core on {page.url}:\n{describe(findings)}", pytrace=False)
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=SCREENSHOTS / f"{who}-{name}-1280.png", full_page=True)
 
