@@ -79,6 +79,8 @@ def check(page, who: str, name: str) -> None:
         pytest.fail(f"axe-core on {page.url}:\n{describe(findings)}", pytrace=False)
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=SCREENSHOTS / f"{who}-{name}-1280.png", full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= DESKTOP["width"], f"the whole page scrolls sideways on a desktop ({width} px wide)"
 
 
 @pytest.mark.parametrize(("role", "name", "address"), PAGES, ids=[f"{r or 'visitor'}-{n}" for r, n, _ in PAGES])
@@ -90,6 +92,15 @@ def test_core_page_is_accessible_on_a_phone(world, contexts, role, name, address
         assert response.status == 200
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         check(page, role or "visitor", name)
+        if name == "dashboard":
+            # The collapsed menu, opened, is checked too: every page carries it.
+            page.set_viewport_size(PHONE)
+            page.get_by_role("button", name="Buka menu").click()
+            expect(page.locator("#main-nav.collapse.show")).to_be_visible()
+            page.screenshot(path=SCREENSHOTS / f"{role}-menu-360.png")
+            findings = axe_findings(page)
+            if findings:
+                pytest.fail(f"axe-core on the open menu of {page.url}:\n{describe(findings)}", pytrace=False)
     finally:
         page.close()
 
