@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.browser_world import ASSESSOR, DEMO_PASSWORD, INSTITUTION, LOGINS, contexts_fixture, world_fixture
+from tests.browser_world import ASSESSOR, DEMO_PASSWORD, HOMES, INSTITUTION, LOGINS, contexts_fixture, world_fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data, pytest.mark.django_db]
 world = world_fixture
@@ -23,31 +23,32 @@ DESKTOP = {"width": 1280, "height": 800}
 INST = f"/instansi/{INSTITUTION}"
 KANWIL = f"/instansi/{ASSESSOR}"
 
-# (who, page, address); None is a visitor who has not signed in.
-PAGES = [
-    *[(role, "dashboard", (KANWIL if role == "penilai" else INST) + "/")
-      for role in ("kepala", "humas", "operator", "pegawai", "penilai")],
-    ("humas", "case-queue", f"{INST}/pelanggaran/"),
-    ("humas", "case-detail", lambda ids: f"{INST}/pelanggaran/{ids['case']}/"),
-    ("kepala", "decisions", f"{INST}/keputusan/"),
-    ("kepala", "decide-proposal", lambda ids: f"{INST}/keputusan/tindakan/{ids['waiting']}/"),
-    ("pegawai", "report-form", f"{INST}/pelanggaran/lapor/"),
-    ("humas", "report-form", f"{INST}/pelanggaran/lapor/"),
-    ("pegawai", "acknowledge", f"{INST}/pernyataan/"),
-    (None, "public-code", f"{INST}/kode-etik/"),
-    ("operator", "staff-list", f"{INST}/pegawai/"),
-    ("operator", "import-preview", lambda ids: f"{INST}/impor/{ids['import']}/"),
-    ("humas", "channel-list", f"{INST}/kanal/"),
-    ("operator", "channel-list", f"{INST}/kanal/"),
-    ("humas", "channel-detail", lambda ids: f"{INST}/kanal/{ids['channel']}/"),
-    ("penilai", "period", lambda ids: f"{KANWIL}/penilaian/{ids['scoring']}/"),
-    ("penilai", "scoring-list", lambda ids: f"{KANWIL}/penilaian/{ids['scoring']}/nilai/"),
-    ("penilai", "scoring", lambda ids: f"{KANWIL}/penilaian/{ids['scoring']}/nilai/{ids['scoring_entry']}/"),
-    ("penilai", "ranking", lambda ids: f"{KANWIL}/penilaian/{ids['finalized']}/hasil/"),
-    ("humas", "self-assessment", lambda ids: f"{INST}/penilaian-diri/{ids['scoring_entry']}/"),
-    (None, "sign-in", "/akun/login/"),
-    (None, "verify-letter", lambda ids: f"/verifikasi/{ids['letter']}/"),
-]
+CASES = ("kepala", "humas")
+STAFF = ("kepala", "humas", "operator")
+MEMBERS = ("kepala", "humas", "operator", "pegawai")
+# page: (who may open it — None is a visitor who has not signed in —, its address, or each role's)
+CORE_PAGES = {
+    "dashboard": ((*MEMBERS, "penilai"), HOMES),
+    "case-queue": (CASES, f"{INST}/pelanggaran/"),
+    "case-detail": (CASES, lambda ids: f"{INST}/pelanggaran/{ids['case']}/"),
+    "decisions": (("kepala",), f"{INST}/keputusan/"),
+    "decide-proposal": (("kepala",), lambda ids: f"{INST}/keputusan/tindakan/{ids['waiting']}/"),
+    "report-form": (MEMBERS, f"{INST}/pelanggaran/lapor/"),
+    "acknowledge": (MEMBERS, f"{INST}/pernyataan/"),
+    "public-code": ((None,), f"{INST}/kode-etik/"),
+    "staff-list": (STAFF, f"{INST}/pegawai/"),
+    "import-preview": (("operator",), lambda ids: f"{INST}/impor/{ids['import']}/"),
+    "channel-list": (STAFF, f"{INST}/kanal/"),
+    "channel-detail": (STAFF, lambda ids: f"{INST}/kanal/{ids['channel']}/"),
+    "period": (("penilai",), lambda ids: f"{KANWIL}/penilaian/{ids['scoring']}/"),
+    "scoring-list": (("penilai",), lambda ids: f"{KANWIL}/penilaian/{ids['scoring']}/nilai/"),
+    "scoring": (("penilai",), lambda ids: f"{KANWIL}/penilaian/{ids['scoring']}/nilai/{ids['scoring_entry']}/"),
+    "ranking": (("penilai",), lambda ids: f"{KANWIL}/penilaian/{ids['finalized']}/hasil/"),
+    "self-assessment": (("humas",), lambda ids: f"{INST}/penilaian-diri/{ids['scoring_entry']}/"),
+    "sign-in": ((None,), "/akun/login/"),
+    "verify-letter": ((None,), lambda ids: f"/verifikasi/{ids['letter']}/"),
+}
+PAGES = [(role, name, address) for name, (roles, address) in CORE_PAGES.items() for role in roles]
 
 
 def axe_findings(page) -> list[dict]:
@@ -85,7 +86,7 @@ def check(page, who: str, name: str) -> None:
 
 @pytest.mark.parametrize(("role", "name", "address"), PAGES, ids=[f"{r or 'visitor'}-{n}" for r, n, _ in PAGES])
 def test_core_page_is_accessible_on_a_phone(world, contexts, role, name, address):
-    path = address(world.ids) if callable(address) else address
+    path = address(world.ids) if callable(address) else address[role] if isinstance(address, dict) else address
     page = contexts(role).new_page()
     try:
         response = page.goto(world.url + path)
