@@ -65,7 +65,7 @@ def _extra_data() -> dict:
         humas = User.objects.get(email=LOGINS["humas"])
         operator = User.objects.get(email=LOGINS["operator"])
         subject = StaffMember.objects.filter(institution=institution, user__isnull=True).order_by("pk").first()
-        waiting = proposed_measure(institution, humas=humas, subject_staff=subject)
+        waiting = proposed_measure(institution, humas=humas, subject_staff=subject, position=1)  # SP1
         sheet = Path(settings.BASE_DIR, "members", "demo_data", "pegawai-mtsn-1-muara-enim.xlsx")
         job = member_services.import_job_create(
             actor=operator, institution=institution, kind="staff",
