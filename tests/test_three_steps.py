@@ -30,11 +30,6 @@ class Journey:
         target.click()
         self.taps += 1
 
-    def menu(self, name: str) -> None:
-        """Open the collapsed menu, then follow one of its links: two taps."""
-        self.tap(self.page.get_by_role("button", name="Buka menu"))
-        self.tap(self.page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=name, exact=True))
-
     def arrives(self, heading) -> None:
         expect(self.page.get_by_role("heading", level=1)).to_have_text(heading)
         assert self.taps <= MOST_TAPS, f"{self.taps} taps"
