@@ -11,7 +11,7 @@
    second visit after a warm-up (Django's test client against the same database and settings).
 3. Starts gunicorn (config/gunicorn.py, settings ``config.settings.bench``, Redis db 10) on
    127.0.0.1:8100 with 2×cores+1 workers and loads each core page of the 10× province with
-   ``wrk -t2 -c8 --latency`` using signed-in session cookies (heads and assessors carry the
+   ``wrk -t2 -c8 --latency`` (after a 2-second warm-up) using signed-in session cookies (heads and assessors carry the
    session's MFA record), and the minimal view ``/__bench__/minimal/`` before and after them. Each
    page's requests/s is divided by the minimal view's (latency: the minimal view's divided by the page's).
 4. Runs the component benchmarks bench/chat_parse.py, bench/import_staff.py and bench/semester.py.
@@ -51,7 +51,7 @@ GOALS = {"pages_vs_minimal": ">= 0.5", "queries": "identical at 1x and 10x, <= 1
 PLANS = {
     "full": {"sizes": (50, 500), "wrk_seconds": 15, "chat": ["--messages", "100000", "--repeat", "3"],
              "import": ["--rows", "10000"], "semester": ["100", "250", "500"]},
-    "quick": {"sizes": (5, 50), "wrk_seconds": 3, "chat": ["--messages", "20000", "--repeat", "1"],
+    "quick": {"sizes": (5, 50), "wrk_seconds": 3, "chat": ["--messages", "10000", "--repeat", "1"],
               "import": ["--rows", "1000"], "semester": ["10", "25", "50"]},
 }
 
@@ -192,7 +192,7 @@ def load_pages(env: dict, generated: dict, seconds: int) -> dict:
             status = check_page(url, cookie)
             if status != 200:
                 raise RuntimeError(f"{name} ({path}) answered {status} before the load test")
-            check_page(url, cookie)  # warm the worker's caches
+            wrk(url, cookie, 2)  # warm every worker (URL resolver, templates, connections); not counted
             results[name] = {"path": path, "role": role or "anonymous", **wrk(url, cookie, seconds)}
             say(f"  {name:<15} {results[name]['requests_per_second']:8.1f} req/s  p50 {results[name].get('p50_ms')} ms"
                 f"  p99 {results[name].get('p99_ms')} ms")
