@@ -125,7 +125,11 @@ def wrk(url: str, cookie: str | None, seconds: int) -> dict:
     command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "--timeout", "10s", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
+    return parse_wrk(subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout)
+
+
+def parse_wrk(out: str) -> dict:
+    """Requests/s, p50 and p99 latency in milliseconds, and error counts from ``wrk --latency``."""
     latency = {f"p{m.group(1)}_ms": round(float(m.group(2)) * UNIT_MS[m.group(3)], 2) for m in WRK_LATENCY.finditer(out)}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -196,6 +200,9 @@ def load_pages(env: dict, generated: dict, seconds: int) -> dict:
             results[name] = {"path": path, "role": role or "anonymous", **wrk(url, cookie, seconds)}
             say(f"  {name:<15} {results[name]['requests_per_second']:8.1f} req/s  p50 {results[name].get('p50_ms')} ms"
                 f"  p99 {results[name].get('p99_ms')} ms")
+            if results[name]["non_2xx"] or results[name]["socket_errors"]:
+                say(f"  WARNING: {name}: {results[name]['non_2xx']} answers other than 2xx/3xx "
+                    f"{results[name]['socket_errors']}")
     finally:
         stop(server)
     before, after = results.pop("minimal_before"), results.pop("minimal_after")

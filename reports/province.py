@@ -8,8 +8,8 @@ acknowledgements, a publication log, group memberships, the default SP1 → SP2 
 level, warning letters for approved letter measures, removal tasks, objections, referrals). The
 top institution assesses its subtree: a finalized previous semester and a current one in scoring.
 
-Speed: rows are written with ``bulk_create`` in large batches (on PostgreSQL several thousand rows
-per statement); only the steps whose side effects matter — the ladder and the assessment periods —
+Speed: on PostgreSQL rows are written with ``COPY`` (primary keys reserved from the sequence first),
+elsewhere with ``bulk_create`` in large batches; only the steps whose side effects matter — the ladder and the assessment periods —
 go through the services, which write their audit entries as usual. The bulk rows carry no audit
 history of their own: they are an initial load, like an import from an older system. The audit
 chains therefore stay consistent and ``manage.py verify_audit`` passes on a generated database.
@@ -177,8 +177,32 @@ class _Clock:
         self.last = now
 
 
-def _bulk(model, objects, **kwargs):
-    return model.objects.bulk_create(objects, batch_size=BATCH, **kwargs)
+def _bulk(model, objects):
+    """Insert unsaved objects and give them their primary keys: PostgreSQL COPY, else bulk_create."""
+    objects = list(objects)
+    if connection.vendor != "postgresql" or not objects:
+        return model.objects.bulk_create(objects, batch_size=BATCH)
+    meta, now = model._meta, timezone.now()
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, meta.pk.column, len(objects)])
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
+        with cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                row = [obj.pk]
+                for f in fields:
+                    value = getattr(obj, f.attname)
+                    if value is None and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)):
+                        value = now
+                        setattr(obj, f.attname, value)
+                    row.append(f.get_db_prep_save(value, connection))
+                copy.write_row(row)
+    for obj in objects:
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objects
 
 
 def _name(rng: random.Random) -> str:
@@ -428,14 +452,16 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
                 reporter=pegawai if k % 3 == 0 else humas, state=state, priority=extra == "priority" or k % 17 == 0,
                 assignee=humas if state != ReportState.SUBMITTED else None,
                 decision_reason="Terbukti dari tangkapan layar." if decided else "",
-                decided_by=humas if decided else None, decided_at=occurred + datetime.timedelta(days=2) if decided else None))
+                decided_by=humas if decided else None, decided_at=occurred + datetime.timedelta(days=2) if decided else None,
+                # Reports are listed by when they arrived: spread like real traffic, not the load time.
+                created_at=occurred + datetime.timedelta(hours=3), updated_at=occurred + datetime.timedelta(days=3)))
             plans.append((inst, subject, scenario, occurred))
     reports = _bulk(ViolationReport, reports)
-    # Reports are listed by when they arrived: spread it like real traffic, not the load time.
-    table, bounds = ViolationReport._meta.db_table, [min(i.pk for i in institutions), max(i.pk for i in institutions)]
-    later = "occurred_at + interval '3 hours'" if connection.vendor == "postgresql" else "datetime(occurred_at, '+3 hours')"
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET created_at = {later} WHERE institution_id BETWEEN %s AND %s", bounds)
+    if connection.vendor != "postgresql":  # bulk_create stamps created_at with the load time
+        table, bounds = ViolationReport._meta.db_table, [min(i.pk for i in institutions), max(i.pk for i in institutions)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET created_at = datetime(occurred_at, '+3 hours') "
+                           "WHERE institution_id BETWEEN %s AND %s", bounds)
     through = ViolationReport.rules.through
     links = []
     for index, (report, (inst, _subject, _scenario, _when)) in enumerate(zip(reports, plans, strict=True)):

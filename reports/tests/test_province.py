@@ -55,6 +55,9 @@ def test_the_tree_and_its_people_scale_with_the_number_of_institutions(world):
     assert Channel.objects.count() == 3 * province.CHANNELS_PER_INSTITUTION
     assert ViolationReport.objects.count() == 3 * province.REPORTS_PER_INSTITUTION
     assert Acknowledgement.objects.exists()
+    # Reports arrived over the past year, not all at the moment of generation.
+    arrivals = ViolationReport.objects.dates("created_at", "month")
+    assert len(arrivals) >= 6
     for institution in Institution.objects.all():
         roles = set(Membership.objects.filter(institution=institution).values_list("role", flat=True))
         assert {Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI} <= roles
