@@ -17,7 +17,7 @@
 4. Runs the component benchmarks bench/chat_parse.py, bench/import_staff.py and bench/semester.py.
 5. Writes bench/results.json and prints a Markdown table.
 
-``--quick`` is a smoke run of about a minute: 5 and 50 institutions, 3-second loads, small
+``--quick`` is a smoke run (two to three minutes on 2 busy cores, most of it migrating): 5 and 50 institutions, 3-second loads, small
 components. See docs/benchmarks.md for what each number means.
 """
 
@@ -274,7 +274,7 @@ def markdown(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smoke run of about a minute")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: small data, short loads")
     parser.add_argument("--inner", choices=["queries", "sessions"], help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
