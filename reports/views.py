@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance.cache import cached
+from governance.cache import cached, data_version
 from governance.models import Role
 from governance.navigation import panels_for
 from governance.permissions import requires
@@ -470,8 +470,13 @@ def results(request, institution, pk):
         "trend": {"labels": data["trend"]["labels"], "series": [{"label": _("Average total"), "data": data["trend"]["average"]}]},
         "indicators": data["indicator_chart"],
     }
+    # The ranking table and the indicator chart of a whole province take most of the page's time to
+    # render: their HTML is kept under the same data version as the ranking itself.
+    fragment_key = (f"{request.institution.pk}:{data_version(request.institution.pk)}:{period.pk}:{period.state}:"
+                    f"{filters['kind']}:{filters['region']}:{request.institution.local_today().isoformat()}")
     return render(request, "reports/results.html", {
         **data, "filters": form, "filter_values": filters, "charts": charts, "exports": selectors.exports_for(period),
+        "fragment_key": fragment_key,
         "title": _("Results · %(period)s") % {"period": period.label},
     })
 

@@ -72,3 +72,31 @@ def test_pages_run_a_fixed_number_of_queries(sized, client, django_assert_max_nu
         assert client.get(address).status_code == 200, name
         with django_assert_max_num_queries(BOUNDS[name], info=name):
             client.get(address)
+
+
+@pytest.mark.django_db
+def test_cached_ranking_shows_a_new_score_and_a_new_name_at_once(client, unscoped):
+    """The ranking's rendered table is cached: a rescored institution or a renamed one shows on the
+    very next visit, never the old HTML."""
+    from reports import services
+    from reports.selectors import criteria_for
+
+    kanwil = InstitutionFactory(slug="kanwil-segar", kind=Institution.Kind.REGIONAL_OFFICE, regency_code="")
+    assessor = make_member(kanwil, Role.PENILAI)
+    madrasahs = [InstitutionFactory(parent=kanwil, name=f"MTsN Segar {n}") for n in (1, 2)]
+    period = make_period(kanwil, year=2024, semester=2, rubric=small_rubric(kanwil, weights=(40, 60)),
+                         state=State.SCORING, scorer=assessor, score=lambda e, c: 1)
+    address = reverse("reports:results", kwargs={"institution": kanwil.slug, "pk": period.pk})
+    client.force_login(assessor)
+    before = client.get(address).content.decode()
+    assert "MTsN Segar 1" in before and "100" not in before.split("ranking-table", 1)[1].split("</table>", 1)[0]
+
+    entry = Entry.objects.get(period=period, institution=madrasahs[0])
+    services.scores_record(actor=assessor, entry=entry,
+                           values={c.pk: (period.rubric.scale_max, "") for c in criteria_for(period)})
+    table = client.get(address).content.decode().split("ranking-table", 1)[1].split("</table>", 1)[0]
+    assert "100" in table  # the full marks of the rescored institution
+
+    madrasahs[1].name = "MAN Segar Baru"
+    madrasahs[1].save()
+    assert "MAN Segar Baru" in client.get(address).content.decode()
