@@ -29,13 +29,27 @@ def _version_key(owner) -> str:
     return f"santun:dataversion:{owner}"
 
 
+# The versions one request has read, so that its panels, menu and banners ask the cache once per
+# institution. A request that changes data forgets them (and reads past the cache from then on).
+_seen_versions: contextvars.ContextVar[dict | None] = contextvars.ContextVar("santun_seen_versions", default=None)
+
+
 def data_version(owner) -> int:
+    seen = _seen_versions.get()
+    if seen is not None and owner in seen:
+        return seen[owner]
     # A counter that starts anywhere: should the cache ever drop it, the new one does not meet
     # values cached under the old numbers.
-    return cache.get_or_set(_version_key(owner), lambda: secrets.randbits(52), timeout=None)
+    version = cache.get_or_set(_version_key(owner), lambda: secrets.randbits(52), timeout=None)
+    if seen is not None:
+        seen[owner] = version
+    return version
 
 
 def _bump_now(owners) -> None:
+    seen = _seen_versions.get()
+    if seen is not None:
+        seen.clear()
     for owner in owners:
         try:
             cache.incr(_version_key(owner))
@@ -51,11 +65,12 @@ _changed = contextvars.ContextVar("santun_changed_data", default=False)
 @contextlib.contextmanager
 def fresh_request():
     """Run one request: the cache may be filled until the request changes data."""
-    token = _changed.set(False)
+    token, seen = _changed.set(False), _seen_versions.set({})
     try:
         yield
     finally:
         _changed.reset(token)
+        _seen_versions.reset(seen)
 
 
 def bump(owners) -> None:
