@@ -40,6 +40,4 @@ if env("SANTUN_S3_BUCKET", default=""):
         },
     }
 
-# A Celery task that is lost with its worker is delivered again after this many seconds; keep it
-# longer than the longest export.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# CELERY_VISIBILITY_TIMEOUT (redelivery of a task lost with its worker) is read in base.py.
