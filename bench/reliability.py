@@ -8,7 +8,7 @@ What it does, in order:
 1. Data. Recreates the PostgreSQL database of RELIABILITY_DATABASE_URL (default
    postgres://postgres@127.0.0.1:5432/santun_rel; any database whose name does not start with
    ``santun_rel`` is refused), migrates it and fills it with ``generate_province`` (about
-   ``--institutions`` institutions) when that command exists, else with ``seed_demo``. Redis
+   ``--institutions`` institutions, reports/province.py) when that command exists, else with ``seed_demo``. Redis
    database 14 (RELIABILITY_REDIS_URL) is emptied. ``--reuse-data`` skips this step.
 2. The deployment, with the production settings: two gunicorn instances ("app servers", ports
    8101 and 8102, ``--web-workers`` processes each), two Celery workers and one Celery beat, all
@@ -127,7 +127,7 @@ def prepare_data(env: dict, database: str, redis_url: str, institutions: int) ->
     shutil.rmtree(PRIVATE, ignore_errors=True)
     PRIVATE.mkdir(parents=True)
     manage(env, "migrate", "--no-input", "-v", "0")
-    if (BASE / "governance" / "management" / "commands" / "generate_province.py").exists():
+    if any(BASE.glob("*/management/commands/generate_province.py")):
         manage(env, "generate_province", "--institutions", str(institutions))
         source = f"generate_province --institutions {institutions}"
     else:
