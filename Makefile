@@ -46,6 +46,18 @@ else
 	$(PY) manage.py makemessages -l id --add-location file --no-obsolete --ignore='$(VENV)/*' --ignore='var/*' --ignore='bench/*' --ignore='static/*'
 endif
 
+## make bench: gunicorn + PostgreSQL + wrk on this machine: core pages vs a minimal view, SQL queries per
+## page at 1× and 10× data, chat parse vs whatstk, staff import vs bulk_create, semester computation.
+## Recreates BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/santun_bench; the name must
+## start with santun_bench), uses Redis db 10, writes bench/results.json. `make bench BENCH_QUICK=1`: a
+## smoke run of about a minute. See docs/benchmarks.md.
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.installed-bench compilemessages
+	$(PY) bench/run.py $(if $(filter 1,$(BENCH_QUICK)),--quick,)
+
 totp: $(VENV)/.installed
 	@$(PY) manage.py demo_totp
 
