@@ -21,10 +21,10 @@ What it does, in order:
    conduct page. After every round: RSS of every gunicorn and Celery process (/proc VmRSS), wrk's
    non-2xx/3xx responses and socket errors, and task failures in the Celery logs. Three province
    exports are asked for during the run; each must finish, on whichever worker.
-4. A worker lost with its machine: a province export is asked for, and the worker that runs it is
-   killed (SIGKILL to its whole process group) while the export is running, then started again as
-   systemd would. The export must finish exactly once: state done, one file that opens and holds
-   every institution, one "completed" audit entry, one notice to the requester.
+4. A worker lost with its machine: the whole province's PDF export is asked for, and the worker
+   that runs it is killed (SIGKILL to its whole process group) while it renders the PDF, then
+   started again as systemd would. The export must finish exactly once: state done, one file that
+   opens and names every institution, one "completed" audit entry, one notice to the requester.
 
 Verdict: zero errors (HTTP, socket, task failures, exports), and no memory growth trend: for every
 process, the least-squares slope of RSS over the second half of the run and the growth from the
@@ -232,7 +232,7 @@ def people_and_pages() -> dict:
     from django_scopes import scopes_disabled
 
     from governance.models import Institution, Membership, Role
-    from reports.models import AssessmentPeriod
+    from reports.models import AssessmentPeriod, Entry
 
     with scopes_disabled():
         period = (AssessmentPeriod.objects.filter(state=AssessmentPeriod.State.FINALIZED)
@@ -247,6 +247,7 @@ def people_and_pages() -> dict:
                 .filter(heads__gt=0, humas__gt=0).order_by("pk").first())
         kepala = Membership.objects.active().filter(institution=unit, role=Role.KEPALA).first().user
         humas = Membership.objects.active().filter(institution=unit, role=Role.HUMAS).first().user
+        names = list(Entry.objects.filter(period=period).values_list("institution__name", flat=True))
         cookies = {"kepala": session_for(kepala, mfa=True), "humas": session_for(humas, mfa=False),
                    "penilai": session_for(penilai, mfa=True)}
 
@@ -278,7 +279,7 @@ def people_and_pages() -> dict:
         sys.exit(f"no page answered 200: {skipped}")
     return {"period": period, "penilai": penilai, "pages": pages, "skipped": skipped,
             "people": {"kepala": kepala.email, "humas": humas.email, "penilai": penilai.email},
-            "entries": period.size}
+            "entries": period.size, "names": names}
 
 
 def session_for(user, *, mfa: bool) -> str:
@@ -516,11 +517,12 @@ def build_task_lines(services: dict[str, Service]) -> dict[str, dict[str, list[s
     return found
 
 
-def check_export_once(pk: int, entries: int | None) -> dict:
-    """Done, exactly one file that opens (and holds every institution, when ``entries`` is
-    given), one completion, one notice."""
+def check_export_once(pk: int, names: list[str] | None) -> dict:
+    """Done, exactly one file that opens (and names every institution in ``names``, when given),
+    one "completed" audit entry, one notice to the requester."""
     from django_scopes import scopes_disabled
     from openpyxl import load_workbook
+    from pypdf import PdfReader
 
     from governance.models import AuditEntry, Notification
 
@@ -531,28 +533,36 @@ def check_export_once(pk: int, entries: int | None) -> dict:
         notices = Notification.objects.filter(kind="reports.export_ready", url__contains=f"/ekspor/{pk}/").count()
     folder = PRIVATE / "reports" / "exports" / str(export.institution_id)
     files = sorted(p.name for p in folder.glob(f"{pk}*")) if folder.exists() else []
-    rows, opens = None, False
+    rows, opens, missing = None, False, None
     if export.file:
         content = export.file.read()
         if export.format == "xlsx":
             book = load_workbook(io.BytesIO(content))
-            rows = sum(1 for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) if row[1])
-            opens = rows == entries if entries is not None else 0 < rows
+            found = [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) if row[1]]
         else:
-            opens = content.startswith(b"%PDF-") and b"%%EOF" in content[-1024:]
+            pages = PdfReader(io.BytesIO(content)).pages
+            text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in pages))
+            found = [n for n in (names or []) if re.sub(r"\s+", " ", n) in text] if names else [1] * len(pages)
+        rows = len(found)
+        if names is not None:
+            missing = sorted(set(names) - set(found))
+        opens = rows > 0 and not missing
     ok = (export.state == "done" and completed == 1 and notices == 1 and len(files) == 1 and opens)
-    return {"pk": pk, "state": export.state, "attempts": export.attempts, "completed_entries": completed,
-            "notices": notices, "files": files, "rows": rows, "file_ok": opens, "exactly_once": ok}
+    return {"pk": pk, "format": export.format, "state": export.state, "attempts": export.attempts,
+            "completed_entries": completed, "notices": notices, "files": files, "institutions_in_file": rows,
+            "missing_institutions": (missing or [])[:5], "file_ok": opens, "exactly_once": ok}
 
 
 def kill_mid_export(context: dict, services: dict[str, Service]) -> dict:
     """Kill the worker running a province export, restart it, and check the export finished once."""
     before = build_task_lines(services)
-    asked = ask_export(context, "xlsx", "id")  # the whole province, not asked for before
+    # The whole province as PDF (not asked for before): its rendering, from 40 % on, takes seconds,
+    # and the worker is killed in the middle of it.
+    asked = ask_export(context, "pdf", "id")
     deadline = time.monotonic() + 120
-    while export_state(asked["pk"]).state != "running":
-        if time.monotonic() > deadline or export_state(asked["pk"]).state in ("done", "failed"):
-            return {"ran": False, "reason": f"export never seen running (state {export_state(asked['pk']).state})"}
+    while not ((state := export_state(asked["pk"])).state == "running" and state.progress >= 40):
+        if time.monotonic() > deadline or state.state in ("done", "failed"):
+            return {"ran": False, "reason": f"export never seen rendering (state {state.state})"}
         time.sleep(0.02)
     progress_at_kill = export_state(asked["pk"]).progress
     now = build_task_lines(services)
@@ -573,7 +583,7 @@ def kill_mid_export(context: dict, services: dict[str, Service]) -> dict:
     time.sleep(3)  # a late duplicate, if any, would show up now
     final = build_task_lines(services)
     finished_on = [name for name in ("worker1", "worker2") if task_id in final[name]["succeeded"]]
-    result = check_export_once(asked["pk"], context["entries"])
+    result = check_export_once(asked["pk"], context["names"])
     return {"ran": True, "killed": victim, "task": task_id, "progress_at_kill": progress_at_kill,
             "state_after_kill": state_after_kill, "finished_on": finished_on,
             "seconds_kill_to_done": round(finished_at - killed_at, 1), **result}
