@@ -7,7 +7,7 @@ PORT ?= 8000
 TEST_PROCESSES ?= 2
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test setup setup-test messages compilemessages totp lint bench clean
+.PHONY: run test setup setup-test messages compilemessages totp lint bench reliability clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,14 @@ bench: $(VENV)/.installed-bench compilemessages
 
 totp: $(VENV)/.installed
 	@$(PY) manage.py demo_totp
+
+## make reliability: two gunicorn app servers, two Celery workers and one beat on PostgreSQL and
+## Redis db 14 under wrk (8 connections) for MINUTES (default 10), memory sampled every 10 s, then a
+## worker killed in the middle of a province export. Writes bench/reliability.json; needs wrk,
+## PostgreSQL (RELIABILITY_DATABASE_URL, a database named santun_rel*, recreated) and Redis.
+MINUTES ?= 10
+reliability:
+	$(PY) bench/reliability.py --minutes $(MINUTES)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -379,6 +379,9 @@ class Export(models.Model):
     error = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     stamp = models.PositiveIntegerField(null=True, blank=True)
+    # Which delivery of the build task holds the export while it runs: a delivery that finds the
+    # token changed has been taken over (its worker was thought dead) and throws its work away.
+    runner = models.CharField(max_length=32, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -12,6 +12,8 @@ import datetime
 import hashlib
 import json
 import logging
+import time
+import uuid
 import zipfile
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
@@ -938,8 +940,8 @@ def export_request(*, actor: User | None, period: AssessmentPeriod, fmt: str, pa
 
 def _queue(export: Export, actor: User | None) -> None:
     export.state, export.progress, export.error, export.attempts = Export.State.QUEUED, 0, "", export.attempts + 1
-    export.requested_by = actor
-    export.save(update_fields=["state", "progress", "error", "attempts", "requested_by", "updated_at"])
+    export.requested_by, export.runner = actor, ""  # a build still under way for it is superseded
+    export.save(update_fields=["state", "progress", "error", "attempts", "requested_by", "runner", "updated_at"])
     _enqueue(export)
 
 
@@ -956,42 +958,86 @@ def export_retry(*, actor: User | None, export: Export) -> Export:
     return export
 
 
-def export_run(*, export_id: int) -> Export:
-    """Build the file of an export (called by the task, inside the assessor's scope). Running it
-    twice for the same data does nothing the second time; a failure is recorded, never raised."""
+class ExportBusy(Exception):
+    """Another worker is building this export right now: look again in ``retry_in`` seconds."""
+
+    def __init__(self, retry_in: float):
+        super().__init__(retry_in)
+        self.retry_in = retry_in
+
+
+class _Superseded(Exception):
+    """This build was taken over by another delivery of the task (or asked for again): it stops."""
+
+
+def export_run(*, export_id: int, take_over: bool = False) -> Export:
+    """Build the file of an export (called by the task, inside the assessor's scope).
+
+    Safe when the task is delivered more than once (a worker killed mid-build, a redelivery after
+    the broker's visibility timeout): each delivery claims the export under a row lock with a fresh
+    token, and only the holder of the current token may finish it, so the file is written, the
+    "completed" entry logged and the requester notified exactly once. A delivery that finds
+    another worker building it (progress reported within SANTUN_EXPORT_LEASE seconds) raises
+    ExportBusy unless ``take_over``; a finished, current export is left as it is. A failure is
+    recorded, never raised."""
     from . import exports
 
-    export = Export.objects.select_related("period", "period__rubric", "period__institution").get(pk=export_id)
-    period = export.period
-    if export.state == Export.State.DONE and export.stamp == period.results_stamp and export.file:
-        return export
-    Export.objects.filter(pk=export.pk).update(state=Export.State.RUNNING, progress=1, updated_at=timezone.now())
+    lease = datetime.timedelta(seconds=settings.SANTUN_EXPORT_LEASE)
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        export = (Export.objects.select_for_update(of=("self",))
+                  .select_related("period", "period__rubric", "period__institution", "requested_by").get(pk=export_id))
+        period = export.period
+        if export.state == Export.State.DONE and export.stamp == period.results_stamp and export.file:
+            return export
+        quiet_for = timezone.now() - export.updated_at
+        if export.state == Export.State.RUNNING and export.runner and quiet_for < lease and not take_over:
+            raise ExportBusy(retry_in=(lease - quiet_for).total_seconds() + 1)
+        Export.objects.filter(pk=export.pk).update(state=Export.State.RUNNING, progress=1, runner=token,
+                                                   updated_at=timezone.now())
+    pause = getattr(settings, "SANTUN_EXPORT_PAUSE", 0)
+    if pause:  # only under the test settings, so that a test can kill the worker mid-export
+        time.sleep(pause)
 
     def progress(percent: int) -> None:
-        Export.objects.filter(pk=export.pk).update(progress=max(1, min(99, int(percent))), updated_at=timezone.now())
+        if not Export.objects.filter(pk=export.pk, runner=token).update(
+                progress=max(1, min(99, int(percent))), updated_at=timezone.now()):
+            raise _Superseded
 
     try:
         with subtree_scope(period.institution):
             stamp = AssessmentPeriod.objects.values_list("results_stamp", flat=True).get(pk=period.pk)
             content = exports.build_period_export(period, export.format, export.params, progress=progress)
-        name = f"reports/exports/{export.institution_id}/{export.pk}.{export.format}"
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        saved = default_storage.save(name, ContentFile(content))
         with transaction.atomic():
+            if not Export.objects.select_for_update().filter(pk=export.pk, runner=token,
+                                                             state=Export.State.RUNNING).exists():
+                raise _Superseded
+            name = f"reports/exports/{export.institution_id}/{export.pk}.{export.format}"
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            saved = default_storage.save(name, ContentFile(content))
             Export.objects.filter(pk=export.pk).update(
-                state=Export.State.DONE, progress=100, file=saved, stamp=stamp, error="",
+                state=Export.State.DONE, progress=100, file=saved, stamp=stamp, error="", runner="",
                 finished_at=timezone.now(), updated_at=timezone.now(),
             )
             log_action(action="reports.export.completed", institution=export.institution, target=export,
                        data={"format": export.format, "bytes": len(content)})
+            notify(
+                recipients=[export.requested_by], institution=export.institution, kind="reports.export_ready",
+                title=gettext_lazy("Your province export is ready"),
+                body=format_lazy("{period} · {format}", period=period.label,
+                                 format=Export.Format(export.format).label),
+                url=reverse("reports:export_status", kwargs={"institution": period.institution.slug,
+                                                             "pk": period.pk, "export": export.pk}),
+            )
+    except _Superseded:
+        logger.info("export %s: another delivery of its task took it over; this one stops", export.pk)
     except Exception as error:  # any failure is shown to the user, who may retry
         logger.exception("export %s failed", export.pk)
         with transaction.atomic():
-            Export.objects.filter(pk=export.pk).update(
-                state=Export.State.FAILED, error=type(error).__name__[:200], updated_at=timezone.now(),
-            )
-            log_action(action="reports.export.failed", institution=export.institution, target=export,
-                       data={"format": export.format, "error": type(error).__name__[:60]})
+            if Export.objects.filter(pk=export.pk, runner=token).update(
+                    state=Export.State.FAILED, error=type(error).__name__[:200], runner="", updated_at=timezone.now()):
+                log_action(action="reports.export.failed", institution=export.institution, target=export,
+                           data={"format": export.format, "error": type(error).__name__[:60]})
     export.refresh_from_db()
     return export

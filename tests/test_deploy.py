@@ -42,3 +42,25 @@ def test_production_can_keep_private_files_on_s3_compatible_storage():
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["S3Storage", "santun-private", "private"]
+
+
+def test_behind_the_load_balancer_sign_in_limits_count_the_client_and_lost_tasks_come_back():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "p7#q9v!x2@k4m8z&w1r5t0y3u6i9o2p5a8s1d4f7g0h3j6k9l2",
+        "DJANGO_ALLOWED_HOSTS": "santun.example.go.id",
+        "DATABASE_URL": "postgres://santun:rahasia@db.internal:5432/santun",
+        "REDIS_URL": "redis://cache.internal:6379/0",
+        "EMAIL_URL": "smtp+tls://santun:rahasia@smtp.example.go.id:587",
+        "CELERY_VISIBILITY_TIMEOUT": "7200",
+    }
+    code = ("from django.test import RequestFactory; from allauth.core.internal.httpkit import get_client_ip; "
+            "from django.conf import settings; "
+            "r = RequestFactory().get('/', REMOTE_ADDR='10.0.0.5', HTTP_X_FORWARDED_FOR='203.0.113.7'); "
+            "print(get_client_ip(r), settings.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])")
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    # Two users behind the same nginx do not share one sign-in rate limit.
+    assert result.stdout.split() == ["203.0.113.7", "7200"]

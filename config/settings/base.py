@@ -161,6 +161,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Jakarta"
+# With Redis as broker, a task whose worker died (acks_late: never acknowledged) is delivered
+# again after this many seconds. Keep it longer than the longest export: a task still running
+# when it expires is delivered a second time (harmless, see SANTUN_EXPORT_LEASE, but wasted work).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A running export whose worker has not reported progress for this many seconds is taken over by
+# the next delivery of its task; a younger one is left to its worker and checked again later.
+SANTUN_EXPORT_LEASE = env.int("SANTUN_EXPORT_LEASE", default=300)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

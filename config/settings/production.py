@@ -11,6 +11,9 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Santun runs behind nginx (or another load balancer): the client's address, which the sign-in
+# rate limits count by, is the one the proxy appends to X-Forwarded-For, not the proxy's own.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("SANTUN_TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
@@ -40,6 +43,4 @@ if env("SANTUN_S3_BUCKET", default=""):
         },
     }
 
-# A Celery task that is lost with its worker is delivered again after this many seconds; keep it
-# longer than the longest export.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# CELERY_VISIBILITY_TIMEOUT (redelivery of a task lost with its worker) is read in base.py.

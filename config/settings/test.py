@@ -14,7 +14,12 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 ALLOWED_HOSTS = ["*"]
-PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private" / str(os.getpid())  # noqa: F405
+# A worker process started by a test shares the test's folder through SANTUN_TEST_PRIVATE_MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = env.path("SANTUN_TEST_PRIVATE_MEDIA_ROOT",  # noqa: F405
+                              default=BASE_DIR / "var" / "test-private" / str(os.getpid()))  # noqa: F405
 STORAGES["default"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Only for tests that kill a worker in the middle of an export: seconds the export waits, once
+# marked running, before it builds its file.
+SANTUN_EXPORT_PAUSE = env.float("SANTUN_TEST_EXPORT_PAUSE", default=0)  # noqa: F405

@@ -1,15 +1,17 @@
 """XLSX and PDF exports, and the province-wide export task: progress, failure, retry without
 duplicates, reuse of a fresh file."""
 
+import datetime
 import io
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from governance.models import AuditEntry
+from governance.models import AuditEntry, Notification
 from reports import exports, services
 from reports.models import AssessmentPeriod, Entry, Export
 from reports.selectors import criteria_for
@@ -194,3 +196,41 @@ def test_an_indicator_with_translated_units_exports_and_charts(world, finalized,
     response = as_user(world.penilai).get(reverse("reports:results", kwargs={"institution": "kanwil-sumsel",
                                                                             "pk": finalized.pk}))
     assert response.status_code == 200 and '"unit": "days"' in response.content.decode()
+
+
+def test_a_build_taken_over_by_another_delivery_finishes_only_once(world, finalized):
+    """A worker thought dead is still building when the task's next delivery takes the export
+    over: the late worker's result is thrown away, so one file, one "completed", one notice."""
+    export = _request(finalized, world.penilai)  # on_commit never runs here: no task yet
+    real = exports.build_period_export
+    late = []
+
+    def slow_first_worker(*args, **kwargs):
+        if not late:
+            late.append(1)
+            taken_over = services.export_run(export_id=export.pk, take_over=True)
+            assert taken_over.state == Export.State.DONE
+        return real(*args, **kwargs)
+
+    with mock.patch.object(exports, "build_period_export", side_effect=slow_first_worker):
+        services.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert (export.state, export.runner) == (Export.State.DONE, "")
+    assert load_workbook(io.BytesIO(export.file.read()))["Peringkat"]["B2"].value == "MTs Satu"
+    import os
+    assert os.listdir(export.file.storage.path(f"reports/exports/{world.sumsel.pk}")) == [f"{export.pk}.xlsx"]
+    assert AuditEntry.objects.filter(action="reports.export.completed").count() == 1
+    notice = Notification.objects.get(kind="reports.export_ready")
+    assert notice.recipient == world.penilai and notice.title == "Ekspor provinsi Anda sudah siap"
+
+
+def test_a_delivery_leaves_an_export_to_the_worker_still_reporting_progress(world, finalized):
+    export = _request(finalized, world.penilai)
+    Export.objects.filter(pk=export.pk).update(state=Export.State.RUNNING, progress=40, runner="another-worker")
+    with mock.patch.object(exports, "build_period_export") as build:
+        with pytest.raises(services.ExportBusy) as busy:
+            services.export_run(export_id=export.pk)
+        assert not build.called and 0 < busy.value.retry_in <= 301
+    quiet = timezone.now() - datetime.timedelta(minutes=6)  # that worker has gone silent
+    Export.objects.filter(pk=export.pk).update(updated_at=quiet)
+    assert services.export_run(export_id=export.pk).state == Export.State.DONE
