@@ -134,7 +134,7 @@ def test_a_worker_killed_mid_export_leaves_it_to_the_next_worker_which_finishes_
         # A new worker gets the unacknowledged task again once the visibility timeout has passed,
         # and takes over the export because its first worker stopped reporting progress.
         second = Worker("second", redis_broker, tmp_path / "second.log",
-                        CELERY_VISIBILITY_TIMEOUT=2, SANTUN_EXPORT_LEASE=2)
+                        CELERY_VISIBILITY_TIMEOUT=2, CELERY_RESTORE_SWEEP=1, SANTUN_EXPORT_LEASE=2)
         _wait_for(export, {Export.State.DONE, Export.State.FAILED}, 45, second)
     finally:
         for worker in (first, second):

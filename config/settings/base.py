@@ -164,7 +164,13 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 # With Redis as broker, a task whose worker died (acks_late: never acknowledged) is delivered
 # again after this many seconds. Keep it longer than the longest export: a task still running
 # when it expires is delivered a second time (harmless, see SANTUN_EXPORT_LEASE, but wasted work).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Workers look for such tasks every CELERY_RESTORE_SWEEP seconds (kombu's default is a scan every
+# 10 s × 10 calls, so a lost task could wait 100 s more than its timeout).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_SWEEP", default=60),
+    "unacked_restore_throttle": 1,
+}
 # A running export whose worker has not reported progress for this many seconds is taken over by
 # the next delivery of its task; a younger one is left to its worker and checked again later.
 SANTUN_EXPORT_LEASE = env.int("SANTUN_EXPORT_LEASE", default=300)
