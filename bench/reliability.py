@@ -543,7 +543,7 @@ def check_export_once(pk: int, names: list[str] | None) -> dict:
             pages = PdfReader(io.BytesIO(content)).pages
             text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in pages))
             found = [n for n in (names or []) if re.sub(r"\s+", " ", n) in text] if names else [1] * len(pages)
-        rows = len(found)
+        rows = len(found)  # institutions named in the file (a PDF checked without names: its pages)
         if names is not None:
             missing = sorted(set(names) - set(found))
         opens = rows > 0 and not missing
