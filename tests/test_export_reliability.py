@@ -132,10 +132,8 @@ def test_a_worker_killed_mid_export_leaves_it_to_the_next_worker_which_finishes_
         assert export.state == Export.State.RUNNING and not export.file  # left behind by the dead worker
 
         # A new worker gets the unacknowledged task again once the visibility timeout has passed,
-        # and takes over the export because its first worker stopped reporting progress. Redis'
-        # transport looks for expired tasks when a worker starts and then only every ~100 s: the
-        # new worker starts once the 2-second timeout is over, as a restarted machine would.
-        time.sleep(3)
+        # and takes over the export because its first worker stopped reporting progress. It starts
+        # once the 2-second timeout is over, as a restarted machine would, and sweeps every second.
         second = Worker("second", redis_broker, tmp_path / "second.log",
                         CELERY_VISIBILITY_TIMEOUT=2, CELERY_RESTORE_SWEEP=1, SANTUN_EXPORT_LEASE=2)
         _wait_for(export, {Export.State.DONE, Export.State.FAILED}, 45, second)
