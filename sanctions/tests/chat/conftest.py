@@ -30,12 +30,15 @@ def chat_world(world):
 
 @pytest.fixture
 def pilkada(db):
-    """Pilkada 2024 (its dates come with the governance migrations), with a candidate name and a
-    campaign slogan entered by the operator."""
+    """Pilkada 2024 (its dates come with the governance migrations; a test that flushed the database
+    removed them, so they are made again if missing), with a candidate name and a campaign slogan
+    entered by the operator."""
     import datetime
 
+    from governance.elections import ensure_shipped_periods
     from governance.models import ElectionPeriod
 
+    ensure_shipped_periods()
     period = ElectionPeriod.objects.get(kind=ElectionPeriod.Kind.PILKADA, voting_day=datetime.date(2024, 11, 27))
     period.candidate_names = "Hendra Wijaya\nSugeng Rahardjo"
     period.campaign_terms = period.campaign_terms + "\nMuara Enim Maju\n#HWmenang"
