@@ -37,6 +37,35 @@ def uses_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
+def mfa_client(user):
+    """A test client whose session passed password and TOTP, as allauth records it after the code
+    is entered (heads and assessors need it before any institution page opens)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": 1.0, "email": user.email},
+        {"method": "mfa", "at": 2.0, "id": 1, "type": "totp"},
+    ]
+    session.save()
+    return client
+
+
+def production_env(**extra) -> dict:
+    """A realistic environment for the production settings, for checks run in a subprocess."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "p7#q9v!x2@k4m8z&w1r5t0y3u6i9o2p5a8s1d4f7g0h3j6k9l2",
+        "DJANGO_ALLOWED_HOSTS": "santun.example.go.id",
+        "DATABASE_URL": "postgres://santun:rahasia@db.internal:5432/santun",
+        "EMAIL_URL": "smtp+tls://santun:rahasia@smtp.example.go.id:587",
+        **extra,
+    }
+
+
 def _private_storage(location) -> dict:
     return {**settings.STORAGES, "default": {**settings.STORAGES["default"],
                                              "OPTIONS": {"location": str(location), "base_url": "/-/"}}}

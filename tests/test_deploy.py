@@ -4,19 +4,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import production_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "p7#q9v!x2@k4m8z&w1r5t0y3u6i9o2p5a8s1d4f7g0h3j6k9l2",
-        "DJANGO_ALLOWED_HOSTS": "santun.example.go.id",
-        "DATABASE_URL": "postgres://santun:rahasia@db.internal:5432/santun",
-        "REDIS_URL": "redis://cache.internal:6379/0",
-        "EMAIL_URL": "smtp+tls://santun:rahasia@smtp.example.go.id:587",
-    }
+    env = production_env(
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True,
@@ -26,16 +22,10 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 def test_production_can_keep_private_files_on_s3_compatible_storage():
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "p7#q9v!x2@k4m8z&w1r5t0y3u6i9o2p5a8s1d4f7g0h3j6k9l2",
-        "DJANGO_ALLOWED_HOSTS": "santun.example.go.id",
-        "DATABASE_URL": "postgres://santun:rahasia@db.internal:5432/santun",
-        "EMAIL_URL": "smtp+tls://santun:rahasia@smtp.example.go.id:587",
-        "SANTUN_S3_BUCKET": "santun-private",
-        "SANTUN_S3_ENDPOINT_URL": "https://s3.internal.example.go.id",
-    }
+    env = production_env(
+        SANTUN_S3_BUCKET="santun-private",
+        SANTUN_S3_ENDPOINT_URL="https://s3.internal.example.go.id",
+    )
     code = ("from django.core.files.storage import storages; s = storages['default']; "
             "print(type(s).__name__, s.bucket_name, s.default_acl)")
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
@@ -45,16 +35,10 @@ def test_production_can_keep_private_files_on_s3_compatible_storage():
 
 
 def test_behind_the_load_balancer_sign_in_limits_count_the_client_and_lost_tasks_come_back():
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "p7#q9v!x2@k4m8z&w1r5t0y3u6i9o2p5a8s1d4f7g0h3j6k9l2",
-        "DJANGO_ALLOWED_HOSTS": "santun.example.go.id",
-        "DATABASE_URL": "postgres://santun:rahasia@db.internal:5432/santun",
-        "REDIS_URL": "redis://cache.internal:6379/0",
-        "EMAIL_URL": "smtp+tls://santun:rahasia@smtp.example.go.id:587",
-        "CELERY_VISIBILITY_TIMEOUT": "7200",
-    }
+    env = production_env(
+        REDIS_URL="redis://cache.internal:6379/0",
+        CELERY_VISIBILITY_TIMEOUT="7200",
+    )
     code = ("from django.test import RequestFactory; from allauth.core.internal.httpkit import get_client_ip; "
             "from django.conf import settings; "
             "r = RequestFactory().get('/', REMOTE_ADDR='10.0.0.5', HTTP_X_FORWARDED_FOR='203.0.113.7'); "

@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import mfa_client
 from governance import services as governance_services
 from governance.models import Institution, Membership, Role
 from governance.tests.factories import (
@@ -51,18 +52,6 @@ from sanctions.tests.factories import (
 BUDGET = 12
 SMALL, LARGE = 1, 6
 
-
-def mfa_client(user) -> Client:
-    """Signed in with password and TOTP, as allauth records it after the code is entered."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": 1.0, "email": user.email},
-        {"method": "mfa", "at": 2.0, "id": 1, "type": "totp"},
-    ]
-    session.save()
-    return client
 
 
 def build_world(scale: int, tag: str) -> dict:

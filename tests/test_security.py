@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from conftest import need, uses_postgres
+from conftest import mfa_client, need, production_env, uses_postgres
 from governance.audit import log_action
 from governance.models import AuditEntry, Membership, RuleCategory
 from governance.tests.factories import give_totp
@@ -64,14 +64,7 @@ def login(user) -> Client:
 def mfa_login(user) -> Client:
     """A client whose session passed TOTP, as allauth records it after the code is entered."""
     give_totp(user)
-    client = login(user)
-    session = client.session
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": 1.0, "email": user.email},
-        {"method": "mfa", "at": 2.0, "id": 1, "type": "totp"},
-    ]
-    session.save()
-    return client
+    return mfa_client(user)
 
 
 def tenant_url(name, institution, **kwargs) -> str:
@@ -187,14 +180,7 @@ def test_headers_on_a_public_page_a_tenant_page_and_a_file(files):
 
 
 def test_production_cookies_are_secure_and_https_is_enforced():
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "p7#q9v!x2@k4m8z&w1r5t0y3u6i9o2p5a8s1d4f7g0h3j6k9l2",
-        "DJANGO_ALLOWED_HOSTS": "santun.example.go.id",
-        "DATABASE_URL": "postgres://santun:rahasia@db.internal:5432/santun",
-        "EMAIL_URL": "smtp+tls://santun:rahasia@smtp.example.go.id:587",
-    }
+    env = production_env()
     names = ["SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY",
              "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_PROXY_SSL_HEADER",
              "X_FRAME_OPTIONS", "SECURE_CONTENT_TYPE_NOSNIFF", "DEBUG"]

@@ -3,21 +3,9 @@ import datetime
 import pytest
 from django.test import Client
 
+from conftest import mfa_client  # noqa: F401 - imported from here by the sanctions tests
 from governance.models import Membership
 from sanctions.tests.factories import StaffMemberFactory, group, join, publish_code, staff_for
-
-
-def mfa_client(user) -> Client:
-    """A client whose session records a TOTP sign-in, as allauth does after the code is entered."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": 1.0, "email": user.email},
-        {"method": "mfa", "at": 2.0, "id": 1, "type": "totp"},
-    ]
-    session.save()
-    return client
 
 
 def plain_client(user) -> Client:
