@@ -62,6 +62,7 @@ def production_env(**extra) -> dict:
         "DJANGO_ALLOWED_HOSTS": "santun.example.go.id",
         "DATABASE_URL": "postgres://santun:rahasia@db.internal:5432/santun",
         "EMAIL_URL": "smtp+tls://santun:rahasia@smtp.example.go.id:587",
+        "SANTUN_AUDIT_KEY": "3f9c2a7e5b1d4c8f0a6e2b9d7c3f1a5e8b0d4c6f2a9e7b3d1c5f8a0e6b2d4c9f",
         **extra,
     }
 

@@ -94,6 +94,7 @@ def environment(database: str, redis_url: str, web_workers: int) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "SANTUN_AUDIT_KEY": secrets.token_hex(32),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",  # no TLS on the loopback; nginx does it in production
         "EMAIL_URL": "dummymail://",

@@ -240,6 +240,8 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField(_("time"))
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which audit key signed the entry (the keys themselves are never in the database).
+    key_id = models.CharField(max_length=20, default="")
 
     objects = ScopedManager(institution="institution", _manager_class=models.Manager.from_queryset(AuditEntryQuerySet))
 

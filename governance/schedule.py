@@ -9,4 +9,9 @@ BEAT_SCHEDULE = {
         "task": "governance.tasks.send_election_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # 00.05 WIB: every chain head into the chain above it, the platform head into the anchor file.
+    "governance-audit-anchors": {
+        "task": "governance.tasks.anchor_audit_chains",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }

@@ -38,3 +38,11 @@ def send_election_reminder(self, institution):
     from .services import election_reminders_send
 
     return [reminder.pk for reminder in election_reminders_send(institution=institution)]
+
+
+@shared_task
+def anchor_audit_chains():
+    """Daily (beat): write each chain head into the chain above it and the platform head outside the database."""
+    from .audit import anchor_chains
+
+    return anchor_chains()

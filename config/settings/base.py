@@ -228,3 +228,15 @@ SANTUN_EVIDENCE_MAX_BYTES = env.int("SANTUN_EVIDENCE_MAX_BYTES", default=5 * 102
 SANTUN_CHAT_TRIAGE_DAYS = env.int("SANTUN_CHAT_TRIAGE_DAYS", default=30)
 # Largest chat export accepted for upload (.txt or .zip, media included).
 SANTUN_CHAT_UPLOAD_MAX_BYTES = env.int("SANTUN_CHAT_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
+
+# The audit trail's key (HMAC-SHA256 over each entry). It is never stored in the database, so that
+# someone who can write to the database cannot recompute the chain. SANTUN_AUDIT_KEY (hex or any
+# string) with SANTUN_AUDIT_KEY_ID names the current key; SANTUN_AUDIT_OLD_KEYS ("id=secret,id=secret")
+# keeps retired keys so older entries still verify. Without SANTUN_AUDIT_KEY, a key is generated
+# once into SANTUN_AUDIT_KEY_FILE (outside the database; production refuses to start without one).
+SANTUN_AUDIT_KEY = env("SANTUN_AUDIT_KEY", default="")
+SANTUN_AUDIT_KEY_ID = env("SANTUN_AUDIT_KEY_ID", default="k1")
+SANTUN_AUDIT_OLD_KEYS = env("SANTUN_AUDIT_OLD_KEYS", default="")
+SANTUN_AUDIT_KEY_FILE = env.path("SANTUN_AUDIT_KEY_FILE", default=BASE_DIR / "var" / "audit.key")
+# Every day the platform chain's head is appended here (one JSON line) and mailed to the operators.
+SANTUN_AUDIT_ANCHOR_FILE = env.path("SANTUN_AUDIT_ANCHOR_FILE", default=BASE_DIR / "var" / "audit-anchors.jsonl")

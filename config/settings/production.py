@@ -44,3 +44,10 @@ if env("SANTUN_S3_BUCKET", default=""):
     }
 
 # CELERY_VISIBILITY_TIMEOUT (redelivery of a task lost with its worker) is read in base.py.
+
+# The audit key must come from the environment or a secret file, never from a file generated on the fly.
+if env("SANTUN_AUDIT_KEY_SECRET_FILE", default=""):
+    with open(env("SANTUN_AUDIT_KEY_SECRET_FILE")) as key_file:
+        SANTUN_AUDIT_KEY = key_file.read().strip()
+if not SANTUN_AUDIT_KEY:  # noqa: F405
+    raise RuntimeError("Set SANTUN_AUDIT_KEY or SANTUN_AUDIT_KEY_SECRET_FILE: the audit trail's HMAC key.")

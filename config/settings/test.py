@@ -23,3 +23,7 @@ WHITENOISE_AUTOREFRESH = True
 # Only for tests that kill a worker in the middle of an export: seconds the export waits, once
 # marked running, before it builds its file.
 SANTUN_EXPORT_PAUSE = env.float("SANTUN_TEST_EXPORT_PAUSE", default=0)  # noqa: F405
+# One fixed audit key, shared with worker processes a test starts.
+SANTUN_AUDIT_KEY = env("SANTUN_AUDIT_KEY", default="santun-test-audit-key")  # noqa: F405
+SANTUN_AUDIT_KEY_ID = "test"
+SANTUN_AUDIT_ANCHOR_FILE = os.path.join(str(PRIVATE_MEDIA_ROOT), "audit-anchors.jsonl")
