@@ -120,6 +120,14 @@ def platform_scope():
         yield
 
 
+@contextlib.contextmanager
+def own_records_scope(user):
+    """A person's own records across every institution they have been at (the "my data" page).
+    Callers filter every query by that person; nothing else is read under this scope."""
+    with scopes_disabled():
+        yield
+
+
 class TenantMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

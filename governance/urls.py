@@ -10,6 +10,9 @@ urlpatterns = [
     path("notifikasi/", views.notification_list, name="notifications"),
     path("notifikasi/<int:pk>/buka/", views.notification_open, name="notification_open"),
     path("jejak-audit/", views.audit_log, name="audit_log"),
+    # What Santun holds about the signed-in person (UU 27/2022), across institutions.
+    path("data-saya/", views.my_data, name="my_data"),
+    path("data-saya/unduh/", views.my_data_download, name="my_data_download"),
     # Groups and official accounts.
     path("kanal/", views.channel_list, name="channel_list"),
     path("kanal/baru/", views.channel_create, name="channel_create"),

@@ -618,3 +618,26 @@ def security_txt(request):
         f"Canonical: {settings.SANTUN_SITE_URL}/.well-known/security.txt",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# ================================================================ what Santun holds about me
+
+
+@requires("institution.view")
+def my_data(request, institution):
+    from .personal_data import personal_data
+
+    return render(request, "governance/my_data.html", {
+        "sections": personal_data(request), "title": _("What Santun holds about me"),
+    })
+
+
+@requires("institution.view")
+def my_data_download(request, institution):
+    from .personal_data import personal_data_archive
+
+    response = HttpResponse(personal_data_archive(request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="data-saya-santun.zip"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

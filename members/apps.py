@@ -12,4 +12,7 @@ class MembersConfig(AppConfig):
         from . import hooks
 
         hooks.register()
+        from . import personal_data
+
+        personal_data.register()
         code_published.connect(hooks.on_code_published, dispatch_uid="members.acknowledgements")

@@ -249,3 +249,27 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.state in (self.State.CHECKING, self.State.IMPORTING)
+
+
+class StaffCorrection(models.Model):
+    """A person's request to correct their own staff record ("this is wrong"), a task for the operator."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="corrections")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(_("what is wrong"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    resolution = models.CharField(_("what was done"), max_length=500, blank=True)
+
+    objects = ScopedManager(institution="institution")
+
+    class Meta:
+        verbose_name = _("staff record correction")
+        verbose_name_plural = _("staff record corrections")
+        ordering = ["resolved_at", "-created_at"]
+
+    def __str__(self):
+        return f"{self.staff} · {self.created_at:%Y-%m-%d}"

@@ -685,3 +685,50 @@ def import_template(request, institution):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="templat-{kind}.xlsx"'
     return response
+
+
+# ---------------------------------------------------------------- corrections of one's own record
+
+
+@require_POST
+@requires("institution.view")
+def correction_request(request, institution, pk):
+    from .corrections import staff_correction_request
+
+    staff = get_object_or_404(StaffMember, pk=pk, institution=request.institution, user=request.user)
+    try:
+        staff_correction_request(user=request.user, staff=staff, message=request.POST.get("message", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your request was sent to the operator."))
+    return redirect("governance:my_data", institution=request.institution.slug)
+
+
+@requires("members.manage_staff")
+def corrections(request, institution, refused_pk=None, refused_value=""):
+    from .corrections import open_corrections
+
+    return render(request, "members/corrections.html", {
+        "corrections": open_corrections(request.institution), "title": _("Requests to correct staff records"),
+        "refused_pk": refused_pk, "refused_value": refused_value,
+    })
+
+
+@require_POST
+@requires("members.manage_staff")
+def correction_resolve(request, institution, pk):
+    from .corrections import staff_correction_resolve
+    from .models import StaffCorrection
+
+    correction = get_object_or_404(StaffCorrection, pk=pk, institution=request.institution)
+    resolution = request.POST.get("resolution", "")
+    try:
+        staff_correction_resolve(actor=request.user, correction=correction, resolution=resolution)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return corrections(request, institution, refused_pk=correction.pk, refused_value=resolution)
+    messages.success(request, _("Marked as dealt with; the person was told."))
+    return redirect("members:corrections", institution=request.institution.slug)

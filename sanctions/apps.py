@@ -10,3 +10,6 @@ class SanctionsConfig(AppConfig):
         from . import navigation
 
         navigation.register()
+        from . import personal_data
+
+        personal_data.register()

@@ -55,6 +55,9 @@ CASES = [
         kwargs=lambda o: {"pk": o["notification"].pk}, ok=frozenset({302}), forbidden=404,
     ),
     UrlCase("governance:audit_log", roles=frozenset({"kepala"})),
+    UrlCase("governance:my_data", roles=ALL_MEMBER_ROLES | {"penilai"}, parent_roles=frozenset({"kepala", "penilai"})),
+    UrlCase("governance:my_data_download", roles=ALL_MEMBER_ROLES | {"penilai"},
+            parent_roles=frozenset({"kepala", "penilai"})),
     # Groups and official accounts.
     UrlCase("governance:channel_list", roles=VIEW_CHANNELS),
     UrlCase("governance:channel_create", roles=HUMAS),

@@ -44,7 +44,16 @@ def objects(side) -> dict:
         "version": CodeVersion.objects.filter(institution=institution, state=CodeVersion.State.PUBLISHED).first()
         or CodeVersionFactory(institution=institution),
         "import_job": ImportJobFactory(institution=institution),
+        # The pegawai's own record (for "this is wrong") and a request waiting for the operator.
+        "correction": _correction(institution, side.users["pegawai"]),
     }
+
+
+def _correction(institution, user):
+    from members.models import StaffCorrection
+
+    own = StaffMemberFactory(institution=institution, user=user)
+    return StaffCorrection.objects.create(institution=institution, staff=own, requested_by=user, message="NIP salah.")
 
 
 def _staff(o):
@@ -63,6 +72,12 @@ CASES = [
     UrlCase("members:role_grant", roles=ROLE_MANAGERS, kwargs=_staff, method="post", ok=POSTED),
     UrlCase("members:role_revoke", roles=ROLE_MANAGERS, kwargs=lambda o: {"pk": o["extra_role"].pk}, method="post", ok=POSTED),
     UrlCase("members:invitations", roles=ROLE_MANAGERS),
+    UrlCase("members:corrections", roles=OPERATOR),
+    UrlCase("members:correction_resolve", roles=OPERATOR, kwargs=lambda o: {"pk": o["correction"].pk},
+            method="post", ok=POSTED, data=lambda o: {"resolution": "NIP dibetulkan."}),
+    # Only one's own record: any other member of the institution gets 404.
+    UrlCase("members:correction_request", roles=frozenset({"pegawai"}), kwargs=lambda o: {"pk": o["correction"].staff_id},
+            method="post", ok=POSTED, data=lambda o: {"message": "Jabatan saya salah."}, forbidden=404),
     UrlCase("members:invitation_resend", roles=ROLE_MANAGERS, kwargs=lambda o: {"pk": o["invitation"].pk}, method="post", ok=POSTED),
     UrlCase("members:invitation_revoke", roles=ROLE_MANAGERS, kwargs=lambda o: {"pk": o["invitation"].pk}, method="post", ok=POSTED),
     UrlCase("members:heads", parent_roles=PARENT_HEAD_GRANTERS),
