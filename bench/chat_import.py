@@ -3,7 +3,7 @@
     DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python bench/chat_import.py [--messages 100000]
 
 With DATABASE_URL set it runs on that server (in a throw-away test database), otherwise on
-in-memory SQLite. It generates an Indonesian Android export (``sanctions.chat.generate``, one
+in-memory SQLite. It generates an Indonesian Android export (``triage.tests.generate``, one
 message in 40 carrying lexicon terms, plus what the default lexicon flags by itself), then times:
 
 * ``engine``: parse and flag with context, keeping nothing (the phase-1 engine alone);
@@ -42,12 +42,12 @@ def run(n: int) -> dict:
     from governance.models import Channel, ChannelKind, Institution, Membership, Role, User
     from governance.tenancy import institution_scope
     from members.models import StaffMember
-    from sanctions import chat_services
-    from sanctions.chat import parse, with_context
-    from sanctions.chat.formats import FormatSpec
-    from sanctions.chat.generate import make_entries, to_bytes
-    from sanctions.chat_models import ChatFlag, ChatMessage
-    from sanctions.chat_selectors import ImportMatchers
+    from triage import services as chat_services
+    from triage.chat import parse, with_context
+    from triage.chat.formats import FormatSpec
+    from triage.models import ChatFlag, ChatMessage
+    from triage.selectors import ImportMatchers
+    from triage.tests.generate import make_entries, to_bytes
 
     spec = FormatSpec("android", "dmy", "/", 2, 24, ".", seconds=False, comma=False)
     data = to_bytes(spec, make_entries(n, seed=7))
@@ -65,7 +65,7 @@ def run(n: int) -> dict:
         engine = time.perf_counter() - start
 
         start = time.perf_counter()
-        with mock.patch("sanctions.chat_services._queue_parse"):  # parsed below, timed on its own
+        with mock.patch("triage.services._queue_parse"):  # parsed below, timed on its own
             chat_import = chat_services.chat_import_start(
                 actor=humas, channel=channel, upload=SimpleUploadedFile("chat.txt", data, content_type="text/plain"))
         upload = time.perf_counter() - start

@@ -6,7 +6,7 @@
 Prints one JSON document. Two files are measured, both in the Android header format
 ``dd/mm/yyyy, HH:MM - name:`` that both parsers understand:
 
-* ``santun_generated``: written by ``sanctions.chat.generate`` (multi-line messages, media lines,
+* ``santun_generated``: written by ``triage.tests.generate`` (multi-line messages, media lines,
   emoji; no system lines and no names with colons, which whatstk would count differently);
 * ``whatstk_generated``: written by whatstk's own ``ChatGenerator``.
 
@@ -42,9 +42,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from sanctions.chat import build_matcher, iter_flags, parse  # noqa: E402
-from sanctions.chat.formats import FormatSpec  # noqa: E402
-from sanctions.chat.generate import make_entries, write_text  # noqa: E402
+from triage.chat import build_matcher, iter_flags, parse  # noqa: E402
+from triage.chat.formats import FormatSpec  # noqa: E402
+from triage.tests.generate import make_entries, write_text  # noqa: E402
 
 HFORMAT = "%d/%m/%Y, %H:%M - %name:"
 SPEC = FormatSpec("android", "dmy", "/", 4, 24, ":", seconds=False, comma=True)

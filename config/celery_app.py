@@ -11,7 +11,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-SANTUN_APPS = ["governance", "members", "sanctions", "reports"]
+SANTUN_APPS = ["governance", "members", "sanctions", "triage", "reports"]
 
 app = Celery("santun")
 app.config_from_object("django.conf:settings", namespace="CELERY")

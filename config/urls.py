@@ -12,6 +12,7 @@ tenant_patterns = [
     path("", include("governance.urls")),
     path("", include("members.urls")),
     path("", include("sanctions.urls")),
+    path("", include("triage.urls")),
 ]
 
 urlpatterns = [

@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["config", "governance", "members", "sanctions", "reports", "templates", "locale", "manage.py"]
+SOURCES = ["config", "governance", "members", "sanctions", "triage", "reports", "templates", "locale", "manage.py"]
 
 
 def test_every_message_has_an_indonesian_translation(tmp_path):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "governance",
     "members",
     "sanctions",
+    "triage",
     "reports",
 ]
 

@@ -1,0 +1,186 @@
+"""Lexicons per rule category and the matcher that flags messages with them.
+
+A lexicon maps a rule category (``governance.models.RuleCategory`` values) to words and phrases.
+``Matcher`` compiles one once — every term normalised like the messages (``normalize.tokens``) into
+a set of single words, an index of phrases by their first word, and a tuple of prefixes for terms
+ending in ``*`` — and then matches a message in time proportional to its number of words, whole
+words only ("pilih nomor" matches "Pilih nomor 2!", not "memilih nomornya").
+
+    matcher = build_matcher(extra={"politics": ["Budi Santoso", "nomor urut 3"]})
+    matcher.match("Ayo coblos nomor urut 3")   # (("politics", "coblos"), ("politics", "nomor urut 3"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from .normalize import tokens
+
+# governance.models.RuleCategory values, in their order (a test keeps the two in step).
+CATEGORIES = (
+    "hoax", "pornography", "politics", "sara", "hate_speech", "state_symbols", "confidential", "harassment",
+    "live_uniform", "official_travel", "account_naming", "etiquette", "other",
+)
+_ORDER = {category: i for i, category in enumerate(CATEGORIES)}
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+
+
+def read_terms(lines: Iterable[str]) -> tuple[str, ...]:
+    """Terms from lines of a lexicon file: one a line, ``#`` comments and blank lines ignored."""
+    terms = []
+    for line in lines:
+        term = line.split("#", 1)[0].strip()
+        if term:
+            terms.append(term)
+    return tuple(terms)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> dict[str, tuple[str, ...]]:
+    """The lexicons shipped with Santun (``triage/chat/lexicons/<category>.txt``)."""
+    lexicon = {}
+    for category in CATEGORIES:
+        path = LEXICON_DIR / f"{category}.txt"
+        if path.exists():
+            lexicon[category] = read_terms(path.read_text(encoding="utf-8").splitlines())
+    return lexicon
+
+
+def merge_lexicons(*layers: Mapping[str, Iterable[str]] | None,
+                   remove: Mapping[str, Iterable[str]] | None = None) -> dict[str, tuple[str, ...]]:
+    """Combine lexicons (e.g. defaults, the parent institution's, the institution's own, the active
+    election period's candidate names); ``remove`` drops terms per category (compared normalised)."""
+    merged: dict[str, list[str]] = {}
+    for layer in layers:
+        for category, terms in (layer or {}).items():
+            if category not in _ORDER:
+                raise ValueError(f"unknown rule category {category!r}")
+            merged.setdefault(category, []).extend(t for t in terms if t and t.strip())
+    if remove:
+        for category, terms in remove.items():
+            gone = {_key(t) for t in terms}
+            if category in merged:
+                merged[category] = [t for t in merged[category] if _key(t) not in gone]
+    return {category: tuple(dict.fromkeys(terms)) for category, terms in merged.items()}
+
+
+def _key(term: str) -> tuple[tuple[str, ...], bool]:
+    """How a term is compared: its normalised words, and whether it ends in ``*``."""
+    term = term.strip()
+    prefix = term.endswith("*")
+    return tuple(tokens(term.rstrip("*"))), prefix
+
+
+term_key = _key
+
+
+class Matcher:
+    """Flags text with the categories and terms of a lexicon. Build once, use for many messages."""
+
+    def __init__(self, lexicon: Mapping[str, Iterable[str]]):
+        words: dict[str, list[tuple[str, str]]] = {}
+        phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        prefixes: dict[str, list[tuple[str, str]]] = {}
+        self.term_count = 0
+        for category, terms in lexicon.items():
+            if category not in _ORDER:
+                raise ValueError(f"unknown rule category {category!r}")
+            for term in terms:
+                key, prefix = _key(term)
+                if not key:
+                    continue
+                shown = term.strip()
+                self.term_count += 1
+                if prefix and len(key) == 1:
+                    prefixes.setdefault(key[0], []).append((category, shown))
+                elif len(key) == 1:
+                    words.setdefault(key[0], []).append((category, shown))
+                else:
+                    anchor = _anchor(key)
+                    phrases.setdefault(key[anchor], []).append((key, anchor, category, shown))
+        self._static_words = words
+        self._words = dict(words)
+        self._phrases = phrases
+        self._static_heads = frozenset(words) | frozenset(phrases)
+        self._heads = set(self._static_heads)
+        self._prefixes = prefixes
+        self._prefix_tuple = tuple(sorted(prefixes, key=len, reverse=True))
+        self._known: set[str] = set()
+
+    def __bool__(self):
+        return self.term_count > 0
+
+    def match(self, text: str) -> tuple[tuple[str, str], ...]:
+        """(category, term) pairs found in ``text``, by category order then term; empty when none."""
+        if not text:
+            return ()
+        toks = tokens(text)
+        words = set(toks)
+        if self._prefix_tuple:
+            new = words.difference(self._known)
+            if new:
+                self._learn(new)
+        hits = self._heads.intersection(words)
+        if not hits:
+            return ()
+        found: dict[tuple[str, str], None] = {}
+        for head in hits:
+            for pair in self._words.get(head, ()):
+                found[pair] = None
+            for key, anchor, category, shown in self._phrases.get(head, ()):
+                if _contains(toks, key, anchor):
+                    found[(category, shown)] = None
+        return tuple(sorted(found, key=lambda pair: (_ORDER[pair[0]], pair[1])))
+
+    def _learn(self, new: set[str]) -> None:
+        """Words seen for the first time: those that start with a prefix term become heads."""
+        if len(self._known) > 200_000:  # bounded memory: forget the learnt words
+            self._known = set()
+            self._heads = set(self._static_heads)
+            self._words = dict(self._static_words)
+        self._known.update(new)
+        for word in new:
+            if word.startswith(self._prefix_tuple):
+                pairs = [pair for prefix in self._prefix_tuple if word.startswith(prefix)
+                         for pair in self._prefixes[prefix]]
+                self._words[word] = self._static_words.get(word, []) + pairs
+                self._heads.add(word)
+
+
+# Everyday chat words that make poor anchors for a phrase (a phrase is looked up by its least common
+# word, so that "saya bunuh" is only checked in messages that contain "bunuh").
+_COMMON = frozenset(tokens(
+    "saya aku kamu kita kami anda dia mereka bapak ibu pak bu yang dan di ke dari untuk dengan ini itu ada "
+    "tidak jangan sudah belum akan bisa harus mohon tolong info rapat hasil data nomor grup semua sebelum "
+    "link foto video kirim live tim calon agama negara hanya kode soal jam hari besok kemarin mati awas body "
+    "open dasar non antek halal darah aliran otak pakai dengan seragam siaran langsung"
+))
+
+
+def _anchor(key: tuple[str, ...]) -> int:
+    ranked = sorted(range(len(key)), key=lambda i: (key[i] in _COMMON, -len(key[i])))
+    return ranked[0]
+
+
+def _contains(toks: list[str], key: tuple[str, ...], anchor: int) -> bool:
+    n = len(key)
+    word = key[anchor]
+    start = 0
+    while True:
+        try:
+            i = toks.index(word, start)
+        except ValueError:
+            return False
+        j = i - anchor
+        if j >= 0 and tuple(toks[j:j + n]) == key:
+            return True
+        start = i + 1
+
+
+def build_matcher(extra: Mapping[str, Iterable[str]] | None = None, *, defaults: bool = True,
+                  remove: Mapping[str, Iterable[str]] | None = None) -> Matcher:
+    """A matcher for the default lexicons plus ``extra`` terms given at run time (the election
+    period's candidate names and campaign terms, an institution's own additions), less ``remove``."""
+    return Matcher(merge_lexicons(default_lexicon() if defaults else None, extra, remove=remove))
