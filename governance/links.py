@@ -99,87 +99,124 @@ def normalise(kind: str, raw: str, *, kind_label="") -> NormalisedLink | None:
             raise _bad(label, kind)
         split = None
     host, path, query = split if split else (None, [], {})
-    if kind == "website":
-        if split is None:
-            raise _bad(label, kind)
-        if host in SOCIAL_HOSTS:
-            raise ValidationError(
-                _("This is the address of a social media account, not of a website. Choose the kind that matches it."),
-                code="social_as_website",
-            )
-        if "." not in host:
-            raise _bad(label, kind)
-        tail = "/".join(path)
-        scheme = "http" if raw.lower().startswith("http://") else "https"
-        url = f"{scheme}://{host}/{tail}" if tail else f"{scheme}://{host}/"
-        key_host = host[4:] if host.startswith("www.") else host
-        return NormalisedLink(url=url, key=f"website:{key_host}/{tail.lower()}".rstrip("/"))
-    if kind == "instagram":
-        handle = _handle(path[0] if host else raw, label) if (path or not host) else None
-        if handle is None or handle in {"p", "reel", "stories", "explore"}:
-            raise _bad(label, kind)
-        return NormalisedLink(url=f"https://www.instagram.com/{handle}/", key=f"instagram:{handle}")
-    if kind == "x":
-        handle = _handle(path[0] if host else raw, label) if (path or not host) else None
-        if handle is None or handle in {"i", "home", "search", "intent"}:
-            raise _bad(label, kind)
-        return NormalisedLink(url=f"https://x.com/{handle}", key=f"x:{handle}")
-    if kind == "tiktok":
-        value = path[0] if host and path else (None if host else raw)
-        if value is None:
-            raise _bad(label, kind)
-        handle = _handle(value, label)
-        return NormalisedLink(url=f"https://www.tiktok.com/@{handle}", key=f"tiktok:{handle}")
-    if kind == "facebook":
-        if host:
-            if path[:1] == ["profile.php"] and query.get("id"):
-                number = query["id"][0]
-                if not number.isdigit():
-                    raise _bad(label, kind)
-                return NormalisedLink(url=f"https://www.facebook.com/profile.php?id={number}", key=f"facebook:id:{number}")
-            if path[:1] in (["pg"], ["people"]) and len(path) > 1:
-                path = path[1:]
-            if not path:
-                raise _bad(label, kind)
-            value = path[0]
-        else:
-            value = raw
-        handle = _handle(value, label)
-        return NormalisedLink(url=f"https://www.facebook.com/{handle}", key=f"facebook:{handle}")
-    if kind == "youtube":
-        if not host:
-            handle = _handle(raw, label)
-            return NormalisedLink(url=f"https://www.youtube.com/@{handle}", key=f"youtube:@{handle}")
-        if path and path[0].startswith("@"):
-            handle = _handle(path[0], label)
-            return NormalisedLink(url=f"https://www.youtube.com/@{handle}", key=f"youtube:@{handle}")
-        if len(path) >= 2 and path[0] == "channel" and INVITE.match(path[1]):
-            return NormalisedLink(url=f"https://www.youtube.com/channel/{path[1]}", key=f"youtube:channel/{path[1]}")
-        if len(path) >= 2 and path[0] in ("c", "user"):
-            handle = _handle(path[1], label)
-            return NormalisedLink(url=f"https://www.youtube.com/{path[0]}/{handle}", key=f"youtube:{path[0]}/{handle}")
+    reader = _READERS.get(kind)
+    if reader is None:
         raise _bad(label, kind)
-    if kind == "wa_group":
-        code = path[0] if host and path else (None if host else raw)
-        if code is None or not INVITE.match(code):
-            raise _bad(label, kind)
-        # Invitation codes are case-sensitive: the key keeps the case.
-        return NormalisedLink(url=f"https://chat.whatsapp.com/{code}", key=f"wa_group:{code}")
-    if kind == "tg_group":
-        if host:
-            if not path:
-                raise _bad(label, kind)
-            if path[0] == "joinchat" and len(path) > 1 and INVITE.match(path[1]):
-                invite = path[1]
-            elif path[0].startswith("+") and INVITE.match(path[0][1:]):
-                invite = path[0][1:]
-            else:
-                handle = _handle(path[0], label)
-                return NormalisedLink(url=f"https://t.me/{handle}", key=f"tg_group:{handle}")
-            return NormalisedLink(url=f"https://t.me/+{invite}", key=f"tg_group:+{invite}")
+    return reader(raw, host, path, query, label)
+
+
+# One reader per kind of channel: ``host`` is None when ``raw`` is a handle rather than an address.
+
+def _website(raw: str, host: str | None, path: list[str], query: dict, label) -> NormalisedLink:
+    if host is None:
+        raise _bad(label, "website")
+    if host in SOCIAL_HOSTS:
+        raise ValidationError(
+            _("This is the address of a social media account, not of a website. Choose the kind that matches it."),
+            code="social_as_website",
+        )
+    if "." not in host:
+        raise _bad(label, "website")
+    tail = "/".join(path)
+    scheme = "http" if raw.lower().startswith("http://") else "https"
+    url = f"{scheme}://{host}/{tail}" if tail else f"{scheme}://{host}/"
+    key_host = host[4:] if host.startswith("www.") else host
+    return NormalisedLink(url=url, key=f"website:{key_host}/{tail.lower()}".rstrip("/"))
+
+
+def _profile_handle(raw: str, host: str | None, path: list[str], label, kind: str, reserved: set[str]) -> str:
+    """The handle of a profile address (its first path part) or of a bare handle; the platform's
+    own pages (``reserved``) are not profiles."""
+    handle = _handle(path[0] if host else raw, label) if (path or not host) else None
+    if handle is None or handle in reserved:
+        raise _bad(label, kind)
+    return handle
+
+
+def _instagram(raw: str, host: str | None, path: list[str], query: dict, label) -> NormalisedLink:
+    handle = _profile_handle(raw, host, path, label, "instagram", {"p", "reel", "stories", "explore"})
+    return NormalisedLink(url=f"https://www.instagram.com/{handle}/", key=f"instagram:{handle}")
+
+
+def _x(raw: str, host: str | None, path: list[str], query: dict, label) -> NormalisedLink:
+    handle = _profile_handle(raw, host, path, label, "x", {"i", "home", "search", "intent"})
+    return NormalisedLink(url=f"https://x.com/{handle}", key=f"x:{handle}")
+
+
+def _tiktok(raw: str, host: str | None, path: list[str], query: dict, label) -> NormalisedLink:
+    value = path[0] if host and path else (None if host else raw)
+    if value is None:
+        raise _bad(label, "tiktok")
+    handle = _handle(value, label)
+    return NormalisedLink(url=f"https://www.tiktok.com/@{handle}", key=f"tiktok:{handle}")
+
+
+def _facebook(raw: str, host: str | None, path: list[str], query: dict, label) -> NormalisedLink:
+    if not host:
+        handle = _handle(raw, label)
+        return NormalisedLink(url=f"https://www.facebook.com/{handle}", key=f"facebook:{handle}")
+    if path[:1] == ["profile.php"] and query.get("id"):
+        number = query["id"][0]
+        if not number.isdigit():
+            raise _bad(label, "facebook")
+        return NormalisedLink(url=f"https://www.facebook.com/profile.php?id={number}", key=f"facebook:id:{number}")
+    if path[:1] in (["pg"], ["people"]) and len(path) > 1:
+        path = path[1:]
+    if not path:
+        raise _bad(label, "facebook")
+    handle = _handle(path[0], label)
+    return NormalisedLink(url=f"https://www.facebook.com/{handle}", key=f"facebook:{handle}")
+
+
+def _youtube(raw: str, host: str | None, path: list[str], query: dict, label) -> NormalisedLink:
+    if not host:
+        handle = _handle(raw, label)
+        return NormalisedLink(url=f"https://www.youtube.com/@{handle}", key=f"youtube:@{handle}")
+    if path and path[0].startswith("@"):
+        handle = _handle(path[0], label)
+        return NormalisedLink(url=f"https://www.youtube.com/@{handle}", key=f"youtube:@{handle}")
+    if len(path) >= 2 and path[0] == "channel" and INVITE.match(path[1]):
+        return NormalisedLink(url=f"https://www.youtube.com/channel/{path[1]}", key=f"youtube:channel/{path[1]}")
+    if len(path) >= 2 and path[0] in ("c", "user"):
+        handle = _handle(path[1], label)
+        return NormalisedLink(url=f"https://www.youtube.com/{path[0]}/{handle}", key=f"youtube:{path[0]}/{handle}")
+    raise _bad(label, "youtube")
+
+
+def _wa_group(raw: str, host: str | None, path: list[str], query: dict, label) -> NormalisedLink:
+    code = path[0] if host and path else (None if host else raw)
+    if code is None or not INVITE.match(code):
+        raise _bad(label, "wa_group")
+    # Invitation codes are case-sensitive: the key keeps the case.
+    return NormalisedLink(url=f"https://chat.whatsapp.com/{code}", key=f"wa_group:{code}")
+
+
+def _tg_invite(path: list[str]) -> str | None:
+    """The invitation code of a t.me address ("joinchat/CODE" or "+CODE"), None for a public name."""
+    if path[0] == "joinchat" and len(path) > 1 and INVITE.match(path[1]):
+        return path[1]
+    if path[0].startswith("+") and INVITE.match(path[0][1:]):
+        return path[0][1:]
+    return None
+
+
+def _tg_group(raw: str, host: str | None, path: list[str], query: dict, label) -> NormalisedLink:
+    if not host:
         handle = _handle(raw, label)
         return NormalisedLink(url=f"https://t.me/{handle}", key=f"tg_group:{handle}")
-    raise _bad(label, kind)
+    if not path:
+        raise _bad(label, "tg_group")
+    invite = _tg_invite(path)
+    if invite is None:
+        handle = _handle(path[0], label)
+        return NormalisedLink(url=f"https://t.me/{handle}", key=f"tg_group:{handle}")
+    return NormalisedLink(url=f"https://t.me/+{invite}", key=f"tg_group:+{invite}")
+
+
+_READERS = {
+    "website": _website, "instagram": _instagram, "x": _x, "tiktok": _tiktok, "facebook": _facebook,
+    "youtube": _youtube, "wa_group": _wa_group, "tg_group": _tg_group,
+}
 
 
 def link_key(kind: str, raw: str) -> str:

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+from .scoping import scoped_manager
 
 
 class UserManager(BaseUserManager):
@@ -135,15 +135,38 @@ class Institution(models.Model):
     def __str__(self):
         return self.name
 
+    # The path is an index over the tree, kept here and only here: ``save`` keeps an institution's
+    # own path, ``move_under`` the paths of its whole subtree, ``ids_on_path`` reads one back.
+
     def save(self, *args, **kwargs):
-        # The path is an index over the tree, kept by the model itself so that no writer forgets it.
         super().save(*args, **kwargs)
         parent_path = self.parent.path if self.parent_id else "/"
         path = f"{parent_path}{self.pk}/"
         if path != self.path:
-            self.path = path
-            self.depth = path.count("/") - 2
+            self.path, self.depth = path, self._depth_of(path)
             type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
+    @staticmethod
+    def _depth_of(path: str) -> int:
+        return path.count("/") - 2
+
+    @staticmethod
+    def ids_on_path(path: str) -> list[int]:
+        """The primary keys along a path, root first ("/1/4/9/" → [1, 4, 9])."""
+        return [int(part) for part in path.strip("/").split("/") if part]
+
+    def move_under(self, parent: Institution) -> list[Institution]:
+        """Put this institution under ``parent`` and rewrite the paths of its whole subtree (rows
+        locked until the caller's transaction ends). Returns the descendants that moved with it."""
+        old_path = self.path
+        self.parent = parent
+        self.save()
+        moved = list(type(self).objects.select_for_update().filter(path__startswith=old_path).exclude(pk=self.pk))
+        for descendant in moved:
+            descendant.path = self.path + descendant.path[len(old_path):]
+            descendant.depth = self._depth_of(descendant.path)
+        type(self).objects.bulk_update(moved, ["path", "depth"])
+        return moved
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -154,7 +177,7 @@ class Institution(models.Model):
         return TZ_ABBREVIATIONS.get(self.timezone, self.timezone)
 
     def ancestor_ids(self) -> list[int]:
-        return [int(p) for p in self.path.strip("/").split("/") if p and int(p) != self.pk]
+        return [pk for pk in self.ids_on_path(self.path) if pk != self.pk]
 
     def is_descendant_of(self, other: Institution) -> bool:
         return self.pk != other.pk and self.path.startswith(other.path)
@@ -190,7 +213,7 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(institution="institution", _manager_class=models.Manager.from_queryset(MembershipQuerySet))
+    objects = scoped_manager(institution="institution", manager_class=models.Manager.from_queryset(MembershipQuerySet))
 
     class Meta:
         verbose_name = _("membership")
@@ -243,7 +266,7 @@ class AuditEntry(models.Model):
     # Which audit key signed the entry (the keys themselves are never in the database).
     key_id = models.CharField(max_length=20, default="")
 
-    objects = ScopedManager(institution="institution", _manager_class=models.Manager.from_queryset(AuditEntryQuerySet))
+    objects = scoped_manager(institution="institution", manager_class=models.Manager.from_queryset(AuditEntryQuerySet))
 
     class Meta:
         verbose_name = _("audit entry")
@@ -276,7 +299,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("notification")
@@ -328,7 +351,7 @@ class Channel(models.Model):
     link_key = models.CharField(max_length=320, blank=True, default="", editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("channel")
@@ -451,7 +474,7 @@ class CodeVersion(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("code of conduct version")
@@ -478,6 +501,14 @@ class CodeVersion(models.Model):
     def was_published(self) -> bool:
         return self.state in (self.State.PUBLISHED, self.State.SUPERSEDED)
 
+    @property
+    def is_superseded(self) -> bool:
+        return self.state == self.State.SUPERSEDED
+
+    @property
+    def is_discarded(self) -> bool:
+        return self.state == self.State.DISCARDED
+
 
 class Rule(models.Model):
     """A rule inside one code version. Rules adopted from the parent point at their origin."""
@@ -498,7 +529,7 @@ class Rule(models.Model):
     # so that a version can be compared with the previous one rule by rule.
     lineage = models.UUIDField(default=uuid.uuid4, editable=False)
 
-    objects = ScopedManager(institution="version__institution")
+    objects = scoped_manager(institution="version__institution")
 
     class Meta:
         verbose_name = _("rule")
@@ -516,6 +547,14 @@ class Rule(models.Model):
         unknown = set(self.channel_kinds or []) - set(ChannelKind.values)
         if unknown:
             raise ValidationError({"channel_kinds": _("Unknown channel kind.")})
+
+    @property
+    def is_prohibition(self) -> bool:
+        return self.kind == RuleKind.PROHIBITION
+
+    @property
+    def is_politics(self) -> bool:
+        return self.category == RuleCategory.POLITICS
 
     @property
     def origin(self) -> Rule | None:
@@ -624,7 +663,7 @@ class ElectionReminder(models.Model):
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("election reminder")
@@ -668,7 +707,7 @@ class Publication(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     CHECKS = ("source_verified", "content_true", "nothing_confidential", "neutral", "caption_matches")
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import (
     AuditEntry,
@@ -30,6 +31,12 @@ from .models import (
 from .tenancy import institution_scope
 
 KIND_ORDER = [RuleKind.PROHIBITION, RuleKind.RECOMMENDATION, RuleKind.PERMISSION]
+# The heading of each kind's part of a code (the kinds' own labels are singular).
+KIND_HEADINGS = {
+    RuleKind.PROHIBITION: gettext_lazy("Prohibitions"),
+    RuleKind.RECOMMENDATION: gettext_lazy("Recommendations"),
+    RuleKind.PERMISSION: pgettext_lazy("kinds of rules", "Permissions"),
+}
 CATEGORY_ORDER = list(RuleCategory.values)
 # Categories pinned to the top of a code while an election period is active.
 ELECTION_CATEGORIES = {RuleCategory.POLITICS}
@@ -246,7 +253,7 @@ def code_layout(version: CodeVersion, *, periods: list[ElectionPeriod] | None = 
             in_category = [rule for rule in of_kind if rule.category == category]
             if in_category:
                 categories.append({"category": category, "label": category_labels[category], "rules": in_category})
-        groups.append({"kind": kind, "label": kind_labels[kind], "categories": categories})
+        groups.append({"kind": kind, "label": kind_labels[kind], "heading": KIND_HEADINGS[kind], "categories": categories})
     return CodeLayout(pinned=pinned, groups=groups, periods=periods)
 
 

@@ -128,7 +128,7 @@ def channel_list(request, institution):
     page = Paginator(channels, 30).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in {"kind": kind, "status": status}.items() if v})
     return render(request, "governance/channels/list.html", {
-        "form": form, "page": page, "query": query, "status": status, "kind": kind,
+        "form": form, "page": page, "query": query, "status": status, "kind": kind, "archived": status == "archived",
         "counts": selectors.channel_counts(request.institution), "title": _("Groups and accounts"),
     })
 
@@ -227,7 +227,7 @@ def channel_activity(request, institution, pk):
         "targetLabel": str(_("Target")),
     }
     return render(request, "governance/channels/activity.html", {
-        "channel": channel, "form": form, "buckets": buckets, "bucket": bucket, "chart": chart,
+        "channel": channel, "form": form, "buckets": buckets, "bucket": bucket, "by_day": bucket == "day", "chart": chart,
         "start": start, "end": end, "attainment": attainment,
         "total": sum(b.posts for b in buckets), "title": _("Posting activity of %(name)s") % {"name": channel.name},
     })

@@ -1,6 +1,6 @@
-"""What the members app adds to shared pages (menu, dashboard, banners, other apps' pages), and
-its receiver of ``governance.signals.code_published``. No business rules here: they call
-selectors and services."""
+"""What the members app adds to shared pages (menu, dashboard, banners, other apps' pages) and to
+governance's rules (who may rename and move institutions), and its receiver of
+``governance.signals.code_published``. No business rules here: they call selectors and services."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from governance.navigation import (
     register_panel,
     register_section,
 )
+from governance.services import register_arranging_permission
 
 
 def on_code_published(sender, version, actor=None, **kwargs):
@@ -77,6 +78,8 @@ def code_version_section(request, version=None, **objects):
 
 
 def register() -> None:
+    # Those who onboard child institutions also rename and move them (governance.services does it).
+    register_arranging_permission("members.onboard")
     register_nav(NavItem("members_directory", _("Staff"), "members:directory", "members.view_directory", order=300))
     register_nav(NavItem("members_import", _("Import"), "members:import_start", "members.import", order=310))
     register_nav(NavItem("members_invitations", _("Invitations"), "members:invitations", "members.manage_roles", order=320))

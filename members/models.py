@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_scopes import ScopedManager
+from governance.scoping import scoped_manager
 
 from governance.models import Channel, CodeVersion, Institution, Role
 
@@ -59,7 +59,7 @@ class StaffMember(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("staff member")
@@ -80,11 +80,17 @@ class StaffMember(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        # Birth date and sex are read from the NIP, never typed twice.
+        self.derive_from_nip()
+        super().save(*args, **kwargs)
+
+    def derive_from_nip(self) -> None:
+        """Birth date and sex are read from the NIP, never typed twice (the one place that does it;
+        imports call it before their bulk writes, which bypass ``save``)."""
         if self.nip:
             parts = parse_nip(self.nip)
             self.birth_date, self.sex = parts.birth_date, parts.sex
-        super().save(*args, **kwargs)
+        else:
+            self.birth_date, self.sex = None, ""
 
     @property
     def is_current(self) -> bool:
@@ -106,7 +112,7 @@ class GroupMembership(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager(institution="channel__institution")
+    objects = scoped_manager(institution="channel__institution")
 
     class Meta:
         verbose_name = _("group membership")
@@ -135,7 +141,7 @@ class Acknowledgement(models.Model):
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.ONLINE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager(institution="staff__institution")
+    objects = scoped_manager(institution="staff__institution")
 
     class Meta:
         verbose_name = _("acknowledgement")
@@ -169,7 +175,7 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("invitation")
@@ -232,7 +238,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("import")
@@ -250,6 +256,22 @@ class ImportJob(models.Model):
     def is_running(self) -> bool:
         return self.state in (self.State.CHECKING, self.State.IMPORTING)
 
+    @property
+    def is_importing(self) -> bool:
+        return self.state == self.State.IMPORTING
+
+    @property
+    def is_refused(self) -> bool:
+        return self.state == self.State.REFUSED
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == self.State.DONE
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
 
 class StaffCorrection(models.Model):
     """A person's request to correct their own staff record ("this is wrong"), a task for the operator."""
@@ -264,7 +286,7 @@ class StaffCorrection(models.Model):
                                     related_name="+")
     resolution = models.CharField(_("what was done"), max_length=500, blank=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("staff record correction")

@@ -9,6 +9,7 @@ from governance.models import CodeVersion, Institution, Membership, Role, User
 from governance.permissions import Access
 from governance.tenancy import access_for, descendants, institutions_for_user, platform_scope
 
+from . import rules
 from .models import Acknowledgement, GroupMembership, ImportJob, Invitation, StaffMember
 
 # Roles an operator (members.manage_roles) gives and takes; the head's role comes from the parent.
@@ -158,16 +159,6 @@ def parent_choices(user: User, institution: Institution) -> list[Institution]:
     return sorted(seen.values(), key=lambda i: i.path)
 
 
-def may_arrange(user: User | None, institution: Institution | None) -> bool:
-    """May ``user`` rename or move things at or below ``institution``? True when they onboard at
-    the institution itself or at one of its ancestors (platform administrators: everywhere)."""
-    if user is None or user.is_superuser:
-        return True  # the system itself (commands, demo) or a platform administrator
-    if institution is None:
-        return False
-    return any(institution.path.startswith(root.path) for root in onboarding_roots(user))
-
-
 def may_onboard_at(user: User | None, institution: Institution | None) -> bool:
     if user is None or user.is_superuser:
         return True
@@ -223,6 +214,27 @@ def acknowledgement_share(institution: Institution, version: CodeVersion | None 
     return acknowledged, total
 
 
+def acknowledgement_actions(access: Access | None, version: CodeVersion) -> frozenset[str]:
+    """remind (those who see acknowledgements) and record_paper (Humas), for the code in force:
+    the pages remind and record only for the published version; the services refuse a draft."""
+    if access is None or version.state != CodeVersion.State.PUBLISHED:
+        return frozenset()
+    actions = set()
+    if access.has("governance.view_acknowledgements") and rules.allowed(rules.check_remind, version):
+        actions.add("remind")
+    if access.has("members.record_acknowledgements") and rules.allowed(rules.check_acknowledgeable, version):
+        actions.add("record_paper")
+    return frozenset(actions)
+
+
+def import_actions(access: Access | None, job: ImportJob) -> frozenset[str]:
+    """confirm and cancel, for those who import."""
+    if access is None or not access.has("members.import"):
+        return frozenset()
+    checks = {"confirm": rules.check_confirm_import, "cancel": rules.check_cancel_import}
+    return frozenset(name for name, check in checks.items() if rules.allowed(check, job))
+
+
 def acknowledgement_rows(version: CodeVersion) -> QuerySet[StaffMember]:
     """Current staff with their acknowledgement of ``version`` (``ack_at``/``ack_method``, or None)."""
     acks = Acknowledgement.objects.filter(version=version, staff=OuterRef("pk"))
@@ -232,6 +244,7 @@ def acknowledgement_rows(version: CodeVersion) -> QuerySet[StaffMember]:
             acknowledged=Exists(acks),
             ack_at=Subquery(acks.values("acknowledged_at")[:1]),
             ack_method=Subquery(acks.values("method")[:1]),
+            ack_on_paper=Exists(acks.filter(method=Acknowledgement.Method.PAPER)),
         )
         .select_related("user")
         .order_by("acknowledged", "full_name")

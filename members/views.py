@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from governance import services as governance_services
 from governance.models import Channel, CodeVersion, Institution, Membership, Role, User
 from governance.navigation import sections_for
 from governance.permissions import requires
@@ -23,7 +24,6 @@ from . import forms, selectors, services
 from .imports import ERROR
 from .models import Acknowledgement, GroupMembership, ImportJob, Invitation, StaffMember
 from .resources import GroupMembershipResource, StaffResource, to_csv, to_xlsx
-from .tasks import read_progress
 
 PAGE_SIZE = 25
 
@@ -418,14 +418,14 @@ def child_edit(request, institution, pk):
             if request.POST.get("action") == "move":
                 move_form = forms.InstitutionMoveForm(request.POST, choices=selectors.parent_choices(request.user, child))
                 if move_form.is_valid():
-                    services.institution_move(actor=request.user, institution=child, new_parent=move_form.cleaned_data["parent"])
+                    governance_services.institution_move(actor=request.user, institution=child, new_parent=move_form.cleaned_data["parent"])
                     messages.success(request, _("The institution was moved, with all its units."))
                     return redirect("members:children", institution=institution)
             else:
                 edit_form = forms.InstitutionEditForm(request.POST)
                 if edit_form.is_valid():
-                    services.institution_rename(actor=request.user, institution=child, name=edit_form.cleaned_data["name"],
-                                                letter_unit_code=edit_form.cleaned_data["letter_unit_code"])
+                    governance_services.institution_rename(actor=request.user, institution=child, name=edit_form.cleaned_data["name"],
+                                                           letter_unit_code=edit_form.cleaned_data["letter_unit_code"])
                     messages.success(request, _("The changes were saved."))
                     return redirect("members:children", institution=institution)
         except ValidationError as error:
@@ -554,7 +554,7 @@ def acknowledgement_status(request, institution, pk):
         "title": _("Acknowledgements"), "version": version, "page": page,
         "acknowledged": acknowledged, "total": total, "show": show, "query": urlencode({"tampil": show} if show else {}),
         "pending_accounts": len(selectors.pending_staff_with_accounts(version)),
-        "can_record": request.access.has("members.record_acknowledgements"),
+        "actions": selectors.acknowledgement_actions(request.access, version),
     })
 
 
@@ -607,7 +607,7 @@ def import_start(request, institution):
 
 
 def _job_context(request, job: ImportJob) -> dict:
-    done, total = read_progress(job.pk)
+    done, total = services.read_progress(job.pk)
     show = request.GET.get("tampil", "")
     if not show and job.error_count:
         show = ERROR  # problems first: they are what the operator has to fix
@@ -618,7 +618,8 @@ def _job_context(request, job: ImportJob) -> dict:
         show = ""
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return {"job": job, "done": done, "total": total, "percent": int(done * 100 / total) if total else 0,
-            "page": page, "show": show, "query": urlencode({"tampil": show} if show else {})}
+            "page": page, "show": show, "query": urlencode({"tampil": show} if show else {}),
+            "actions": selectors.import_actions(request.access, job)}
 
 
 @requires("members.import")
@@ -693,11 +694,9 @@ def import_template(request, institution):
 @require_POST
 @requires("institution.view")
 def correction_request(request, institution, pk):
-    from .corrections import staff_correction_request
-
     staff = get_object_or_404(StaffMember, pk=pk, institution=request.institution, user=request.user)
     try:
-        staff_correction_request(user=request.user, staff=staff, message=request.POST.get("message", ""))
+        services.staff_correction_request(user=request.user, staff=staff, message=request.POST.get("message", ""))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -708,10 +707,8 @@ def correction_request(request, institution, pk):
 
 @requires("members.manage_staff")
 def corrections(request, institution, refused_pk=None, refused_value=""):
-    from .corrections import open_corrections
-
     return render(request, "members/corrections.html", {
-        "corrections": open_corrections(request.institution), "title": _("Requests to correct staff records"),
+        "corrections": services.open_corrections(request.institution), "title": _("Requests to correct staff records"),
         "refused_pk": refused_pk, "refused_value": refused_value,
     })
 
@@ -719,13 +716,12 @@ def corrections(request, institution, refused_pk=None, refused_value=""):
 @require_POST
 @requires("members.manage_staff")
 def correction_resolve(request, institution, pk):
-    from .corrections import staff_correction_resolve
     from .models import StaffCorrection
 
     correction = get_object_or_404(StaffCorrection, pk=pk, institution=request.institution)
     resolution = request.POST.get("resolution", "")
     try:
-        staff_correction_resolve(actor=request.user, correction=correction, resolution=resolution)
+        services.staff_correction_resolve(actor=request.user, correction=correction, resolution=resolution)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

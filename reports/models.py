@@ -24,7 +24,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+from governance.scoping import scoped_manager
 
 from governance.models import Institution
 
@@ -53,7 +53,7 @@ class Rubric(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("rubric")
@@ -89,7 +89,7 @@ class Criterion(models.Model):
         help_text=_("When set, the indicator's score counts for this criterion unless an assessor scores it."),
     )
 
-    objects = ScopedManager(institution="rubric__institution")
+    objects = scoped_manager(institution="rubric__institution")
 
     class Meta:
         verbose_name = _("criterion")
@@ -111,7 +111,7 @@ class ScoreBand(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
 
-    objects = ScopedManager(institution="rubric__institution")
+    objects = scoped_manager(institution="rubric__institution")
 
     class Meta:
         verbose_name = _("score band")
@@ -168,7 +168,7 @@ class AssessmentPeriod(models.Model):
     finalized_at = models.DateTimeField(_("finalized at"), null=True, blank=True)
     finalized_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("assessment period")
@@ -208,8 +208,25 @@ class AssessmentPeriod(models.Model):
         return [str(labels.get(kind, kind)) for kind in self.kinds]
 
     @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_self_assessment(self) -> bool:
+        return self.state == self.State.SELF_ASSESSMENT
+
+    @property
+    def is_scoring(self) -> bool:
+        return self.state == self.State.SCORING
+
+    @property
     def is_frozen(self) -> bool:
         return self.state == self.State.FINALIZED
+
+    @property
+    def has_results(self) -> bool:
+        """Results exist once scoring has started (provisional until finalized)."""
+        return self.state in (self.State.SCORING, self.State.FINALIZED)
 
     def previous_semester(self) -> tuple[int, int]:
         return (self.year, 1) if self.semester == 2 else (self.year - 1, 2)
@@ -232,7 +249,7 @@ class Entry(models.Model):
     peer_count = models.PositiveIntegerField(null=True, blank=True)
     previous_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("assessment entry")
@@ -266,7 +283,7 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager(institution="entry__institution")
+    objects = scoped_manager(institution="entry__institution")
 
     class Meta:
         verbose_name = _("self-assessment answer")
@@ -300,7 +317,7 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(institution="entry__institution")
+    objects = scoped_manager(institution="entry__institution")
 
     class Meta:
         verbose_name = _("evidence file")
@@ -321,7 +338,7 @@ class AssessorScore(models.Model):
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(institution="entry__institution")
+    objects = scoped_manager(institution="entry__institution")
 
     class Meta:
         verbose_name = _("assessor's score")
@@ -343,7 +360,7 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     computed_at = models.DateTimeField()
 
-    objects = ScopedManager(institution="entry__institution")
+    objects = scoped_manager(institution="entry__institution")
 
     class Meta:
         verbose_name = _("indicator value")
@@ -387,7 +404,7 @@ class Export(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("export")
@@ -404,6 +421,10 @@ class Export(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == self.State.DONE
 
     @property
     def filename(self) -> str:

@@ -46,6 +46,10 @@ class CriterionResult:
     indicator_score: Decimal | None = None
     disagreement: bool = False
 
+    @property
+    def from_indicator(self) -> bool:
+        return self.source == "indicator"
+
 
 @dataclass
 class EntryResult:

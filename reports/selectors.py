@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Avg, Count, F, Q
 from django.shortcuts import get_object_or_404
 
-from governance.models import Institution, User
+from governance.models import Institution, Role, User
 from governance.tenancy import descendants
 
-from . import indicators, regions, scoring
+from . import indicators, regions, rules, scoring
 from .models import (
     Answer,
     AssessmentPeriod,
@@ -33,6 +34,56 @@ from .models import (
 )
 
 State = AssessmentPeriod.State
+
+
+# --- what a visitor may do -------------------------------------------------------------------------
+# Pages ask these for the buttons they show ({% if "finalize" in actions %}); each name is allowed
+# exactly when the service behind it would accept the visitor (the same ``rules`` checks).
+
+def _allowed(checks: dict) -> frozenset[str]:
+    return frozenset(name for name, check in checks.items() if rules.allowed(check))
+
+
+def _revisable(period: AssessmentPeriod) -> None:
+    rules.check_revise(period)
+    rules.check_latest_revision(period)
+
+
+def _assessor_here(access, period: AssessmentPeriod) -> bool:
+    return access is not None and access.institution.pk == period.institution_id and access.has_role(Role.PENILAI)
+
+
+def scoring_actions(access, user: User, period: AssessmentPeriod) -> frozenset[str]:
+    """score (``reports.assess``), for the assessors of the period's own institution: what the scoring
+    pages ask (no query)."""
+    if not _assessor_here(access, period) or not access.has("reports.assess"):
+        return frozenset()
+    return _allowed({"score": partial(rules.check_score, user, period, assessor=True)})
+
+
+def period_actions(access, user: User, period: AssessmentPeriod) -> frozenset[str]:
+    """edit, open, start_scoring, recompute, finalize, revise (``reports.manage_periods``) and score
+    (``reports.assess``), for the assessors of the period's own institution (the assessor pages)."""
+    if not _assessor_here(access, period):
+        return frozenset()
+    checks = {}
+    if access.has("reports.manage_periods"):
+        checks.update({
+            "edit": partial(rules.check_edit, period),
+            "open": partial(rules.check_open, period),
+            "start_scoring": partial(rules.check_start_scoring, period),
+            "recompute": partial(rules.check_recompute, period),
+            "finalize": partial(rules.check_finalize, period),
+            "revise": partial(_revisable, period),
+        })
+    return _allowed(checks) | scoring_actions(access, user, period)
+
+
+def export_actions(access, export: Export) -> frozenset[str]:
+    """retry (a failed or stuck export), for those who may see the results."""
+    if access is None or not access.has("reports.view_rankings"):
+        return frozenset()
+    return _allowed({"retry": partial(rules.check_retry_export, export)})
 
 
 def lineage_ids(institution: Institution) -> list[int]:

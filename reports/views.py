@@ -311,7 +311,8 @@ def period_create(request, institution):
 def period_detail(request, institution, pk):
     period = _period(request, pk)
     context = {"period": period, "progress": selectors.period_progress(period), "title": period.label,
-               "revisions": list(period.revisions.all()), "revise_form": ReviseForm()}
+               "revisions": list(period.revisions.all()), "revise_form": ReviseForm(),
+               "actions": selectors.period_actions(request.access, request.user, period)}
     if period.state == State.DRAFT:
         context["preview"] = selectors.scope_preview(period)
     return render(request, "reports/period_detail.html", context)
@@ -435,7 +436,8 @@ def scoring_entry(request, institution, pk, entry):
             return redirect("reports:scoring_list", institution=institution, pk=period.pk)
     rows = [(row, form[f"score_{row.criterion.pk}"], form[f"note_{row.criterion.pk}"]) for row in detail["criteria"]]
     return render(request, "reports/scoring_entry.html", {
-        **detail, "rows": rows, "form": form, "can_score": period.state == State.SCORING,
+        **detail, "rows": rows, "form": form,
+        "can_score": "score" in selectors.scoring_actions(request.access, request.user, period),
         "title": entry.institution.name,
     })
 
@@ -496,6 +498,7 @@ def result_entry(request, institution, pk, entry):
     trend = selectors.institution_trend(entry)
     return render(request, "reports/result_entry.html", {
         **detail, "charts": _chart_card(detail, trend), "title": entry.institution.name,
+        "actions": selectors.scoring_actions(request.access, request.user, period),
     })
 
 
@@ -526,7 +529,8 @@ def _export(period, pk) -> Export:
 def export_status(request, institution, pk, export):
     period = _period(request, pk)
     export = _export(period, export)
-    context = {"period": period, "export": export, "title": _("Export")}
+    context = {"period": period, "export": export, "title": _("Export"),
+               "actions": selectors.export_actions(request.access, export)}
     if getattr(request, "htmx", False):
         return render(request, "reports/_export_progress.html", context)
     return render(request, "reports/export_status.html", context)

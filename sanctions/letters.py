@@ -6,16 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from governance.models import Institution
 
+from .deadlines import OBJECTION_WORKING_DAYS
 from .models import WarningLetter
-from .services import OBJECTION_WORKING_DAYS, site_url
 
 LETTER_CSS = Path(__file__).parent / "templates" / "sanctions" / "letters" / "warning_letter.css"
+
+
+def site_url(path: str) -> str:
+    return f"{settings.SANTUN_SITE_URL.rstrip('/')}{path}"
 
 
 def verification_url(letter: WarningLetter) -> str:
@@ -61,7 +66,8 @@ def letter_html(letter: WarningLetter) -> str:
         return render_to_string("sanctions/letters/warning_letter.html", letter_context(letter))
 
 
-def render_letter_pdf(letter: WarningLetter) -> bytes:
+def build_letter_pdf(letter: WarningLetter) -> bytes:
+    """The letter as PDF bytes (``services.letter_render_pdf`` stores it once)."""
     from weasyprint import CSS, HTML
 
     return HTML(string=letter_html(letter), base_url=None).write_pdf(stylesheets=[CSS(string=LETTER_CSS.read_text())])

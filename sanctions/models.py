@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+from governance.scoping import scoped_manager
 
 from governance.models import Channel, Institution, Rule
 from members.models import GroupMembership, StaffMember
@@ -32,7 +32,7 @@ class Ladder(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("sanction ladder")
@@ -59,7 +59,7 @@ class LadderLevel(models.Model):
     kind = models.CharField(_("what it does"), max_length=10, choices=LevelKind.choices, default=LevelKind.LETTER)
     active_months = models.PositiveSmallIntegerField(_("active for (months)"), default=6)
 
-    objects = ScopedManager(institution="ladder__institution")
+    objects = scoped_manager(institution="ladder__institution")
 
     class Meta:
         verbose_name = _("ladder level")
@@ -130,7 +130,7 @@ class ViolationReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("violation report")
@@ -167,11 +167,15 @@ class ViolationReport(models.Model):
         return self.state in (ReportState.SUBMITTED, ReportState.IN_REVIEW)
 
     @property
+    def is_confirmed(self) -> bool:
+        return self.state == ReportState.CONFIRMED
+
+    @property
     def place_display(self) -> str:
         return self.channel.name if self.channel_id else self.place_note
 
 
-class Evidence(models.Model):
+class CaseEvidence(models.Model):
     """A screenshot or PDF attached to a report; stored privately under a random name."""
 
     report = models.ForeignKey(ViolationReport, on_delete=models.PROTECT, related_name="evidence")
@@ -183,7 +187,7 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(institution="report__institution")
+    objects = scoped_manager(institution="report__institution")
 
     class Meta:
         verbose_name = _("evidence")
@@ -206,7 +210,7 @@ class CaseNote(models.Model):
     text = models.TextField(_("note"))
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(institution="report__institution")
+    objects = scoped_manager(institution="report__institution")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -262,7 +266,7 @@ class Measure(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("group measure")
@@ -295,7 +299,7 @@ class LetterSequence(models.Model):
     year = models.PositiveSmallIntegerField()
     last_seq = models.PositiveIntegerField(default=0)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["institution", "year"], name="one_sequence_per_year")]
@@ -323,7 +327,7 @@ class WarningLetter(models.Model):
     voided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("warning letter")
@@ -360,7 +364,7 @@ class RemovalTask(models.Model):
     last_reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("removal task")
@@ -392,7 +396,7 @@ class Objection(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("objection")
@@ -431,7 +435,7 @@ class Referral(models.Model):
     outcome_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(institution="institution")
+    objects = scoped_manager(institution="institution")
 
     class Meta:
         verbose_name = _("referral")
@@ -440,15 +444,3 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"referral #{self.pk}"
-
-
-# Chat-export triage (issue 6): its models live in their own module and belong to this app.
-from .chat_models import (  # noqa: E402, F401
-    ChatAuthor,
-    ChatFlag,
-    ChatFlagState,
-    ChatImport,
-    ChatImportState,
-    ChatLexicon,
-    ChatMessage,
-)

@@ -39,20 +39,6 @@ def _staff_profile_section(request, staff=None, **objects) -> dict:
     return {"measures": list(selectors.staff_measures(staff)) if staff is not None else []}
 
 
-def _channel_chat_section(request, channel=None, **objects) -> dict:
-    from . import chat_selectors
-
-    if channel is None or not channel.is_group:
-        return {"show": False}
-    return {"show": True, "imports": list(chat_selectors.chat_imports(request.institution, channel=channel)[:3])}
-
-
-def _chat_panel(request) -> dict:
-    from . import chat_selectors
-
-    return chat_selectors.chat_panel(request.institution)
-
-
 def register() -> None:
     register_nav(NavItem("sanctions_queue", _("Violations"), "sanctions:queue", "sanctions.view_cases", order=30, exact=True))
     register_nav(NavItem("sanctions_decisions", _("Decisions"), "sanctions:decisions", "sanctions.decide", order=31))
@@ -70,9 +56,3 @@ def register() -> None:
                                  cache="visitor"))
     register_section("staff_profile", Section("sanctions_measures", "sanctions/sections/staff_measures.html",
                                               "sanctions.view_cases", _staff_profile_section, order=50))
-    # Chat-export triage: the menu item for Humas and the head, the upload on a group's page for Humas.
-    register_nav(NavItem("sanctions_chat", _("Chat triage"), "sanctions:chat_imports", "sanctions.view_chat", order=35))
-    register_panel(Panel("sanctions_chat", "sanctions/panels/chat.html", "sanctions.triage_chat", _chat_panel,
-                         order=12, cache="institution"))
-    register_section("channel_detail", Section("sanctions_chat", "sanctions/sections/channel_chat.html",
-                                               "sanctions.triage_chat", _channel_chat_section, order=60))

@@ -58,10 +58,11 @@ def humas(institution: Institution) -> list[User]:
     return users_with_role(institution, Role.HUMAS)
 
 
-def turl(institution: Institution, name: str, **kwargs) -> str:
+def page_url(institution: Institution, name: str, **kwargs) -> str:
+    """The path of the sanctions page ``name`` at ``institution`` (a notice's link)."""
     return reverse(f"sanctions:{name}", kwargs={"institution": institution.slug, **kwargs})
 
 
-def fmt(template, **params):
+def lazy_format(template, **params):
     """A lazily translated, formatted text: rendered in each recipient's language by ``notify``."""
     return lazy(lambda: str(template) % params, str)()

@@ -13,9 +13,4 @@ BEAT_SCHEDULE = {
         "task": "sanctions.tasks.send_reminders_everywhere",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
     },
-    # 01:10 WIB: chat text past the triage window (SANTUN_CHAT_TRIAGE_DAYS) and unconfirmed uploads go.
-    "sanctions-chat-retention": {
-        "task": "sanctions.tasks.expire_chat_imports_everywhere",
-        "schedule": crontab(hour=1, minute=10),
-    },
 }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import chat_urls, views
+from . import views
 
 app_name = "sanctions"
 
@@ -38,6 +38,3 @@ urlpatterns = [
     path("rujukan/<int:pk>/hasil/", views.referral_outcome, name="referral_outcome"),
     path("tangga-sanksi/", views.ladder, name="ladder"),
 ]
-
-# Chat-export triage (issue 6): upload, preview, triage, "buat laporan", lexicon.
-urlpatterns += chat_urls.urlpatterns

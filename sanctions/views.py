@@ -17,7 +17,7 @@ from governance.cache import cached
 from governance.models import User
 from governance.permissions import requires
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import (
     ERROR_FIELDS,
     AssignForm,
@@ -39,18 +39,7 @@ from .forms import (
     read_uploads,
 )
 from .ladders import PRESETS
-from .models import (
-    Evidence,
-    LadderLevel,
-    Measure,
-    MeasureState,
-    Objection,
-    ObjectionState,
-    Referral,
-    RemovalTask,
-    ViolationReport,
-    WarningLetter,
-)
+from .models import LadderLevel, Measure, Objection, ObjectionState, WarningLetter
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -103,27 +92,21 @@ def report_create(request, institution):
 def my_cases(request, institution):
     return render(request, "sanctions/my_cases.html", {
         "reports": selectors.reports_filed_by(request.user, request.institution)[:50],
-        "measures": selectors.measures_about(request.user, request.institution),
+        "measures": selectors.measures_about_with_actions(request.access, request.user, request.institution),
         "title": _("My reports and measures"),
     })
 
 
-def _own_measure(request, pk) -> Measure:
-    measure = get_object_or_404(Measure.objects.select_related("report", "report__channel"), pk=pk)
-    if measure.state not in (MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED) or \
-            not selectors.is_subject(request.user, measure.report):
-        raise PermissionDenied
-    return measure
-
-
 @requires("sanctions.view_own")
 def my_measure(request, institution, pk):
-    measure = _own_measure(request, pk)
+    measure = access.measure_for_subject(request, pk)
     letter = WarningLetter.objects.filter(measure=measure).first()
     objection = Objection.objects.filter(measure=measure).first()
     return render(request, "sanctions/my_measure.html", {
         "measure": measure, "letter": letter, "objection": objection,
-        "letter_status": selectors.letter_status(letter) if letter else None,
+        "actions": selectors.measure_actions(request.access, request.user, measure, subject=True,
+                                             has_objection=objection is not None),
+        "letter_voided": letter is not None and selectors.letter_status(letter) == "voided",
         "deadline": services.objection_deadline(measure), "form": ObjectionForm(),
         "title": measure.level_name,
     })
@@ -132,7 +115,7 @@ def my_measure(request, institution, pk):
 @require_POST
 @requires("sanctions.view_own")
 def my_measure_acknowledge(request, institution, pk):
-    measure = _own_measure(request, pk)
+    measure = access.measure_for_subject(request, pk)
     try:
         services.measure_acknowledge(actor=request.user, measure=measure)
         messages.success(request, _("Thank you; your acknowledgement of receipt was recorded."))
@@ -144,7 +127,7 @@ def my_measure_acknowledge(request, institution, pk):
 @require_POST
 @requires("sanctions.view_own")
 def my_measure_object(request, institution, pk):
-    measure = _own_measure(request, pk)
+    measure = access.measure_for_subject(request, pk)
     form = ObjectionForm(request.POST)
     if form.is_valid():
         try:
@@ -160,7 +143,7 @@ def my_measure_object(request, institution, pk):
 @never_cache
 @requires("sanctions.view_own")
 def my_letter_pdf(request, institution, pk):
-    measure = _own_measure(request, pk)
+    measure = access.measure_for_subject(request, pk)
     letter = get_object_or_404(WarningLetter, measure=measure)
     return _letter_response(letter)
 
@@ -216,13 +199,17 @@ def report_detail(request, institution, pk):
     inst = request.institution
     case = cached(inst, f"case_file:{int(pk)}", lambda: _case_file(inst, pk), day=inst.local_today())
     report = case["report"]
-    access = request.access
+    visitor, user = request.access, request.user
     context = {
         **case,
-        "is_subject": selectors.is_subject(request.user, report),
+        "is_subject": selectors.is_subject(user, report),
+        "actions": selectors.case_actions(visitor, user, report, measures=case["measures"],
+                                          evidence_count=len(case["evidence"])),
+        "measure_rows": selectors.case_measure_actions(visitor, user, report, case["measures"]),
+        "referral_rows": selectors.case_referral_actions(visitor, user, report, case["referrals"]),
         "title": _("Report #%(pk)s") % {"pk": report.pk},
     }
-    if access.has("sanctions.triage"):
+    if request.access.has("sanctions.triage"):
         context.update({
             "assign_form": AssignForm(institution=request.institution, initial={"assignee": report.assignee_id}),
             "note_form": NoteForm(), "decide_form": TriageDecisionForm(), "evidence_form": EvidenceForm(),
@@ -235,21 +222,14 @@ def report_detail(request, institution, pk):
 @requires("institution.view")
 def evidence_file(request, institution, pk):
     """Evidence for the people who handle the case, and for the parent's head deciding an escalated one."""
-    item = get_object_or_404(Evidence.objects.select_related("report"), pk=pk)
-    access = request.access
-    allowed = access.has("sanctions.view_cases") or (
-        access.has("sanctions.decide_escalated") and (
-            Measure.objects.filter(report=item.report, escalated=True).exists()
-            or Objection.objects.filter(measure__report=item.report, escalated=True).exists()))
-    if not allowed:
-        raise PermissionDenied
+    item = access.evidence_for(request, pk)
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(item.content_type, "pdf")
     return _private_file(item.file, content_type=item.content_type, filename=f"bukti-{item.pk}.{extension}",
                          inline=item.is_image)
 
 
 def _triage_action(request, institution, pk, action):
-    report = get_object_or_404(ViolationReport, pk=pk)
+    report = access.report_for(request, pk)
     try:
         message = action(report)
         if message:
@@ -359,7 +339,7 @@ def measure_propose(request, institution, pk):
 @require_POST
 @requires("sanctions.triage")
 def measure_withdraw(request, institution, pk):
-    measure = get_object_or_404(Measure, pk=pk)
+    measure = access.measure_for(request, pk)
     try:
         services.measure_withdraw(actor=request.user, measure=measure,
                                   reason=request.POST.get("reason", "") or _("Withdrawn by public relations."))
@@ -372,7 +352,7 @@ def measure_withdraw(request, institution, pk):
 @require_POST
 @requires("sanctions.triage")
 def measure_delivery(request, institution, pk):
-    measure = get_object_or_404(Measure, pk=pk)
+    measure = access.measure_for(request, pk)
     form = DeliveryForm(request.POST)
     try:
         if not form.is_valid():
@@ -388,7 +368,7 @@ def measure_delivery(request, institution, pk):
 @require_POST
 @requires("sanctions.triage")
 def objection_file_for(request, institution, pk):
-    measure = get_object_or_404(Measure, pk=pk)
+    measure = access.measure_for(request, pk)
     form = ObjectionForm(request.POST)
     try:
         if not form.is_valid():
@@ -403,7 +383,7 @@ def objection_file_for(request, institution, pk):
 @never_cache
 @requires("sanctions.view_cases")
 def letter_pdf(request, institution, pk):
-    return _letter_response(get_object_or_404(WarningLetter, pk=pk))
+    return _letter_response(access.letter_for(request, pk))
 
 
 # --- decisions by the head (and the parent's head) -----------------------------------------------
@@ -430,41 +410,56 @@ def _mfa_url(request) -> str:
     return f"{reverse('mfa_reauthenticate')}?next={request.path}"
 
 
-def _decide_measure(request, institution, pk, as_parent: bool):
-    measure = get_object_or_404(Measure.objects.select_related("report", "proposed_by", "decided_by"), pk=pk)
-    if measure.escalated != as_parent:
+def _decision_page(request, institution, pk, *, as_parent: bool, url_name: str, queryset, form_class,
+                   template: str, decide, context):
+    """The head's decision on a measure or an objection: the same page flow for both. ``decide(item,
+    data)`` calls the service and returns the message to show; ``context(item)`` is what the page shows."""
+    item = access.decision_for(request, queryset, pk)
+    if item.escalated != as_parent:
         # The other address is the right one; say so rather than refuse silently.
-        name = "sanctions:measure_decide_escalated" if measure.escalated else "sanctions:measure_decide"
-        if (measure.escalated and not request.access.has("sanctions.decide_escalated")) or \
-                (not measure.escalated and not request.access.has("sanctions.decide")):
-            raise PermissionDenied
+        name = f"sanctions:{url_name}_escalated" if item.escalated else f"sanctions:{url_name}"
         return redirect(name, institution=institution, pk=pk)
     mfa = session_used_mfa(request)
-    form = DecisionForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST":
         if not mfa:
             messages.warning(request, _("Deciding a sanction needs your authenticator code. Enter it to continue."))
             return redirect(_mfa_url(request))
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                if data["decision"] == "approve":
-                    services.measure_approve(actor=request.user, measure=measure, reason=data["reason"], as_parent=as_parent)
-                    messages.success(request, _("Approved. The letter has been numbered and the people concerned told."))
-                else:
-                    services.measure_reject(actor=request.user, measure=measure, reason=data["reason"], as_parent=as_parent)
-                    messages.success(request, _("Rejected. Public relations has been told."))
-                return redirect(request.path)
+                message = decide(item, form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
-    report = measure.report
-    return render(request, "sanctions/measure_decide.html", {
-        "measure": measure, "report": report, "form": form, "mfa": mfa, "mfa_url": _mfa_url(request),
-        "evidence": selectors.evidence_of(report), "as_parent": as_parent,
-        "active": list(selectors.active_measures_of(report, request.institution.local_today()).exclude(pk=measure.pk)),
-        "letter": WarningLetter.objects.filter(measure=measure).first(),
-        "title": _("Decide: %(level)s") % {"level": measure.level_code},
+            else:
+                messages.success(request, message)
+                return redirect(request.path)
+    return render(request, template, {
+        **context(item), "form": form, "mfa": mfa, "mfa_url": _mfa_url(request), "as_parent": as_parent,
     })
+
+
+def _decide_measure(request, institution, pk, as_parent: bool):
+    def decide(measure, data):
+        if data["decision"] == "approve":
+            services.measure_approve(actor=request.user, measure=measure, reason=data["reason"], as_parent=as_parent)
+            return _("Approved. The letter has been numbered and the people concerned told.")
+        services.measure_reject(actor=request.user, measure=measure, reason=data["reason"], as_parent=as_parent)
+        return _("Rejected. Public relations has been told.")
+
+    def context(measure):
+        report = measure.report
+        return {
+            "measure": measure, "report": report, "evidence": selectors.evidence_of(report),
+            "active": list(selectors.active_measures_of(report, request.institution.local_today()).exclude(pk=measure.pk)),
+            "letter": WarningLetter.objects.filter(measure=measure).first(),
+            "actions": selectors.measure_decision_actions(request.user, measure, as_parent=as_parent),
+            "title": _("Decide: %(level)s") % {"level": measure.level_code},
+        }
+
+    return _decision_page(
+        request, institution, pk, as_parent=as_parent, url_name="measure_decide",
+        queryset=Measure.objects.select_related("report", "proposed_by", "decided_by"), form_class=DecisionForm,
+        template="sanctions/measure_decide.html", decide=decide, context=context)
 
 
 @requires("sanctions.decide")
@@ -478,36 +473,26 @@ def measure_decide_escalated(request, institution, pk):
 
 
 def _decide_objection(request, institution, pk, as_parent: bool):
-    objection = get_object_or_404(Objection.objects.select_related("measure", "measure__report"), pk=pk)
-    if objection.escalated != as_parent:
-        name = "sanctions:objection_decide_escalated" if objection.escalated else "sanctions:objection_decide"
-        if (objection.escalated and not request.access.has("sanctions.decide_escalated")) or \
-                (not objection.escalated and not request.access.has("sanctions.decide")):
-            raise PermissionDenied
-        return redirect(name, institution=institution, pk=pk)
-    mfa = session_used_mfa(request)
-    form = ObjectionDecisionForm(request.POST or None)
-    if request.method == "POST":
-        if not mfa:
-            messages.warning(request, _("Deciding a sanction needs your authenticator code. Enter it to continue."))
-            return redirect(_mfa_url(request))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.objection_decide(actor=request.user, objection=objection, upheld=data["decision"] == "uphold",
-                                          reason=data["reason"], as_parent=as_parent)
-                messages.success(request, _("The objection was decided and the people concerned told."))
-                return redirect(request.path)
-            except ValidationError as error:
-                add_service_error(form, error)
-    measure = objection.measure
-    return render(request, "sanctions/objection_decide.html", {
-        "objection": objection, "measure": measure, "report": measure.report, "form": form, "mfa": mfa,
-        "mfa_url": _mfa_url(request), "evidence": selectors.evidence_of(measure.report),
-        "letter": WarningLetter.objects.filter(measure=measure).first(), "as_parent": as_parent,
-        "decided": objection.state != ObjectionState.FILED,
-        "title": _("Decide an objection"),
-    })
+    def decide(objection, data):
+        services.objection_decide(actor=request.user, objection=objection, upheld=data["decision"] == "uphold",
+                                  reason=data["reason"], as_parent=as_parent)
+        return _("The objection was decided and the people concerned told.")
+
+    def context(objection):
+        measure = objection.measure
+        return {
+            "objection": objection, "measure": measure, "report": measure.report,
+            "evidence": selectors.evidence_of(measure.report),
+            "letter": WarningLetter.objects.filter(measure=measure).first(),
+            "decided": objection.state != ObjectionState.FILED,
+            "actions": selectors.objection_decision_actions(request.user, objection, as_parent=as_parent),
+            "title": _("Decide an objection"),
+        }
+
+    return _decision_page(
+        request, institution, pk, as_parent=as_parent, url_name="objection_decide",
+        queryset=Objection.objects.select_related("measure", "measure__report"), form_class=ObjectionDecisionForm,
+        template="sanctions/objection_decide.html", decide=decide, context=context)
 
 
 @requires("sanctions.decide")
@@ -525,18 +510,18 @@ def objection_decide_escalated(request, institution, pk):
 @requires("sanctions.view_own")
 def removals(request, institution):
     everything = request.access.has("sanctions.triage")
+    tasks = selectors.removal_tasks_for(request.user, request.institution, everything=everything)
     return render(request, "sanctions/removals.html", {
-        "tasks": selectors.removal_tasks_for(request.user, request.institution, everything=everything),
+        # Without the triage right the list holds only the groups the visitor administers.
+        "tasks": [(task, selectors.removal_actions(request.access, request.user, task, is_admin=None if everything else True))
+                  for task in tasks],
         "title": _("Removals from groups"),
     })
 
 
 @requires("sanctions.view_own")
 def removal_confirm(request, institution, pk):
-    task = get_object_or_404(RemovalTask.objects.select_related("channel", "measure", "measure__report",
-                                                                "measure__report__subject_staff"), pk=pk)
-    if not services.may_confirm_removal(request.user, task):
-        raise PermissionDenied
+    task = access.removal_for(request, pk)
     form = RemovalConfirmForm(request.POST or None, initial={"carried_out_on": request.institution.local_today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -546,7 +531,8 @@ def removal_confirm(request, institution, pk):
         except ValidationError as error:
             add_service_error(form, error)
     return render(request, "sanctions/removal_confirm.html", {
-        "task": task, "form": form, "title": _("Confirm a removal"),
+        "task": task, "form": form, "actions": selectors.removal_actions(request.access, request.user, task),
+        "title": _("Confirm a removal"),
     })
 
 
@@ -570,7 +556,7 @@ def referral_create(request, institution, pk):
 
 @requires("sanctions.view_cases")
 def referral_outcome(request, institution, pk):
-    referral = get_object_or_404(Referral.objects.select_related("report"), pk=pk)
+    referral = access.referral_for(request, pk)
     form = ReferralOutcomeForm(request.POST or None, initial={"outcome_on": request.institution.local_today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -580,7 +566,8 @@ def referral_outcome(request, institution, pk):
         except ValidationError as error:
             add_service_error(form, error)
     return render(request, "sanctions/referral_outcome.html", {
-        "referral": referral, "report": referral.report, "form": form, "title": _("Record the outcome"),
+        "referral": referral, "report": referral.report, "form": form,
+        "actions": selectors.referral_actions(request.access, request.user, referral), "title": _("Record the outcome"),
     })
 
 

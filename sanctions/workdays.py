@@ -22,11 +22,6 @@ def _holidays_of(year: int) -> frozenset[datetime.date]:
     return frozenset(calendar.keys())
 
 
-def holiday_name(day: datetime.date) -> str:
-    calendar = holidays.country_holidays("ID", years=day.year, categories=HOLIDAY_CATEGORIES, language="id")
-    return calendar.get(day, "")
-
-
 def is_working_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and day not in _holidays_of(day.year)
 

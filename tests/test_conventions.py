@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["config", "governance", "members", "sanctions", "reports"]
+APPS = ["config", "governance", "members", "sanctions", "triage", "reports"]
 
 
 def _sources(pattern="*.py"):
@@ -21,14 +21,14 @@ def test_only_the_tenancy_module_turns_scoping_off():
 
 
 def test_apps_import_only_apps_to_their_left():
-    order = ["governance", "members", "sanctions", "reports"]
+    order = ["governance", "members", "sanctions", "triage", "reports"]
     offenders = []
     for path in _sources():
         app = path.relative_to(ROOT).parts[0]
         if app not in order:
             continue
         allowed = set(order[: order.index(app) + 1])
-        for match in re.finditer(r"^\s*(?:from|import)\s+(governance|members|sanctions|reports)\b", path.read_text(), re.M):
+        for match in re.finditer(r"^\s*(?:from|import)\s+(governance|members|sanctions|triage|reports)\b", path.read_text(), re.M):
             if match.group(1) not in allowed:
                 offenders.append(f"{path.relative_to(ROOT)} imports {match.group(1)}")
     assert offenders == []

@@ -18,7 +18,7 @@ from django_scopes import scopes_disabled
 from conftest import ROLES, build_side, shared_test_data
 from tests.urlwalk import UrlCase
 
-APPS = ["governance", "members", "sanctions", "reports"]
+APPS = ["governance", "members", "sanctions", "triage", "reports"]
 # Non-tenant pages wired in config/urls.py. Apps list theirs in url_cases.PUBLIC_NON_TENANT;
 # each must be safe for anyone to open.
 PUBLIC_NON_TENANT = {"home", "healthz"}

@@ -40,12 +40,12 @@ from sanctions.tests.factories import (
     approved_measure,
     ensure_code,
     group,
-    imported_chat,
     join,
     png_bytes,
     rule_ids,
     staff_for,
 )
+from triage.tests.factories import imported_chat
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Kata-sandi-yang-panjang-42"
@@ -136,11 +136,11 @@ def _case_files(side, *, first: bool) -> dict:
     export.file.save(f"reports/exports/{inst.pk}/{export.pk}.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     return {
         # The ids this institution holds of each kind, first and last (one import has several flags).
-        "_span": {"sanctions:chat_flag_pdf": (flags[0], flags[-1])},
+        "_span": {"triage:chat_flag_pdf": (flags[0], flags[-1])},
         "sanctions:evidence_file": {"pk": measure.report.evidence.get().pk},
         "sanctions:letter_pdf": {"pk": measure.letter.pk},
         "sanctions:my_letter_pdf": {"pk": measure.pk},
-        "sanctions:chat_flag_pdf": {"pk": flags[0]},
+        "triage:chat_flag_pdf": {"pk": flags[0]},
         "reports:card_evidence": {"pk": entry.pk, "evidence": card_evidence.pk},
         "reports:export_download": {"pk": final.pk, "export": export.pk},
     }
@@ -151,7 +151,7 @@ FILE_READERS = {
     "sanctions:evidence_file": {"humas", "kepala"},
     "sanctions:letter_pdf": {"humas", "kepala"},
     "sanctions:my_letter_pdf": {"pegawai"},  # only the person the letter is about
-    "sanctions:chat_flag_pdf": {"humas"},  # Humas triages chat exports; the head sees the reports made
+    "triage:chat_flag_pdf": {"humas"},  # Humas triages chat exports; the head sees the reports made
     "reports:card_evidence": {"humas", "kepala"},
     "reports:export_download": {"penilai"},  # rankings of the institutions it assesses
 }
@@ -202,7 +202,7 @@ def test_python_code_never_marks_text_safe():
     """Templates are scanned by tests/test_conventions.py; here the Python side: no mark_safe,
     SafeString or format_html shortcut that could carry user input into a page unescaped."""
     offenders = []
-    for app in ("config", "governance", "members", "sanctions", "reports"):
+    for app in ("config", "governance", "members", "sanctions", "triage", "reports"):
         for path in (ROOT / app).rglob("*.py"):
             if "/tests/" in str(path) or "/migrations/" in str(path):
                 continue
@@ -355,17 +355,17 @@ def test_private_files_have_no_public_address(files, unscoped):
     order lie in private storage; no address serves them from there, signed in or not."""
     from reports.models import Evidence as CardEvidence
     from reports.models import Export
-    from sanctions import chat_services
-    from sanctions.models import Evidence, WarningLetter
-    from sanctions.tests.factories import AMBIGUOUS_CHAT_LINES, chat_bytes, chat_upload
+    from sanctions.models import CaseEvidence, WarningLetter
+    from triage import services as triage_services
+    from triage.tests.factories import AMBIGUOUS_CHAT_LINES, chat_bytes, chat_upload
 
     a = files["a"]
-    waiting = chat_services.chat_import_start(actor=a.users["humas"], channel=a.channel,
-                                              upload=chat_upload(chat_bytes(AMBIGUOUS_CHAT_LINES)))
+    waiting = triage_services.chat_import_start(actor=a.users["humas"], channel=a.channel,
+                                                upload=chat_upload(chat_bytes(AMBIGUOUS_CHAT_LINES)))
     letter = WarningLetter.objects.filter(measure__report__institution=a.institution).first()
     if not letter.pdf:
         letter = services.letter_render_pdf(letter=letter)
-    names = [Evidence.objects.filter(report__institution=a.institution).first().file.name, letter.pdf.name,
+    names = [CaseEvidence.objects.filter(report__institution=a.institution).first().file.name, letter.pdf.name,
              CardEvidence.objects.filter(entry__institution=a.institution).first().file.name,
              Export.objects.filter(institution=a.institution).first().file.name, waiting.file.name]
     assert all(names) and len(set(names)) == len(names)
@@ -520,11 +520,11 @@ def test_access_logs_record_paths_never_query_strings():
 
 def test_the_proxy_lets_a_chat_export_reach_santun_so_its_limit_speaks_indonesian(db):
     """nginx's bare 413 page would stand in for Santun's own refusal of an oversize export."""
-    from sanctions.chat_services import DEFAULT_UPLOAD_MAX_BYTES
+    from triage.services import DEFAULT_UPLOAD_MAX_BYTES
 
     nginx = (ROOT / "deploy" / "nginx" / "santun.conf").read_text()
     block = re.search(r"location ~ (\S+) \{([^}]*)\}", nginx)
-    assert block and re.search(block.group(1), reverse("sanctions:chat_upload",
+    assert block and re.search(block.group(1), reverse("triage:chat_upload",
                                                       kwargs={"institution": "mtsn-1", "channel_pk": 3}))
     size = re.search(r"client_max_body_size (\d+)m;", block.group(2))
     assert size and int(size.group(1)) * 1024 * 1024 > DEFAULT_UPLOAD_MAX_BYTES

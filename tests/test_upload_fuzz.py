@@ -31,12 +31,10 @@ from reports.models import AssessmentPeriod
 from reports.models import Evidence as ReportEvidence
 from reports.selectors import criteria_for
 from reports.tests.factories import make_period, small_rubric
-from sanctions.chat_models import ChatImport, ChatMessage
-from sanctions.models import Evidence, ViolationReport
+from sanctions.models import CaseEvidence, ViolationReport
 from sanctions.tests.factories import (
     StaffMemberFactory,
     group,
-    imported_chat,
     join,
     jpeg_bytes,
     pdf_bytes,
@@ -45,6 +43,8 @@ from sanctions.tests.factories import (
     rule_ids,
     staff_for,
 )
+from triage.models import ChatImport, ChatMessage
+from triage.tests.factories import imported_chat
 
 # --- the hostile files --------------------------------------------------------------------------
 
@@ -242,7 +242,7 @@ def snapshot(place) -> dict:
     return {
         "files": stored_files(place.storage),
         "audit": AuditEntry.objects.count(),
-        "reports": ViolationReport.objects.count(), "evidence": Evidence.objects.count(),
+        "reports": ViolationReport.objects.count(), "evidence": CaseEvidence.objects.count(),
         "chat_imports": ChatImport.objects.count(), "chat_messages": ChatMessage.objects.count(),
         "import_jobs": ImportJob.objects.count(), "staff": StaffMember.objects.count(),
         "group_memberships": GroupMembership.objects.count(), "publications": Publication.objects.count(),
@@ -314,11 +314,11 @@ ENDPOINTS = [
              "evidence", kept=("description", "subject_staff", "channel", "occurred_on")),
     Endpoint("evidence_add", "humas", lambda p: _url("sanctions:evidence_add", p, pk=p.report.pk), lambda p: {},
              "evidence", follow=True),
-    Endpoint("chat_flag_report", "humas", lambda p: _url("sanctions:chat_flag_report", p, pk=p.flag.pk),
+    Endpoint("chat_flag_report", "humas", lambda p: _url("triage:chat_flag_report", p, pk=p.flag.pk),
              lambda p: {"occurred_on": "2024-11-14", "rules": rule_ids(p.institution, RuleCategory.HOAX),
                         "description": "Pesan hoaks di grup pada pagi hari."},
              "evidence", kept=("description", "occurred_on")),
-    Endpoint("chat_upload", "humas", lambda p: _url("sanctions:chat_upload", p, channel_pk=p.channel.pk),
+    Endpoint("chat_upload", "humas", lambda p: _url("triage:chat_upload", p, channel_pk=p.channel.pk),
              lambda p: {}, "file"),
     Endpoint("members_import_staff", "operator", lambda p: _url("members:import_start", p),
              lambda p: {"kind": "staff"}, "file", kept=("kind",)),

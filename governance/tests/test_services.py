@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from governance.models import (
     Channel,
     ChannelKind,
     CodeVersion,
+    Institution,
     Notification,
     Publication,
     Role,
@@ -33,6 +34,51 @@ from governance.tests.factories import (
 
 def actions(institution):
     return list(AuditEntry.objects.filter(institution=institution).order_by("seq").values_list("action", flat=True))
+
+
+# ---------------------------------------------------------------- institutions
+
+
+def test_the_model_keeps_the_paths_of_a_moved_subtree(db, unscoped):
+    root = InstitutionFactory(slug="akar")
+    a = InstitutionFactory(slug="cabang-a", parent=root)
+    b = InstitutionFactory(slug="cabang-b", parent=root)
+    c = InstitutionFactory(slug="anak-c", parent=a)
+    d = InstitutionFactory(slug="cucu-d", parent=c)
+    assert Institution.ids_on_path(d.path) == [root.pk, a.pk, c.pk, d.pk] and d.ancestor_ids() == [root.pk, a.pk, c.pk]
+    with transaction.atomic():
+        moved = c.move_under(b)
+    d.refresh_from_db()
+    assert moved == [d] and c.path == f"{b.path}{c.pk}/" and c.depth == 2
+    assert d.path == f"{c.path}{d.pk}/" and d.depth == 3 and d.is_descendant_of(b) and not d.is_descendant_of(a)
+
+
+def test_renaming_and_moving_are_audited_under_governance(db, unscoped):
+    root = InstitutionFactory(slug="akar")
+    a = InstitutionFactory(slug="cabang-a", parent=root, name="MTs Lama")
+    b = InstitutionFactory(slug="cabang-b", parent=root)
+    services.institution_rename(actor=None, institution=a, name="  MTs   Baru ", letter_unit_code=" Mts.01 ")
+    a.refresh_from_db()
+    assert (a.name, a.letter_unit_code) == ("MTs Baru", "Mts.01")
+    assert AuditEntry.objects.get(action="governance.institution.renamed").data == {
+        "institution": a.pk, "fields": ["name", "letter_unit_code"]}
+    services.institution_move(actor=None, institution=a, new_parent=b)
+    assert actions(a)[-1] == "governance.institution.moved" and actions(b)[-1] == "governance.institution.moved"
+    with pytest.raises(ValidationError):
+        services.institution_move(actor=None, institution=b, new_parent=a)
+
+
+def test_only_those_who_arrange_the_tree_may_rename_or_move(db, unscoped):
+    root = InstitutionFactory(slug="akar")
+    a = InstitutionFactory(slug="cabang-a", parent=root, name="MTs Lama")
+    b = InstitutionFactory(slug="cabang-b", parent=root)
+    humas = make_member(root, Role.HUMAS)
+    with pytest.raises(PermissionDenied):
+        services.institution_rename(actor=humas, institution=a, name="MTs Baru")
+    with pytest.raises(PermissionDenied):
+        services.institution_move(actor=humas, institution=a, new_parent=b)
+    a.refresh_from_db()
+    assert a.name == "MTs Lama" and a.parent == root and not services.may_arrange(humas, root)
 
 
 # ---------------------------------------------------------------- channels

@@ -349,3 +349,47 @@ def test_stale_previews_lose_their_file_and_rows_daily(side_a, unscoped):
     refused.refresh_from_db()
     assert ready.state == ImportJob.State.CANCELLED and not ready.file and not ready.file.storage.exists(stored)
     assert refused.rows == [] and refused.counts["error"] == 1
+
+
+# Every step of an import is audited ------------------------------------------------------------
+
+def import_actions(institution):
+    with scope(institution=institution):
+        return [(entry.action, entry.actor_id, entry.data) for entry in
+                AuditEntry.objects.filter(institution=institution, action__startswith="members.import.").order_by("pk")]
+
+
+def test_creating_confirming_and_cancelling_an_import_job_write_audit_entries(side_a, django_capture_on_commit_callbacks):
+    institution, operator = side_a.institution, side_a.users["operator"]
+    with scope(institution=institution), django_capture_on_commit_callbacks(execute=True):
+        job = services.import_job_create(actor=operator, institution=institution, kind=ImportJob.Kind.STAFF,
+                                         upload=SimpleUploadedFile("pegawai.xlsx", xlsx_bytes(ROWS)))
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.READY
+    with scope(institution=institution), django_capture_on_commit_callbacks(execute=True):
+        services.import_job_confirm(actor=operator, job=job)
+    with scope(institution=institution), django_capture_on_commit_callbacks(execute=True):
+        other = services.import_job_create(actor=operator, institution=institution, kind=ImportJob.Kind.STAFF,
+                                           upload=SimpleUploadedFile("lagi.xlsx", xlsx_bytes(ROWS)))
+    with scope(institution=institution):
+        services.import_job_cancel(actor=operator, job=other)
+    staff_entry = [entry for entry in import_actions(institution) if entry[0] == "members.import.staff"]
+    assert [(action, actor) for action, actor, _data in import_actions(institution)] == [
+        ("members.import.created", operator.pk), ("members.import.confirmed", operator.pk),
+        ("members.import.staff", operator.pk), ("members.import.created", operator.pk),
+        ("members.import.cancelled", operator.pk)]
+    assert import_actions(institution)[0][2] == {"job": job.pk, "kind": "staff"}, "no file name, no personal data"
+    assert import_actions(institution)[-1][2] == {"job": other.pk, "kind": "staff"}
+    assert staff_entry[0][2]["new"] == 3
+
+
+def test_the_import_command_goes_through_the_same_audited_steps(side_a, tmp_path):
+    good = tmp_path / "pegawai.xlsx"
+    good.write_bytes(xlsx_bytes(ROWS))
+    call_command("import_staff", side_a.institution.slug, str(good), "--dry-run")
+    assert [action for action, _actor, _data in import_actions(side_a.institution)] == [
+        "members.import.created", "members.import.cancelled"]
+    call_command("import_staff", side_a.institution.slug, str(good))
+    assert [action for action, _actor, _data in import_actions(side_a.institution)][2:] == [
+        "members.import.created", "members.import.confirmed", "members.import.staff"]
+    assert len(staff_of(side_a.institution)) == 3

@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scope
 
+from governance import services as governance_services
 from governance.models import AuditEntry, Institution, Membership, Notification, Role
 from governance.signals import code_published
 from governance.tests.factories import ChannelFactory, InstitutionFactory, UserFactory, make_member
@@ -213,28 +214,29 @@ def test_moving_an_institution_moves_its_whole_subtree(db, unscoped):
     d = InstitutionFactory(slug="cucu-d", parent=c)
     operator = make_member(root, Role.OPERATOR)
     assert b in selectors.parent_choices(operator, c)
-    services.institution_move(actor=operator, institution=c, new_parent=b)
+    governance_services.institution_move(actor=operator, institution=c, new_parent=b)
     c.refresh_from_db()
     d.refresh_from_db()
     assert c.parent == b and c.path == f"{b.path}{c.pk}/" and c.depth == 2
     assert d.path == f"{c.path}{d.pk}/" and d.depth == 3
     assert d.is_descendant_of(b) and not d.is_descendant_of(a)
     with pytest.raises(ValidationError):
-        services.institution_move(actor=operator, institution=b, new_parent=d)
-    assert "members.institution.moved" in actions(c) and "members.institution.moved" in actions(b)
+        governance_services.institution_move(actor=operator, institution=b, new_parent=d)
+    assert "governance.institution.moved" in actions(c) and "governance.institution.moved" in actions(b)
 
 
 def test_moving_needs_rights_on_both_sides(side_a, side_b, unscoped):
     child = InstitutionFactory(slug="anak-a", parent=side_a.institution)
     with pytest.raises(PermissionDenied):
-        services.institution_move(actor=side_a.users["operator"], institution=child, new_parent=side_b.institution)
+        governance_services.institution_move(actor=side_a.users["operator"], institution=child,
+                                             new_parent=side_b.institution)
 
 
 def test_renaming_is_audited_and_never_deletes(side_a, unscoped):
     child = InstitutionFactory(slug="anak-a", parent=side_a.institution, name="MTs Lama")
-    services.institution_rename(actor=side_a.users["operator"], institution=child, name="MTs Baru")
+    governance_services.institution_rename(actor=side_a.users["operator"], institution=child, name="MTs Baru")
     child.refresh_from_db()
-    assert child.name == "MTs Baru" and "members.institution.renamed" in actions(child)
+    assert child.name == "MTs Baru" and "governance.institution.renamed" in actions(child)
 
 
 # Groups --------------------------------------------------------------------------------------
@@ -320,7 +322,6 @@ def test_reminders_go_only_to_those_who_have_not_acknowledged(side_a, staffed, d
 
 
 def test_a_new_institution_starts_from_its_parents_code_as_a_draft_for_its_head(side_a, office, unscoped):
-    from governance import services as governance_services
     from governance.models import CodeVersion, Rule
 
     parent_code = governance_services.code_start_from_template(

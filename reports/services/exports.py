@@ -25,6 +25,7 @@ from governance.models import User
 from governance.services import notify
 from governance.tenancy import TenantTask, subtree_scope
 
+from .. import rules
 from ..models import (
     AssessmentPeriod,
     Export,
@@ -81,9 +82,7 @@ def _queue(export: Export, actor: User | None) -> None:
 def export_retry(*, actor: User | None, export: Export) -> Export:
     """Run a failed (or stuck) export again, on the same record."""
     export = Export.objects.select_for_update().get(pk=export.pk)
-    stuck = export.is_active and timezone.now() - export.updated_at >= STALE_EXPORT_AFTER
-    if export.state != Export.State.FAILED and not stuck:
-        raise ValidationError(_("Only a failed export can be retried."))
+    rules.check_retry_export(export)
     _queue(export, actor)
     log_action(action="reports.export.retried", institution=export.institution, actor=actor, target=export,
                data={"attempt": export.attempts})

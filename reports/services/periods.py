@@ -20,7 +20,7 @@ from governance.models import Institution, Membership, Role, User
 from governance.services import notify
 from governance.tenancy import descendants, subtree_scope
 
-from .. import indicators, scoring
+from .. import indicators, rules, scoring
 from ..models import (
     Answer,
     AssessmentPeriod,
@@ -39,7 +39,7 @@ from ..selectors import (
     previous_finalized_period,
     results_matrix,
 )
-from ._common import MAX_TEXT, UPDATE_BATCH, State, _date, _frozen_message, _require_state
+from ._common import MAX_TEXT, UPDATE_BATCH, State, _date
 
 EDITABLE_AFTER_OPENING = {"self_assessment_deadline", "scoring_deadline", "disagreement_threshold", "publish_ranks"}
 
@@ -104,8 +104,7 @@ def period_update(*, actor: User | None, period: AssessmentPeriod, **changes) ->
     """While a draft, everything may change; once open, only deadlines, the disagreement
     threshold and whether ranks are shown; once finalized, nothing."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
-    if period.is_frozen:
-        raise ValidationError(_frozen_message(), code="frozen")
+    rules.check_edit(period)
     if set(changes) - PERIOD_FIELDS:
         raise TypeError(f"unknown fields {set(changes) - PERIOD_FIELDS}")
     current = {name: getattr(period, name) for name in PERIOD_FIELDS}
@@ -146,7 +145,7 @@ def period_open(
     """Draft → open for self-assessment: one entry per institution in scope, the rubric locked,
     each institution's Humas told (in the portal and, with ``email``, by e-mail)."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
-    _require_state(period, State.DRAFT)
+    rules.check_open(period)
     today = today or period.institution.local_today()
     if period.self_assessment_deadline < today:
         raise ValidationError(_("The self-assessment deadline (%(date)s) has already passed; set a later one first.") % {
@@ -180,7 +179,7 @@ def period_open(
 def period_start_scoring(*, actor: User | None, period: AssessmentPeriod) -> AssessmentPeriod:
     """Open for self-assessment → scoring. Self-assessments become read-only; indicators are computed."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
-    _require_state(period, State.SELF_ASSESSMENT)
+    rules.check_start_scoring(period)
     period.state, period.scoring_started_at = State.SCORING, timezone.now()
     period.save(update_fields=["state", "scoring_started_at"])
     counts = compute_period(period)
@@ -193,7 +192,7 @@ def period_start_scoring(*, actor: User | None, period: AssessmentPeriod) -> Ass
 def period_recompute(*, actor: User | None, period: AssessmentPeriod) -> dict:
     """Recompute the indicators and totals of a period being scored."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
-    _require_state(period, State.SCORING)
+    rules.check_recompute(period)
     counts = compute_period(period)
     log_action(action="reports.period.computed", institution=period.institution, actor=actor, target=period, data=counts)
     return counts
@@ -289,7 +288,7 @@ def period_finalize(*, actor: User | None, period: AssessmentPeriod, email: bool
     """Scoring → finalized: every institution must have a score for every criterion. Ranks among
     institutions of the same kind and the change from the previous semester are frozen with it."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
-    _require_state(period, State.SCORING)
+    rules.check_finalize(period)
     with subtree_scope(period.institution):
         refresh_results(period)
         entries = list(Entry.objects.filter(period=period).select_related("institution"))
@@ -336,17 +335,12 @@ def period_revise(*, actor: User | None, period: AssessmentPeriod, reason: str) 
     """A correction of a finalized period: a new revision, in scoring, with everything copied. The
     finalized one stays as it was; the new one replaces it once finalized."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
-    if period.state != State.FINALIZED:
-        raise ValidationError(_("Only a finalized period can be corrected; this one can still be changed directly."))
+    rules.check_revise(period)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the result needs a correction."))
     with subtree_scope(period.institution):
-        latest = AssessmentPeriod.objects.filter(institution=period.institution, year=period.year,
-                                                 semester=period.semester).order_by("-revision").first()
-        if latest.pk != period.pk:
-            raise ValidationError(_("This result already has a newer revision (%(label)s); correct that one.") % {
-                "label": latest.label})
+        rules.check_latest_revision(period)
         revision = AssessmentPeriod.objects.create(
             institution=period.institution, year=period.year, semester=period.semester, revision=period.revision + 1,
             revises=period, correction_reason=reason[:MAX_TEXT], rubric=period.rubric, kinds=period.kinds,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from governance.audit import log_action
 from governance.models import User
 
+from .. import rules
 from ..models import (
     AssessorScore,
     Entry,
@@ -16,7 +17,7 @@ from ..models import (
 from ..selectors import (
     criteria_for,
 )
-from ._common import MAX_TEXT, State, _require_assessor, _require_in_subtree, _require_state
+from ._common import MAX_TEXT, _require_in_subtree
 from .periods import refresh_results
 
 
@@ -28,8 +29,7 @@ def scores_record(*, actor: User, entry: Entry, values: dict[int, tuple[int | No
                                                              "institution").get(pk=entry.pk)
     period = entry.period
     _require_in_subtree(period, entry)
-    _require_state(period, State.SCORING)
-    _require_assessor(actor, period)
+    rules.check_score(actor, period)
     criteria = {c.pk: c for c in criteria_for(period)}
     scale_max = period.rubric.scale_max
     errors, clean = [], {}

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
 from sanctions.evidence import inspect_evidence
-from sanctions.models import Evidence, ViolationReport
+from sanctions.models import CaseEvidence, ViolationReport
 from sanctions.tests.factories import file_report, jpeg_bytes, pdf_bytes, png_bytes
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
@@ -64,7 +64,7 @@ def test_a_report_with_one_bad_file_stores_nothing(world):
     with pytest.raises(ValidationError):
         file_report(world.institution, reporter=world.users["pegawai"], subject_staff=world.budi,
                     evidence=[("baik.png", png_bytes()), ("jahat.png", HTML)])
-    assert ViolationReport.objects.count() == before and not Evidence.objects.exists()
+    assert ViolationReport.objects.count() == before and not CaseEvidence.objects.exists()
     assert not default_storage.exists("evidence") or default_storage.listdir("evidence") == ([], [])
 
 

@@ -22,7 +22,6 @@ CASE_ROLES = frozenset({"kepala", "humas"})
 TRIAGE = frozenset({"humas"})
 HEAD = frozenset({"kepala"})
 PARENT_HEAD = frozenset({"kepala"})
-CHAT_VIEW = frozenset({"kepala", "humas"})
 POST_OK = frozenset({302})
 
 
@@ -64,21 +63,7 @@ def objects(side) -> dict:
                                   evidence=[("layar.png", png_bytes())])
     level(inst, 1)
 
-    # Chat-export triage: a confirmed import with flags (one dismissed), a preview waiting for
-    # confirmation, and an upload waiting for its date order.
-    from sanctions import chat_services
-    from sanctions.tests.factories import AMBIGUOUS_CHAT_LINES, chat_bytes, chat_upload, imported_chat
-
-    chat = imported_chat(inst, humas=humas, channel=channel)
-    chat_flags = list(chat.flags.order_by("pk"))
-    chat_services.chat_flag_dismiss(actor=humas, flag=chat_flags[-1], reason="Justru mengingatkan aturan.")
-    chat_preview = imported_chat(inst, humas=humas, channel=channel, confirm=False, only_new=False)
-    chat_waiting = chat_services.chat_import_start(actor=humas, channel=channel,
-                                                   upload=chat_upload(chat_bytes(AMBIGUOUS_CHAT_LINES)))
-    chat_objects = {"chat_channel": channel, "chat": chat, "chat_flag": chat_flags[0], "chat_dismissed": chat_flags[-1],
-                    "chat_preview": chat_preview, "chat_author": chat_preview.authors.first(),
-                    "chat_waiting": chat_waiting}
-    return {**chat_objects,
+    return {
         "open_report": open_report, "confirmed": confirmed, "referral": referral, "own": own,
         "own_letter": own.letter, "waiting": waiting, "removal_task": removal.removal,
         "local_objection": local_objection, "escalated_objection": escalated_objection,
@@ -130,29 +115,4 @@ CASES = [
     UrlCase("sanctions:removal_confirm", roles=frozenset({"humas", "pegawai"}),
             kwargs=lambda o: {"pk": o["removal_task"].pk}),
     UrlCase("sanctions:ladder", roles=CASE_ROLES),
-    # Chat-export triage: Humas and the head see it; only Humas acts.
-    UrlCase("sanctions:chat_imports", roles=CHAT_VIEW),
-    UrlCase("sanctions:chat_upload", roles=TRIAGE, kwargs=lambda o: {"channel_pk": o["chat_channel"].pk}),
-    UrlCase("sanctions:chat_import", roles=CHAT_VIEW, kwargs=lambda o: {"pk": o["chat_preview"].pk}),
-    UrlCase("sanctions:chat_progress", roles=CHAT_VIEW, kwargs=lambda o: {"pk": o["chat_preview"].pk},
-            ok=frozenset({200, 204})),
-    UrlCase("sanctions:chat_date_order", roles=TRIAGE, method="post", ok=POST_OK,
-            kwargs=lambda o: {"pk": o["chat_waiting"].pk}, data=lambda o: {"order": "dmy"}),
-    UrlCase("sanctions:chat_confirm", roles=TRIAGE, method="post", ok=POST_OK,
-            kwargs=lambda o: {"pk": o["chat_preview"].pk}),
-    UrlCase("sanctions:chat_cancel", roles=TRIAGE, method="post", ok=POST_OK,
-            kwargs=lambda o: {"pk": o["chat_preview"].pk}),
-    UrlCase("sanctions:chat_purge", roles=TRIAGE, method="post", ok=POST_OK, kwargs=lambda o: {"pk": o["chat"].pk}),
-    UrlCase("sanctions:chat_author_match", roles=TRIAGE, method="post", ok=POST_OK,
-            kwargs=lambda o: {"pk": o["chat_preview"].pk},
-            data=lambda o: {"author": o["chat_author"].pk, "staff": ""}),
-    UrlCase("sanctions:chat_triage", roles=CHAT_VIEW, kwargs=lambda o: {"pk": o["chat"].pk}),
-    UrlCase("sanctions:chat_flag_dismiss", roles=TRIAGE, method="post", ok=POST_OK,
-            kwargs=lambda o: {"pk": o["chat_flag"].pk}, data=lambda o: {"reason": "Bukan pelanggaran."}),
-    UrlCase("sanctions:chat_flag_reopen", roles=TRIAGE, method="post", ok=POST_OK,
-            kwargs=lambda o: {"pk": o["chat_dismissed"].pk}),
-    UrlCase("sanctions:chat_flag_report", roles=TRIAGE, kwargs=lambda o: {"pk": o["chat_flag"].pk}),
-    UrlCase("sanctions:chat_flag_pdf", roles=TRIAGE, kwargs=lambda o: {"pk": o["chat_flag"].pk}),
-    UrlCase("sanctions:chat_lexicon", roles=CHAT_VIEW),
-    UrlCase("sanctions:chat_lexicon_edit", roles=TRIAGE),
 ]

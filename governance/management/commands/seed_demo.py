@@ -14,7 +14,7 @@ from django.test.utils import override_settings
 
 from governance.demo import demo_email, roles_for
 
-SANTUN_APPS = ["governance", "members", "sanctions", "reports"]
+SANTUN_APPS = ["governance", "members", "sanctions", "triage", "reports"]
 
 
 class Command(BaseCommand):

@@ -41,8 +41,8 @@ class Command(BaseCommand):
         translation.activate(language)
         kind = ImportJob.Kind.GROUPS if groups else ImportJob.Kind.STAFF
         with institution_scope(target):
-            job = ImportJob.objects.create(institution=target, kind=kind, original_name=path.name[:200])
-            job.file.save(path.name, ContentFile(path.read_bytes()), save=True)
+            upload = ContentFile(path.read_bytes(), name=path.name)
+            job = services.import_job_create(actor=None, institution=target, kind=kind, upload=upload, enqueue=False)
             job = services.import_job_preview(job=job)
             self._summary(job)
             if job.state != ImportJob.State.READY:
@@ -52,8 +52,7 @@ class Command(BaseCommand):
                 services.import_job_cancel(actor=None, job=job)
                 self.stdout.write(translation.gettext("Dry run: nothing was saved."))
                 return
-            job.state = ImportJob.State.IMPORTING
-            job.save(update_fields=["state"])
+            job = services.import_job_confirm(actor=None, job=job, enqueue=False)
             job = services.import_job_apply(job=job, actor=None)
             if job.state != ImportJob.State.DONE:
                 self.stderr.write(job.problem)

@@ -14,7 +14,7 @@ from governance.audit import log_action
 from governance.models import Role, User
 from governance.selectors import active_members
 
-from .models import StaffCorrection, StaffMember
+from ..models import StaffCorrection, StaffMember
 
 
 def staff_correction_request(*, user: User, staff: StaffMember, message: str) -> StaffCorrection:

@@ -1,0 +1,69 @@
+"""Writes of the governance app, one module per aggregate. Each one changes state and logs it in
+the same transaction. Callers write ``from governance import services`` and ``services.code_publish(...)``."""
+
+from .channels import channel_archive, channel_register, channel_restore, channel_update
+from .codes import (
+    RULE_FIELDS,
+    code_adopt_parent,
+    code_draft_discard,
+    code_publish,
+    code_start_from_template,
+    code_version_start,
+    code_version_update,
+    may_publish,
+    rule_add,
+    rule_remove,
+    rule_update,
+)
+from .elections import election_reminders_send
+from .institutions import (
+    institution_create,
+    institution_move,
+    institution_rename,
+    may_arrange,
+    register_arranging_permission,
+)
+from .memberships import membership_end, membership_grant
+from .notifications import notification_mark_read, notify
+from .publications import (
+    PUBLICATION_FIELDS,
+    publication_create,
+    publication_delete,
+    publication_errors,
+    publication_import,
+    publication_update,
+)
+
+__all__ = [
+    "PUBLICATION_FIELDS",
+    "RULE_FIELDS",
+    "channel_archive",
+    "channel_register",
+    "channel_restore",
+    "channel_update",
+    "code_adopt_parent",
+    "code_draft_discard",
+    "code_publish",
+    "code_start_from_template",
+    "code_version_start",
+    "code_version_update",
+    "election_reminders_send",
+    "institution_create",
+    "institution_move",
+    "institution_rename",
+    "may_arrange",
+    "may_publish",
+    "membership_end",
+    "membership_grant",
+    "notification_mark_read",
+    "notify",
+    "publication_create",
+    "publication_delete",
+    "publication_errors",
+    "publication_import",
+    "publication_update",
+    "register_arranging_permission",
+    "rule_add",
+    "rule_remove",
+    "rule_update",
+]

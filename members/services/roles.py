@@ -1,0 +1,37 @@
+"""Roles of staff members who have an account (governance keeps the memberships themselves)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from governance.models import Membership, User
+from governance.services import membership_end, membership_grant
+
+from ..models import StaffMember
+from ._common import require_grant
+
+
+@transaction.atomic
+def role_grant(*, actor: User | None, staff: StaffMember, role: str) -> Membership:
+    """Give a role to a staff member who has an account (operators below the head; the head
+    by the parent institution). governance.membership_grant writes the audit entry."""
+    require_grant(actor, staff.institution, role)
+    if staff.user_id is None:
+        raise ValidationError(_("This person has no account yet. Send an invitation first."))
+    if not staff.is_current:
+        raise ValidationError(_("This person has left the institution."))
+    return membership_grant(actor=actor, user=staff.user, institution=staff.institution, role=role)
+
+
+@transaction.atomic
+def role_revoke(*, actor: User | None, membership: Membership) -> Membership:
+    require_grant(actor, membership.institution, membership.role)
+    if actor is not None and membership.user_id == actor.pk:
+        raise ValidationError(_("You cannot take away your own role; ask another operator or the head."))
+    if membership.ends_on is not None:
+        return membership
+    return membership_end(actor=actor, membership=membership)
+
+

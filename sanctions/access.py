@@ -1,0 +1,103 @@
+"""Who may open which object of the sanctions app: one helper per kind of object (healthchecks'
+``_get_check_for_user``). Each returns the object or raises ``Http404`` (it does not exist at this
+institution: the scope hides every other institution's rows) or ``PermissionDenied`` (it exists,
+but this visitor may not open it).
+
+The tenancy middleware has already checked the permission the view declares; these helpers add the
+rules that depend on the object. Views call them and never decide who may see what themselves.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+
+from . import selectors, services
+from .models import (
+    CaseEvidence,
+    Measure,
+    MeasureState,
+    Objection,
+    Referral,
+    RemovalTask,
+    ViolationReport,
+    WarningLetter,
+)
+
+# What the reported person may open of a measure about them: never a proposal still being decided.
+SUBJECT_VISIBLE_STATES = (MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED)
+
+
+def _case_handler(request) -> None:
+    if not request.access.has("sanctions.view_cases"):
+        raise PermissionDenied
+
+
+def report_for(request, pk) -> ViolationReport:
+    """A case, for the people who handle cases here (the head and Humas)."""
+    report = get_object_or_404(ViolationReport, pk=pk)
+    _case_handler(request)
+    return report
+
+
+def measure_for(request, pk) -> Measure:
+    """A measure, for the people who handle cases here."""
+    measure = get_object_or_404(Measure, pk=pk)
+    _case_handler(request)
+    return measure
+
+
+def letter_for(request, pk) -> WarningLetter:
+    """A warning letter, for the people who handle cases here."""
+    letter = get_object_or_404(WarningLetter, pk=pk)
+    _case_handler(request)
+    return letter
+
+
+def referral_for(request, pk) -> Referral:
+    """A referral to the formal process, for the people who handle cases here."""
+    referral = get_object_or_404(Referral.objects.select_related("report"), pk=pk)
+    _case_handler(request)
+    return referral
+
+
+def evidence_for(request, pk) -> CaseEvidence:
+    """Evidence, for the people who handle the case, and for the parent's head deciding an escalated
+    measure or objection of that case. Never for the reported person as such."""
+    item = get_object_or_404(CaseEvidence.objects.select_related("report"), pk=pk)
+    access = request.access
+    allowed = access.has("sanctions.view_cases") or (
+        access.has("sanctions.decide_escalated") and (
+            Measure.objects.filter(report=item.report, escalated=True).exists()
+            or Objection.objects.filter(measure__report=item.report, escalated=True).exists()))
+    if not allowed:
+        raise PermissionDenied
+    return item
+
+
+def measure_for_subject(request, pk) -> Measure:
+    """A decided measure, for the person it is about (their own page, letter, acknowledgement, objection)."""
+    measure = get_object_or_404(Measure.objects.select_related("report", "report__channel"), pk=pk)
+    if measure.state not in SUBJECT_VISIBLE_STATES or not selectors.is_subject(request.user, measure.report):
+        raise PermissionDenied
+    return measure
+
+
+def decision_for(request, queryset: QuerySet, pk) -> Model:
+    """A measure or an objection waiting for (or given) a decision, for the head who decides it: the
+    institution's head, or the parent's head when it is escalated. The caller sends a decider who
+    came by the other address (``escalated`` differs from the page's) on to the right one."""
+    item = get_object_or_404(queryset, pk=pk)
+    if not request.access.has("sanctions.decide_escalated" if item.escalated else "sanctions.decide"):
+        raise PermissionDenied
+    return item
+
+
+def removal_for(request, pk) -> RemovalTask:
+    """A removal task, for the group's admins and for Humas."""
+    task = get_object_or_404(RemovalTask.objects.select_related(
+        "channel", "measure", "measure__report", "measure__report__subject_staff"), pk=pk)
+    if not services.may_confirm_removal(request.user, task):
+        raise PermissionDenied
+    return task

@@ -1,0 +1,260 @@
+"""Who may take which step on a case, and in which state: the guards of the sanctions services.
+
+Each ``check_*`` function raises the refusal its service raises — ``PermissionDenied`` for a
+missing right, ``ValidationError`` with the message that tells the person what to do instead — and
+returns nothing when the step may be taken. The services call them on the row they locked; the
+selectors (``case_actions``, ``measure_actions``…) call them through ``allowed`` to list the steps a
+page offers, so a page shows a button exactly when the service would accept it.
+
+The keyword arguments after ``*`` let a page pass what it already holds (the visitor's access,
+whether the visitor is the case's subject, how many files the case has) instead of asking the
+database again; the services leave them out.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models import Institution, User
+from governance.permissions import Access
+from governance.tenancy import access_for
+
+from . import selectors
+from .deadlines import objection_deadline
+from .evidence import MAX_FILES_PER_REPORT
+from .models import (
+    Measure,
+    MeasureState,
+    Objection,
+    ObjectionState,
+    Referral,
+    ReferralState,
+    RemovalState,
+    RemovalTask,
+    ReportState,
+    ViolationReport,
+)
+
+REFUSALS = (PermissionDenied, ValidationError)
+
+
+def allowed(check, *args, **kwargs) -> bool:
+    """Whether ``check(*args, **kwargs)`` lets the step through."""
+    try:
+        check(*args, **kwargs)
+    except REFUSALS:
+        return False
+    return True
+
+
+def access_of(actor: User | None, owner, access: Access | None = None) -> Access | None:
+    """The visitor's access (when the page passes it), or the actor's at ``owner`` (an institution,
+    or an object that belongs to one: it is read only when needed)."""
+    if access is not None:
+        return access
+    if actor is None:
+        return None
+    return access_for(actor, owner if isinstance(owner, Institution) else owner.institution)
+
+
+def has(actor: User | None, owner, permission: str, *, access: Access | None = None) -> bool:
+    access = access_of(actor, owner, access)
+    return access is not None and access.has(permission)
+
+
+def require(actor: User | None, owner, *permissions: str, access: Access | None = None) -> None:
+    access = access_of(actor, owner, access)
+    if access is None or not any(access.has(p) for p in permissions):
+        raise PermissionDenied
+
+
+def _subject(actor: User | None, report: ViolationReport, subject: bool | None) -> bool:
+    return selectors.is_subject(actor, report) if subject is None else subject
+
+
+def not_the_subject(actor: User | None, report: ViolationReport, *, subject: bool | None = None) -> None:
+    if _subject(actor, report, subject):
+        raise ValidationError(
+            _("This case is about you, so you cannot handle it. Ask a colleague or the head to take it over."),
+            code="recusal",
+        )
+
+
+# --- the violation report ---------------------------------------------------------------------
+
+def check_start_review(actor, report: ViolationReport, *, access=None, subject=None) -> None:
+    require(actor, report, "sanctions.triage", access=access)
+    not_the_subject(actor, report, subject=subject)
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError(_("This report is already past the first review."), code="state")
+
+
+def check_assign(actor, report: ViolationReport, *, access=None, subject=None) -> None:
+    require(actor, report, "sanctions.triage", access=access)
+    not_the_subject(actor, report, subject=subject)
+    if not report.is_open:
+        raise ValidationError(_("This case is closed; it cannot be assigned any more."), code="state")
+
+
+def check_add_note(actor, report: ViolationReport, *, access=None, subject=None) -> None:
+    require(actor, report, "sanctions.triage", access=access)
+    not_the_subject(actor, report, subject=subject)
+
+
+def check_add_evidence(actor, report: ViolationReport, *, access=None, subject=None,
+                       evidence_count: int | None = None) -> None:
+    require(actor, report, "sanctions.triage", access=access)
+    not_the_subject(actor, report, subject=subject)
+    if not report.is_open:
+        raise ValidationError(_("Evidence can only be added while the case is open."), code="closed")
+    count = report.evidence.count() if evidence_count is None else evidence_count
+    if count >= MAX_FILES_PER_REPORT:
+        raise ValidationError(
+            _("A report holds at most %(n)d files.") % {"n": MAX_FILES_PER_REPORT}, code="too_many")
+
+
+def check_decide_report(actor, report: ViolationReport, *, access=None, subject=None) -> None:
+    """Confirming and dismissing share this guard."""
+    require(actor, report, "sanctions.triage", access=access)
+    not_the_subject(actor, report, subject=subject)
+    if report.state in (ReportState.CONFIRMED, ReportState.DISMISSED):
+        raise ValidationError(
+            _("This report was already decided (%(state)s). Open the case to see the decision.")
+            % {"state": report.get_state_display()}, code="decided")
+    if report.state != ReportState.IN_REVIEW:
+        raise ValidationError(_("Start the review (or assign the case) before deciding it."), code="state")
+
+
+def check_propose(actor, report: ViolationReport, *, access=None, subject=None,
+                  has_live_measure: bool | None = None) -> None:
+    require(actor, report, "sanctions.triage", access=access)
+    not_the_subject(actor, report, subject=subject)
+    if report.state != ReportState.CONFIRMED:
+        raise ValidationError(_("Confirm the report before proposing a measure."), code="state")
+    if has_live_measure is None:
+        has_live_measure = Measure.objects.filter(report=report, state__in=selectors.LIVE_MEASURE_STATES).exists()
+    if has_live_measure:
+        raise ValidationError(_("This case already has a measure. Open the case to follow it."), code="duplicate")
+
+
+def check_refer(actor, report: ViolationReport, *, access=None, subject=None) -> None:
+    require(actor, report, "sanctions.triage", "sanctions.decide", access=access)
+    not_the_subject(actor, report, subject=subject)
+    if report.state != ReportState.CONFIRMED:
+        raise ValidationError(_("Confirm the report before referring it."), code="state")
+
+
+def check_record_outcome(actor, referral: Referral, *, access=None, subject=None) -> None:
+    require(actor, referral, "sanctions.triage", "sanctions.decide", access=access)
+    not_the_subject(actor, referral.report, subject=subject)
+    if referral.state != ReferralState.REFERRED:
+        raise ValidationError(_("The outcome of this referral was already recorded."), code="state")
+
+
+# --- measures -----------------------------------------------------------------------------------
+
+def already_decided(measure: Measure) -> ValidationError:
+    when = timezone.localtime(measure.decided_at, measure.institution.tzinfo) if measure.decided_at else None
+    return ValidationError(
+        _("This proposal was already decided (%(state)s%(when)s); nothing was changed and no new letter was made.")
+        % {"state": measure.get_state_display(), "when": f", {when:%d-%m-%Y %H.%M}" if when else ""},
+        code="decided")
+
+
+def check_withdraw(actor, measure: Measure, *, access=None, subject=None) -> None:
+    require(actor, measure, "sanctions.triage", access=access)
+    not_the_subject(actor, measure.report, subject=subject)
+    if measure.state != MeasureState.PROPOSED:
+        raise already_decided(measure)
+
+
+def check_record_delivery(actor, measure: Measure, *, access=None, subject=None) -> None:
+    require(actor, measure, "sanctions.triage", access=access)
+    not_the_subject(actor, measure.report, subject=subject)
+    if measure.state not in (MeasureState.ACTIVE, MeasureState.EXPIRED):
+        raise ValidationError(_("Only an approved measure can be delivered."), code="state")
+    if measure.delivered_on:
+        raise ValidationError(
+            _("Delivery was already recorded on %(day)s.") % {"day": f"{measure.delivered_on:%d-%m-%Y}"}, code="delivered")
+
+
+def check_acknowledge(actor, measure: Measure, *, subject=None) -> None:
+    """The person acknowledges receipt (acknowledging again changes nothing and is not refused)."""
+    if not _subject(actor, measure.report, subject):
+        raise PermissionDenied
+    if measure.state not in (MeasureState.ACTIVE, MeasureState.EXPIRED):
+        raise ValidationError(_("This measure is no longer in force."), code="state")
+
+
+def check_object(actor, measure: Measure, *, access=None, subject=None, has_objection: bool | None = None,
+                 today: datetime.date | None = None) -> None:
+    """The person objects, or Humas files the objection for them."""
+    if not _subject(actor, measure.report, subject) and not has(actor, measure, "sanctions.triage", access=access):
+        raise PermissionDenied
+    if measure.state != MeasureState.ACTIVE:
+        raise ValidationError(_("An objection can only be filed against a measure in force."), code="state")
+    if has_objection is None:
+        has_objection = Objection.objects.filter(measure=measure).exists()
+    if has_objection:
+        raise ValidationError(_("An objection to this measure was already filed. Open it to follow the decision."),
+                              code="duplicate")
+    deadline = objection_deadline(measure)
+    if deadline and (today or measure.institution.local_today()) > deadline:
+        raise ValidationError(
+            _("The time to object ended on %(day)s (14 working days after delivery). The measure stays in force "
+              "until %(until)s.") % {"day": f"{deadline:%d-%m-%Y}", "until": f"{measure.active_until:%d-%m-%Y}"},
+            code="late")
+
+
+def check_decider(*, actor: User, institution: Institution, escalated: bool, as_parent: bool,
+                  report: ViolationReport, proposer: User | None = None) -> None:
+    if escalated:
+        if not as_parent or not institution.parent_id or not selectors.is_head(actor, institution.parent):
+            raise ValidationError(
+                _("This case is decided by the head of the parent institution, because it is about the head "
+                  "of this institution or was proposed by them."), code="escalated")
+    else:
+        if as_parent or not selectors.is_head(actor, institution):
+            raise ValidationError(_("This case is decided by the head of this institution."), code="not_escalated")
+    if proposer is not None and proposer.pk == actor.pk:
+        raise ValidationError(
+            _("You proposed this measure, so someone else must decide it (four-eyes rule)."), code="four_eyes")
+    if selectors.is_subject(actor, report):
+        raise ValidationError(_("You cannot decide a case about yourself; it goes to the parent institution's head."),
+                              code="recusal")
+
+
+def check_decide_measure(actor, measure: Measure, *, as_parent: bool = False) -> None:
+    """Approving and rejecting a proposal share this guard."""
+    if measure.state != MeasureState.PROPOSED:
+        raise already_decided(measure)
+    check_decider(actor=actor, institution=measure.institution, escalated=measure.escalated, as_parent=as_parent,
+                  report=measure.report, proposer=measure.proposed_by)
+
+
+def check_decide_objection(actor, objection: Objection, *, as_parent: bool = False) -> None:
+    """Upholding and rejecting an objection share this guard."""
+    if objection.state != ObjectionState.FILED:
+        raise ValidationError(_("This objection was already decided; nothing was changed."), code="decided")
+    check_decider(actor=actor, institution=objection.institution, escalated=objection.escalated, as_parent=as_parent,
+                  report=objection.measure.report)
+
+
+# --- removals from a group ------------------------------------------------------------------------
+
+def may_confirm_removal(actor, task: RemovalTask, *, access=None, is_admin: bool | None = None) -> bool:
+    if has(actor, task, "sanctions.triage", access=access):
+        return True
+    return selectors.is_group_admin(actor, task.channel) if is_admin is None else is_admin
+
+
+def check_confirm_removal(actor, task: RemovalTask, *, access=None, is_admin: bool | None = None) -> None:
+    if not may_confirm_removal(actor, task, access=access, is_admin=is_admin):
+        raise PermissionDenied
+    if task.state != RemovalState.OPEN:
+        raise ValidationError(
+            _("This removal was already %(state)s.") % {"state": task.get_state_display().lower()}, code="state")

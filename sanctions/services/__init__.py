@@ -1,0 +1,58 @@
+"""Writes of the sanctions app, one module per thing they change. Each one checks the business
+rules, changes state, writes its audit entry in the same transaction and queues its notifications
+after commit.
+
+Refusals raise ``ValidationError`` with a message that tells the person what to do instead;
+missing rights raise ``PermissionDenied``. Views show both; nothing is half-saved.
+
+Callers write ``from sanctions import services`` and ``services.measure_approve(...)``; this module
+re-exports the public functions and nothing else. A Celery task that a service queues is defined
+beside it (``letters.letter_pdf_task``); services never import ``sanctions.tasks``.
+"""
+
+from ..deadlines import objection_deadline
+from .ladders import ladder_configure, ladder_ensure
+from .letters import VERIFICATION_ALPHABET, VERIFICATION_LENGTH, letter_render_pdf
+from .measures import (
+    measure_acknowledge,
+    measure_approve,
+    measure_propose,
+    measure_record_delivery,
+    measure_reject,
+    measure_withdraw,
+    measures_expire_due,
+)
+from .objections import objection_decide, objection_file
+from .referrals import referral_create, referral_record_outcome
+from .reminders import decisions_remind
+from .removals import may_confirm_removal, removal_confirm, removals_remind
+from .reports import (
+    evidence_add,
+    report_add_note,
+    report_assign,
+    report_confirm,
+    report_dismiss,
+    report_start_review,
+    report_submit,
+)
+
+__all__ = [
+    # violation reports (reports.py)
+    "report_submit", "evidence_add", "report_start_review", "report_assign", "report_add_note",
+    "report_confirm", "report_dismiss",
+    # the ladder (ladders.py)
+    "ladder_ensure", "ladder_configure",
+    # measures (measures.py)
+    "measure_propose", "measure_withdraw", "measure_approve", "measure_reject", "measure_record_delivery",
+    "measure_acknowledge", "measures_expire_due",
+    # letters (letters.py); the code alphabet is shared with the province generator
+    "letter_render_pdf", "VERIFICATION_ALPHABET", "VERIFICATION_LENGTH",
+    # removals from groups (removals.py)
+    "may_confirm_removal", "removal_confirm", "removals_remind",
+    # objections (objections.py)
+    "objection_deadline", "objection_file", "objection_decide",
+    # reminders to deciders (reminders.py)
+    "decisions_remind",
+    # referrals to the formal process (referrals.py)
+    "referral_create", "referral_record_outcome",
+]
