@@ -9,10 +9,10 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import cache, navigation, signals  # noqa: F401
+        from . import invalidation, navigation, signals  # noqa: F401
 
-        post_save.connect(cache.bump_for_instance, dispatch_uid="governance.cache.save")
-        post_delete.connect(cache.bump_for_instance, dispatch_uid="governance.cache.delete")
+        post_save.connect(invalidation.bump_for_instance, dispatch_uid="governance.cache.save")
+        post_delete.connect(invalidation.bump_for_instance, dispatch_uid="governance.cache.delete")
 
         navigation.register_defaults()
         navigation.register_governance()

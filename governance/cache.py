@@ -2,7 +2,7 @@
 
 Every cached value is keyed by the institution and by its *data version*, a counter in the cache
 that moves on every change of the institution's data: each audit entry (``log_action``), and each
-save or delete of a row that belongs to it (``bump_for_instance``, connected in
+save or delete of a row that belongs to it (``governance.invalidation``, connected in
 ``GovernanceConfig.ready``). A change also moves the versions of the institution's ancestors, whose
 pages aggregate their subtree. A cached value is therefore never read after a change: the next
 visit computes it again. Values that depend on the day carry the day in their key.
@@ -121,65 +121,3 @@ def _through_cache(prefix: str, name: str, compute, day, timeout):
         value = compute()
         cache.set(key, value, timeout)
     return value
-
-
-# Models whose rows do not carry ``institution_id`` themselves: how to find it.
-_OWNER_PATHS = {
-    "governance.rule": ("version", "institution_id"),
-    "members.acknowledgement": ("staff", "institution_id"),
-    "members.groupmembership": ("channel", "institution_id"),
-    "sanctions.evidence": ("report", "institution_id"),
-    "sanctions.casenote": ("report", "institution_id"),
-    "sanctions.ladderlevel": ("ladder", "institution_id"),
-    "sanctions.chatauthor": ("chat_import", "institution_id"),
-    "sanctions.chatmessage": ("chat_import", "institution_id"),
-    "sanctions.chatflag": ("chat_import", "institution_id"),
-    "reports.criterion": ("rubric", "institution_id"),
-    "reports.scoreband": ("rubric", "institution_id"),
-    "reports.answer": ("entry", "institution_id"),
-    "reports.evidence": ("entry", "institution_id"),
-    "reports.assessorscore": ("entry", "institution_id"),
-    "reports.indicatorvalue": ("entry", "institution_id"),
-}
-_GLOBAL_MODELS = {"governance.electionperiod", "governance.institution"}
-_APPS = {"governance", "members", "sanctions", "reports"}
-
-
-def _institution_id_of(instance) -> int | None:
-    if hasattr(instance, "institution_id"):
-        return instance.institution_id
-    path = _OWNER_PATHS.get(instance._meta.label_lower)
-    if path is None:
-        return None
-    related, field = path
-    owner_id = getattr(instance, f"{related}_id", None)
-    if owner_id is None:
-        return None
-    owner = getattr(instance, related, None)
-    return getattr(owner, field, None)
-
-
-def bump_for_instance(sender, instance, **kwargs) -> None:
-    """post_save/post_delete of any row of Santun's apps: move its institution's data version."""
-    label = sender._meta.label_lower
-    if sender._meta.app_label not in _APPS or label in ("governance.auditentry", "governance.auditchain"):
-        return
-    if label in _GLOBAL_MODELS:
-        bump([GLOBAL])
-        if label == "governance.institution":
-            bump_institution(instance)
-        return
-    from .tenancy import platform_scope
-
-    with platform_scope():
-        if label == "governance.user":  # a name or an account switched off shows on its institutions' pages
-            if set(kwargs.get("update_fields") or ()) == {"last_login"}:
-                return  # signing in changes nothing any page shows
-            from .models import Membership
-
-            for institution_id in set(Membership.objects.filter(user=instance.pk).values_list("institution_id", flat=True)):
-                bump_institution(institution_id=institution_id)
-            return
-        institution_id = _institution_id_of(instance)
-        if institution_id is not None:
-            bump_institution(institution_id=institution_id)

@@ -92,6 +92,13 @@ def institutions_for_user(user: User) -> list[Institution]:
         return list(Institution.objects.filter(pk__in=ids, is_active=True).order_by("name"))
 
 
+def institutions_of_member(user_id: int) -> set[int]:
+    """Every institution where the user holds (or held) a membership, for cache invalidation when
+    the account changes. Reads ids only."""
+    with scopes_disabled():
+        return set(Membership.objects.filter(user=user_id).values_list("institution_id", flat=True))
+
+
 def descendants(institution: Institution, *, include_self: bool = False):
     """The institution's subtree (Institution is the tenant itself, so it is not scoped)."""
     qs = Institution.objects.filter(path__startswith=institution.path, is_active=True)
