@@ -256,11 +256,11 @@ def people_and_pages() -> dict:
             return reverse(name, kwargs={"institution": slug, **kwargs})
 
         candidates = [
-            ("kepala", at("reports:dashboard", unit.slug)),
+            ("kepala", at("governance:dashboard", unit.slug)),
             ("kepala", at("sanctions:decisions", unit.slug)),
             ("kepala", at("members:directory", unit.slug)),
             ("kepala", at("governance:notifications", unit.slug)),
-            ("humas", at("reports:dashboard", unit.slug)),
+            ("humas", at("governance:dashboard", unit.slug)),
             ("humas", at("governance:channel_list", unit.slug)),
             ("humas", at("governance:publication_list", unit.slug)),
             ("humas", at("sanctions:queue", unit.slug)),
@@ -268,7 +268,7 @@ def people_and_pages() -> dict:
             ("humas", at("reports:card_list", unit.slug)),
             ("penilai", at("reports:period_list", period.institution.slug)),
             ("penilai", at("reports:results", period.institution.slug, pk=period.pk)),
-            ("penilai", at("reports:dashboard", period.institution.slug)),
+            ("penilai", at("governance:dashboard", period.institution.slug)),
             ("public", at("governance:public_code", unit.slug)),
         ]
     pages, skipped = [], []

@@ -346,7 +346,7 @@ def inner(what: str, generated: dict) -> dict:
 
     pages, logins = generated["pages"], generated["logins"]
     paths = {
-        "dashboard": reverse("reports:dashboard", kwargs={"institution": pages["unit"]}),
+        "dashboard": reverse("governance:dashboard", kwargs={"institution": pages["unit"]}),
         "queue": reverse("sanctions:queue", kwargs={"institution": pages["unit"]}),
         "case": reverse("sanctions:report_detail", kwargs={"institution": pages["unit"], "pk": pages["report"]}),
         "ranking": reverse("reports:results", kwargs={"institution": pages["top"], "pk": pages["finalized_period"]}),

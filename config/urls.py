@@ -8,8 +8,8 @@ from django.urls import include, path
 from governance import views as governance_views
 
 tenant_patterns = [
-    path("", include("reports.urls")),
     path("", include("governance.urls")),
+    path("", include("reports.urls")),
     path("", include("members.urls")),
     path("", include("sanctions.urls")),
     path("", include("triage.urls")),

@@ -1,7 +1,7 @@
 """Extension points that let each app add to shared pages without editing them.
 
 - ``nav``: links in the institution menu, each shown only with its permission;
-- ``panels``: sections of the institution dashboard (reports renders them);
+- ``panels``: sections of the institution dashboard (``governance.views.dashboard`` renders them);
 - ``banners``: notices at the top of every institution page (election period, unread code);
 - ``sections``: parts of one app's detail page contributed by an app to its right (the staff
   profile shows a person's measures from sanctions; a channel page shows its members from members).
@@ -39,6 +39,8 @@ class Panel:
     # changes (see governance.cache): "institution" (the same for every visitor allowed to see the
     # panel), "visitor" (one copy per user), or "" (computed on every visit).
     cache: str = ""
+    # A static file the panel's markup needs on the dashboard (e.g. "css/reports.css").
+    stylesheet: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,13 +119,20 @@ def _panel_context(request, panel: Panel) -> dict:
     return cached(institution, name, lambda: panel.context(request), day=institution.local_today())
 
 
-def panels_for(request) -> list[dict]:
+def visible_panels(request) -> list[Panel]:
     access = request.access
-    out = []
-    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
-        if access.has(panel.permission):
-            out.append({"template": panel.template, "context": _panel_context(request, panel)})
-    return out
+    return [panel for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)) if access.has(panel.permission)]
+
+
+def panels_for(request, panels: list[Panel] | None = None) -> list[dict]:
+    if panels is None:
+        panels = visible_panels(request)
+    return [{"template": panel.template, "context": _panel_context(request, panel)} for panel in panels]
+
+
+def stylesheets_for(panels: list[Panel]) -> list[str]:
+    """The stylesheets the visible panels need, each once, in panel order."""
+    return list(dict.fromkeys(panel.stylesheet for panel in panels if panel.stylesheet))
 
 
 def banners_for(request) -> list[Banner]:
@@ -136,7 +145,7 @@ def banners_for(request) -> list[Banner]:
 
 
 def register_defaults() -> None:
-    register_nav(NavItem("dashboard", _("Dashboard"), "reports:dashboard", "institution.view", order=0, exact=True))
+    register_nav(NavItem("dashboard", _("Dashboard"), "governance:dashboard", "institution.view", order=0, exact=True))
     register_nav(NavItem("audit", _("Audit trail"), "governance:audit_log", "governance.view_audit", order=900))
 
 

@@ -8,90 +8,44 @@ before the view runs. A tenant view that declares nothing is refused as a progra
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .models import Institution, Role
 
-ALL_MEMBERS = {Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI}
+# Who holds which permission, filled by each app from its ``AppConfig.ready`` through ``grant``:
+# at the role's own institution, on a direct child (held at the parent), or anywhere below (held at
+# an ancestor: statistics and scores, never case files).
+ROLE_PERMISSIONS: dict[str, set[str]] = defaultdict(set)
+PARENT_PERMISSIONS: dict[str, set[str]] = defaultdict(set)
+ANCESTOR_PERMISSIONS: dict[str, set[str]] = defaultdict(set)
 
-# Permissions a role grants at the institution where it is held.
-ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.KEPALA: {
-        "institution.view",
-        "governance.view_channels",
-        "governance.view_code",
-        "governance.publish_code",
-        "governance.view_acknowledgements",
-        "governance.view_publications",
-        "governance.view_audit",
-        "members.view_directory",
-        "members.manage_roles",
-        "sanctions.file_report",
-        "sanctions.view_own",
-        "sanctions.view_cases",
-        "sanctions.decide",
-        "sanctions.view_chat",
-        "reports.view_report_card",
-    },
-    Role.HUMAS: {
-        "institution.view",
-        "governance.view_channels",
-        "governance.manage_channels",
-        "governance.view_code",
-        "governance.edit_code",
-        "governance.view_acknowledgements",
-        "governance.view_publications",
-        "governance.manage_publications",
-        "members.view_directory",
-        "members.manage_groups",
-        "members.record_acknowledgements",
-        "sanctions.file_report",
-        "sanctions.view_own",
-        "sanctions.view_cases",
-        "sanctions.triage",
-        "sanctions.view_chat",
-        "sanctions.triage_chat",
-        "reports.view_report_card",
-        "reports.self_assess",
-    },
-    Role.OPERATOR: {
-        "institution.view",
-        "governance.view_channels",
-        "governance.view_code",
-        "members.view_directory",
-        "members.manage_staff",
-        "members.manage_roles",
-        "members.import",
-        "members.onboard",
-        "members.manage_groups",
-        "sanctions.file_report",
-        "sanctions.view_own",
-    },
-    Role.PEGAWAI: {
-        "institution.view",
-        "governance.view_code",
-        "sanctions.file_report",
-        "sanctions.view_own",
-    },
-    Role.PENILAI: {
-        "institution.view",
-        "governance.view_code",
-        "reports.manage_periods",
-        "reports.assess",
-        "reports.view_rankings",
-    },
-}
 
-# Permissions a role held at the direct parent grants on a child institution.
-PARENT_PERMISSIONS: dict[str, set[str]] = {
-    Role.KEPALA: {"institution.view", "sanctions.decide_escalated", "members.grant_head"},
-    Role.OPERATOR: {"members.grant_head"},
-}
+def grant(permission: str, *, roles=(), parent_roles=(), ancestor_roles=()) -> None:
+    """Declare who holds ``permission`` (``"app.codename"``). Called by the app that owns it."""
+    for table, holders in ((ROLE_PERMISSIONS, roles), (PARENT_PERMISSIONS, parent_roles),
+                           (ANCESTOR_PERMISSIONS, ancestor_roles)):
+        for role in holders:
+            table[role].add(permission)
 
-# Permissions a role held at any ancestor grants on a descendant (statistics, never case files).
-ANCESTOR_PERMISSIONS: dict[str, set[str]] = {
-    Role.PENILAI: {"institution.view", "reports.assess", "reports.view_report_card"},
-}
+
+def known_permissions() -> set[str]:
+    return set().union(*ROLE_PERMISSIONS.values(), *PARENT_PERMISSIONS.values(), *ANCESTOR_PERMISSIONS.values())
+
+
+def register() -> None:
+    K, H, OP, P, A = Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI, Role.PENILAI
+    grant("institution.view", roles=(K, H, OP, P, A), parent_roles=(K,), ancestor_roles=(A,))
+    grant("governance.view_channels", roles=(K, H, OP))
+    grant("governance.manage_channels", roles=(H,))
+    grant("governance.view_code", roles=(K, H, OP, P, A))
+    grant("governance.edit_code", roles=(H,))
+    grant("governance.publish_code", roles=(K,))
+    grant("governance.view_acknowledgements", roles=(K, H))
+    grant("governance.view_publications", roles=(K, H))
+    grant("governance.manage_publications", roles=(H,))
+    grant("governance.view_audit", roles=(K,))
+
 
 # Roles whose holders must have TOTP before they may use any institution page.
 MFA_ROLES = {Role.KEPALA, Role.PENILAI}
@@ -121,6 +75,10 @@ class Access:
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
+    def has_here(self, permission: str) -> bool:
+        """Granted by a role held at this institution itself."""
+        return any(permission in ROLE_PERMISSIONS.get(role, ()) for role in self.roles)
+
 
 def compute_access(institution: Institution, held: list[tuple[int, str]]) -> Access | None:
     """``held`` is (institution_id, role) for the user's active memberships on the institution's path."""
@@ -134,11 +92,11 @@ def compute_access(institution: Institution, held: list[tuple[int, str]]) -> Acc
                 parent_roles.add(role)
     permissions: set[str] = set()
     for role in roles:
-        permissions |= ROLE_PERMISSIONS.get(role, set())
+        permissions |= ROLE_PERMISSIONS.get(role, frozenset())
     for role in parent_roles:
-        permissions |= PARENT_PERMISSIONS.get(role, set())
+        permissions |= PARENT_PERMISSIONS.get(role, frozenset())
     for role in ancestor_roles:
-        permissions |= ANCESTOR_PERMISSIONS.get(role, set())
+        permissions |= ANCESTOR_PERMISSIONS.get(role, frozenset())
     if not permissions:
         return None
     return Access(
@@ -150,11 +108,16 @@ def compute_access(institution: Institution, held: list[tuple[int, str]]) -> Acc
     )
 
 
-def requires(permission: str):
-    """Declare the permission a function-based tenant view needs."""
+def requires(permission: str, *, held_here: bool = False, subtree: bool = False):
+    """Declare the permission a function-based tenant view needs. ``held_here``: only a role held at
+    this institution grants it (not one inherited from an ancestor). ``subtree``: the view reads the
+    institution's whole subtree (an assessor's pages), so the middleware enters ``subtree_scope``
+    instead of the institution's own scope. Both are checked by ``TenantMiddleware``, nowhere else."""
 
     def decorate(view):
         view.permission = permission
+        view.held_here = held_here
+        view.subtree = subtree
         return view
 
     return decorate
@@ -164,18 +127,3 @@ def public(view):
     """Declare a tenant view that anyone, signed in or not, may open (e.g. the public code page)."""
     view.public = True
     return view
-
-
-class TenantViewMixin:
-    """Base for class-based tenant views. Subclasses set ``permission`` (or ``public = True``)."""
-
-    permission: str | None = None
-    public: bool = False
-
-    @property
-    def institution(self) -> Institution:
-        return self.request.institution
-
-    @property
-    def access(self) -> Access:
-        return self.request.access

@@ -77,12 +77,6 @@ def visitor_memberships(user: User, institution: Institution) -> tuple[list[tupl
     return held, any(m.has_totp for m in rows), sorted(switcher.values(), key=lambda i: i.name)
 
 
-def user_has_totp(user: User) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 def institutions_for_user(user: User) -> list[Institution]:
     """Institutions where the user holds an active role, for the home page and the switcher."""
     if not user.is_authenticated:
@@ -120,9 +114,47 @@ def subtree_scope(institution: Institution):
         yield
 
 
+# --- reading past the current scope, always by a name that says whose rows ---------------------
+# Each returns a queryset of the model limited to the named institutions, whatever scope is active.
+
+
+def rows_of(model, institution: Institution):
+    """One institution's rows (e.g. a period's own rubric names while another scope is active)."""
+    return model.objects.with_scope(institution=institution.pk).all()
+
+
+def rows_of_lineage(model, institution: Institution):
+    """Rows of the institution and every ancestor: what the tree hands down (rubrics, lexicons)."""
+    return model.objects.with_scope(institution=[*institution.ancestor_ids(), institution.pk]).all()
+
+
+def rows_of_ancestors(model, institution: Institution):
+    return model.objects.with_scope(institution=institution.ancestor_ids()).all()
+
+
+def rows_of_children(model, institution: Institution):
+    """Rows of the direct children, for a parent head's oversight counts."""
+    ids = list(Institution.objects.filter(parent=institution, is_active=True).values_list("pk", flat=True))
+    return model.objects.with_scope(institution=ids).all()
+
+
+def rows_of_subtree(model, institution: Institution):
+    """Rows of the institution and all its descendants (an assessor's periods and people)."""
+    ids = list(descendants(institution, include_self=True).values_list("pk", flat=True))
+    return model.objects.with_scope(institution=ids).all()
+
+
+def rows_by_key(model):
+    """Every institution's rows, to find one row by a secret or narrow key (an invitation token, a
+    letter's verification code, whether a NIP is on staff elsewhere). The caller filters by that key
+    and returns only what the key's holder may learn."""
+    return model.objects.with_scopes_disabled().all()
+
+
 @contextlib.contextmanager
 def platform_scope():
-    """Unscoped access for platform-level jobs (audit verification, retention, admin)."""
+    """Every institution, for a platform job (audit verification, retention sweeps, the admin, the
+    province generator). ``tests/test_conventions.py`` lists the modules that may use it."""
     with scopes_disabled():
         yield
 
@@ -179,12 +211,15 @@ class TenantMiddleware:
                 return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
             if not access.has(permission):
                 raise PermissionDenied
+            if getattr(declaration, "held_here", False) and not access.has_here(permission):
+                raise PermissionDenied
             request.access = access
         else:
             request.access = access_for(request.user, institution)
 
         request.institution = institution
-        with institution_scope(institution):
+        enter = subtree_scope if getattr(declaration, "subtree", False) else institution_scope
+        with enter(institution):
             return self.get_response(request)
 
 

@@ -7,6 +7,7 @@ from . import views
 app_name = "governance"
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
     path("notifikasi/", views.notification_list, name="notifications"),
     path("notifikasi/<int:pk>/buka/", views.notification_open, name="notification_open"),
     path("jejak-audit/", views.audit_log, name="audit_log"),

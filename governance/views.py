@@ -32,11 +32,22 @@ from .forms import (
     PublicationImportForm,
     RuleForm,
 )
-from .models import Channel, CodeVersion, Notification, Publication, Rule
-from .navigation import sections_for
+from .http import private_download, refuse_on_form
+from .models import Channel, CodeVersion, Notification, Publication, Role, Rule
+from .navigation import panels_for, sections_for, stylesheets_for, visible_panels
 from .permissions import public, requires
 from .selectors import RULE_ORIGINS
 from .tenancy import institutions_for_user
+
+
+@requires("institution.view")
+def dashboard(request, institution):
+    """The institution's landing page, shaped by the visitor's roles through the panels each app
+    registers (``governance.navigation``)."""
+    panels = visible_panels(request)
+    role_names = [Role(role).label for role in sorted(request.access.roles)]
+    return render(request, "governance/dashboard.html", {
+        "panels": panels_for(request, panels), "stylesheets": stylesheets_for(panels), "role_names": role_names})
 
 
 @login_required
@@ -44,7 +55,7 @@ def home(request):
     """Send a signed-in person to their institution, or let them choose, or explain why there is none."""
     institutions = institutions_for_user(request.user)
     if len(institutions) == 1:
-        return redirect("reports:dashboard", institution=institutions[0].slug)
+        return redirect("governance:dashboard", institution=institutions[0].slug)
     return render(request, "governance/home.html", {"institutions": institutions})
 
 
@@ -89,15 +100,6 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _form_error(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: per field where it names one, on top otherwise."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _may_see_drafts(access) -> bool:
     return bool(access) and (access.has("governance.edit_code") or access.has("governance.publish_code"))
 
@@ -140,7 +142,7 @@ def channel_create(request, institution):
         try:
             channel = services.channel_register(actor=request.user, institution=request.institution, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("“%(name)s” is registered.") % {"name": channel.name})
             return redirect("governance:channel_detail", institution=institution, pk=channel.pk)
@@ -179,7 +181,7 @@ def channel_edit(request, institution, pk):
         try:
             services.channel_update(actor=request.user, channel=channel, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("governance:channel_detail", institution=institution, pk=channel.pk)
@@ -347,7 +349,7 @@ def code_version_edit(request, institution, pk):
         except ValidationError as error:
             if getattr(error, "code", None) == "not_draft":
                 return _locked(request, version)
-            _form_error(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
@@ -368,7 +370,7 @@ def rule_create(request, institution, pk):
         except ValidationError as error:
             if getattr(error, "code", None) == "not_draft":
                 return _locked(request, version)
-            _form_error(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("Rule added."))
             return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
@@ -392,7 +394,7 @@ def rule_edit(request, institution, pk):
         except ValidationError as error:
             if getattr(error, "code", None) == "not_draft":
                 return _locked(request, version)
-            _form_error(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("Rule %(number)s saved.") % {"number": form.cleaned_data["number"]})
             return redirect("governance:code_version_detail", institution=institution, pk=version.pk)
@@ -517,7 +519,7 @@ def publication_create(request, institution):
         try:
             services.publication_create(actor=request.user, institution=request.institution, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("The post is in the log."))
             if "again" in request.POST:
@@ -537,7 +539,7 @@ def publication_edit(request, institution, pk):
         try:
             services.publication_update(actor=request.user, publication=publication, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("governance:publication_list", institution=institution)
@@ -636,8 +638,5 @@ def my_data(request, institution):
 def my_data_download(request, institution):
     from .personal_data import personal_data_archive
 
-    response = HttpResponse(personal_data_archive(request.user), content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="data-saya-santun.zip"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(personal_data_archive(request.user), filename="data-saya-santun.zip",
+                            content_type="application/zip")

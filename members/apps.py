@@ -7,12 +7,13 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from governance.seeding import register_demo
         from governance.signals import code_published
 
-        from . import hooks
+        from . import hooks, permissions, personal_data
 
+        permissions.register()
+        register_demo("members.demo.seed")
         hooks.register()
-        from . import personal_data
-
         personal_data.register()
         code_published.connect(hooks.on_code_published, dispatch_uid="members.acknowledgements")

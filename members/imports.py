@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Channel, Institution
@@ -445,7 +444,3 @@ def plan_groups(table: Table, institution: Institution, *, progress: Callable[[i
     if progress:
         progress(total, total)
     return plan
-
-
-def today_in(institution: Institution) -> datetime.date:
-    return timezone.localtime(timezone.now(), institution.tzinfo).date()

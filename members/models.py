@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from governance.scoping import scoped_manager
 
 from governance.models import Channel, CodeVersion, Institution, Role
+from governance.scoping import scoped_manager
 
 from .validators import parse_nip, validate_nip
 

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from governance.models import CodeVersion, Institution, Membership, Role, User
 from governance.permissions import Access
-from governance.tenancy import access_for, descendants, institutions_for_user, platform_scope
+from governance.tenancy import access_for, descendants, institutions_for_user, rows_by_key
 
 from . import rules
 from .models import Acknowledgement, GroupMembership, ImportJob, Invitation, StaffMember
@@ -52,12 +52,11 @@ def nips_current_elsewhere(institution: Institution, nips: set[str]) -> set[str]
     the caller learns that the person is elsewhere, never who or where."""
     found: set[str] = set()
     nips = sorted(n for n in nips if n)
-    with platform_scope():
-        for start in range(0, len(nips), 500):
-            found.update(
-                StaffMember.objects.filter(nip__in=nips[start:start + 500], left_on__isnull=True)
-                .exclude(institution=institution).values_list("nip", flat=True)
-            )
+    for start in range(0, len(nips), 500):
+        found.update(
+            rows_by_key(StaffMember).filter(nip__in=nips[start:start + 500], left_on__isnull=True)
+            .exclude(institution=institution).values_list("nip", flat=True)
+        )
     return found
 
 
@@ -109,8 +108,7 @@ def pending_invitation_count(institution: Institution) -> int:
 
 def invitation_by_token_hash(token_hash: str) -> Invitation | None:
     """The invitation behind a link, whatever institution it belongs to (the link is the key)."""
-    with platform_scope():
-        return Invitation.objects.select_related("institution", "staff").filter(token_hash=token_hash).first()
+    return rows_by_key(Invitation).select_related("institution", "staff").filter(token_hash=token_hash).first()
 
 
 def move_destinations(user: User, institution: Institution) -> list[Institution]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance import services as governance_services
+from governance.http import refuse, refuse_on_form
 from governance.models import Channel, CodeVersion, Institution, Membership, Role, User
 from governance.navigation import sections_for
 from governance.permissions import requires
@@ -26,19 +27,6 @@ from .models import Acknowledgement, GroupMembership, ImportJob, Invitation, Sta
 from .resources import GroupMembershipResource, StaffResource, to_csv, to_xlsx
 
 PAGE_SIZE = 25
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _flash_error(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _back(request, fallback: str):
@@ -77,7 +65,7 @@ def staff_create(request, institution):
         try:
             staff = services.staff_create(actor=request.user, institution=request.institution, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("The staff member was added."))
             return redirect("members:staff_detail", institution=institution, pk=staff.pk)
@@ -121,7 +109,7 @@ def staff_edit(request, institution, pk):
         try:
             services.staff_update(actor=request.user, staff=staff, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("members:staff_detail", institution=institution, pk=staff.pk)
@@ -138,7 +126,7 @@ def staff_leave(request, institution, pk):
             services.staff_end(actor=request.user, staff=staff, reason=form.cleaned_data["reason"],
                                left_on=form.cleaned_data.get("left_on"))
         except ValidationError as error:
-            _flash_error(request, error)
+            refuse(request, error)
         else:
             messages.success(request, _("The record was ended. It stays in the history of this institution."))
     else:
@@ -157,7 +145,7 @@ def staff_move(request, institution, pk):
             services.staff_move(actor=request.user, staff=staff, to=form.cleaned_data["destination"],
                                 on=form.cleaned_data.get("moved_on"))
         except ValidationError as error:
-            _flash_error(request, error)
+            refuse(request, error)
         except PermissionDenied:
             messages.error(request, _("You may not move people to that institution."))
         else:
@@ -206,7 +194,7 @@ def staff_invite(request, institution, pk):
             services.invitation_create(actor=request.user, staff=staff, role=form.cleaned_data["role"],
                                        email=form.cleaned_data["email"])
         except ValidationError as error:
-            _flash_error(request, error)
+            refuse(request, error)
         except PermissionDenied:
             messages.error(request, _("You may not give this role."))
         else:
@@ -227,7 +215,7 @@ def role_grant(request, institution, pk):
         try:
             services.role_grant(actor=request.user, staff=staff, role=form.cleaned_data["role"])
         except ValidationError as error:
-            _flash_error(request, error)
+            refuse(request, error)
         except PermissionDenied:
             messages.error(request, _("You may not give this role."))
         else:
@@ -244,7 +232,7 @@ def role_revoke(request, institution, pk):
     try:
         services.role_revoke(actor=request.user, membership=membership)
     except ValidationError as error:
-        _flash_error(request, error)
+        refuse(request, error)
     except PermissionDenied:
         messages.error(request, _("You may not take away this role."))
     else:
@@ -265,7 +253,7 @@ def invitation_resend(request, institution, pk):
     try:
         services.invitation_resend(actor=request.user, invitation=invitation)
     except ValidationError as error:
-        _flash_error(request, error)
+        refuse(request, error)
     except PermissionDenied:
         messages.error(request, _("You may not give this role."))
     else:
@@ -280,7 +268,7 @@ def invitation_revoke(request, institution, pk):
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:
-        _flash_error(request, error)
+        refuse(request, error)
     except PermissionDenied:
         messages.error(request, _("You may not give this role."))
     else:
@@ -302,7 +290,7 @@ def heads(request, institution):
                                               full_name=data["full_name"], nip=data["nip"], email=data["email"])
             services.invitation_create(actor=request.user, staff=staff, role=Role.KEPALA, email=data["email"])
         except ValidationError as error:
-            _form_errors(form, error)
+            refuse_on_form(form, error)
         except PermissionDenied:
             raise
         else:
@@ -321,7 +309,7 @@ def head_end(request, institution, pk):
     try:
         services.role_revoke(actor=request.user, membership=membership)
     except ValidationError as error:
-        _flash_error(request, error)
+        refuse(request, error)
     else:
         messages.success(request, _("The head's role was ended."))
     return redirect("members:heads", institution=institution)
@@ -352,7 +340,7 @@ def invitation_accept(request, token):
                 messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             else:
                 messages.success(request, _("Welcome. Your role at %(name)s is active.") % {"name": invitation.institution.name})
-                return redirect("reports:dashboard", institution=invitation.institution.slug)
+                return redirect("governance:dashboard", institution=invitation.institution.slug)
         return render(request, "members/invitation_accept.html", context)
     if account_exists:
         context["login_url"] = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
@@ -362,10 +350,10 @@ def invitation_accept(request, token):
         try:
             services.invitation_accept(invitation=invitation, password=form.cleaned_data["password1"])
         except ValidationError as error:
-            _form_errors(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("Your password is set. Sign in with your e-mail address and the new password."))
-            return redirect(f"{reverse('account_login')}?{urlencode({'next': reverse('reports:dashboard', kwargs={'institution': invitation.institution.slug})})}")
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': reverse('governance:dashboard', kwargs={'institution': invitation.institution.slug})})}")
     context["form"] = form
     context["needs_totp"] = invitation.role in (Role.KEPALA, Role.PENILAI)
     return render(request, "members/invitation_accept.html", context)
@@ -400,7 +388,7 @@ def child_create(request, institution):
         except ValidationError as error:
             if hasattr(error, "error_dict") and "timezone" in error.error_dict:
                 error.error_dict["timezone"] = error.error_dict.pop("timezone")
-            _form_errors(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("%(name)s was added. Its head and operator have been invited by e-mail.") % {"name": child.name})
             return redirect("members:children", institution=institution)
@@ -429,7 +417,7 @@ def child_edit(request, institution, pk):
                     messages.success(request, _("The changes were saved."))
                     return redirect("members:children", institution=institution)
         except ValidationError as error:
-            _form_errors(move_form if request.POST.get("action") == "move" else edit_form, error)
+            refuse_on_form(move_form if request.POST.get("action") == "move" else edit_form, error)
         except PermissionDenied:
             messages.error(request, _("You may not move the institution there."))
     return render(request, "members/child_edit.html", {
@@ -468,7 +456,7 @@ def group_add(request, institution, channel_pk):
         try:
             services.group_membership_add(actor=request.user, channel=channel, **form.cleaned_data)
         except ValidationError as error:
-            _flash_error(request, error)
+            refuse(request, error)
         else:
             messages.success(request, _("Added to the group."))
     else:
@@ -485,7 +473,7 @@ def group_role(request, institution, pk):
         try:
             services.group_membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
         except ValidationError as error:
-            _flash_error(request, error)
+            refuse(request, error)
         else:
             messages.success(request, _("The role in the group was changed."))
     return _back(request, reverse("members:channel_members", kwargs={"institution": institution, "channel_pk": membership.channel_id}))
@@ -498,7 +486,7 @@ def group_end(request, institution, pk):
     try:
         services.group_membership_end(actor=request.user, membership=membership)
     except ValidationError as error:
-        _flash_error(request, error)
+        refuse(request, error)
     else:
         messages.success(request, _("The membership was ended. It stays in the group's history."))
     return _back(request, reverse("members:channel_members", kwargs={"institution": institution, "channel_pk": membership.channel_id}))
@@ -565,7 +553,7 @@ def acknowledgement_remind(request, institution, pk):
     try:
         count = services.acknowledgement_remind(actor=request.user, version=version)
     except ValidationError as error:
-        _flash_error(request, error)
+        refuse(request, error)
     else:
         if count:
             messages.success(request, _("A reminder is on its way to %(count)d people.") % {"count": count})
@@ -585,7 +573,7 @@ def acknowledgement_paper(request, institution, pk):
             services.acknowledgement_record(actor=request.user, staff=form.cleaned_data["staff"], version=version,
                                             method=Acknowledgement.Method.PAPER)
         except ValidationError as error:
-            _flash_error(request, error)
+            refuse(request, error)
         else:
             messages.success(request, _("The paper acknowledgement was recorded."))
     else:
@@ -646,7 +634,7 @@ def import_confirm(request, institution, pk):
     try:
         job = services.import_job_confirm(actor=request.user, job=job)
     except ValidationError as error:
-        _flash_error(request, error)
+        refuse(request, error)
     job.refresh_from_db()
     if job.state == ImportJob.State.DONE:
         messages.success(request, _("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.") % {
@@ -662,7 +650,7 @@ def import_cancel(request, institution, pk):
     try:
         services.import_job_cancel(actor=request.user, job=job)
     except ValidationError as error:
-        _flash_error(request, error)
+        refuse(request, error)
     else:
         messages.info(request, _("The import was cancelled and the uploaded file removed. Nothing was changed."))
     return redirect("members:import_start", institution=institution)

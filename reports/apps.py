@@ -7,6 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import panels
+        from governance.seeding import register_demo
 
+        from . import panels, permissions
+
+        permissions.register()
+        register_demo("reports.demo.seed")
         panels.register()

@@ -26,7 +26,7 @@ from django.contrib.auth.hashers import make_password
 from governance.demo import DEMO_TOTP_SECRET, demo_email
 from governance.models import CodeVersion, Institution, Role, Rule, RuleCategory, TimeZone, User
 from governance.services import institution_create, membership_grant
-from governance.tenancy import institution_scope, subtree_scope
+from governance.tenancy import institution_scope, rows_of_subtree, subtree_scope
 from members.models import Acknowledgement, StaffMember
 
 from . import services
@@ -246,7 +246,7 @@ def _run_period(assessor_institution, rubric, assessors, *, year, semester, seme
     criteria = criteria_for(period)
     with subtree_scope(assessor_institution):
         entries = list(Entry.objects.filter(period=period).select_related("institution", "period"))
-        humas = {m_user.institution_id: m_user.user for m_user in _humas_memberships([e.institution_id for e in entries])}
+        humas = {m_user.institution_id: m_user.user for m_user in _humas_memberships(assessor_institution, [e.institution_id for e in entries])}
     for index, entry in enumerate(entries):
         user = humas.get(entry.institution_id)
         rng = random.Random(f"santun-submit-{entry.institution.slug}-{year}-{semester}")
@@ -269,11 +269,11 @@ def _run_period(assessor_institution, rubric, assessors, *, year, semester, seme
     return period
 
 
-def _humas_memberships(institution_ids):
+def _humas_memberships(assessor, institution_ids):
     from governance.models import Membership
 
-    return (Membership.objects.with_scope(institution=institution_ids).active()
-            .filter(role=Role.HUMAS).select_related("user").order_by("pk"))
+    return (rows_of_subtree(Membership, assessor).active()
+            .filter(institution_id__in=institution_ids, role=Role.HUMAS).select_related("user").order_by("pk"))
 
 
 def _sumsel_periods(sumsel: Institution, assessors: list[User]) -> None:

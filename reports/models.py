@@ -24,9 +24,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from governance.scoping import scoped_manager
 
 from governance.models import Institution
+from governance.scoping import scoped_manager
 
 SCALE_MAX_LIMIT = 10
 

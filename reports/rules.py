@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Institution, Membership, Role, User
+from governance.tenancy import rows_of
 
 from .models import AssessmentPeriod, Entry, Export
 
@@ -56,7 +57,7 @@ def require_state(period: AssessmentPeriod, *states: str) -> None:
 
 
 def is_assessor(user: User, institution: Institution) -> bool:
-    return Membership.objects.with_scope(institution=institution).active(institution.local_today()).filter(
+    return rows_of(Membership, institution).active(institution.local_today()).filter(
         user=user, role=Role.PENILAI).exists()
 
 

@@ -17,7 +17,7 @@ from django.db.models import Avg, Count, F, Q
 from django.shortcuts import get_object_or_404
 
 from governance.models import Institution, Role, User
-from governance.tenancy import descendants
+from governance.tenancy import descendants, rows_of, rows_of_ancestors, rows_of_lineage
 
 from . import indicators, regions, rules, scoring
 from .models import (
@@ -93,12 +93,12 @@ def lineage_ids(institution: Institution) -> list[int]:
 
 def criteria_for(period: AssessmentPeriod, reader: Institution | None = None) -> list[Criterion]:
     reader = reader or period.institution
-    return list(Criterion.objects.with_scope(institution=lineage_ids(reader)).filter(rubric_id=period.rubric_id))
+    return list(rows_of_lineage(Criterion, reader).filter(rubric_id=period.rubric_id))
 
 
 def bands_for(period: AssessmentPeriod, reader: Institution | None = None) -> list[ScoreBand]:
     reader = reader or period.institution
-    return list(ScoreBand.objects.with_scope(institution=lineage_ids(reader)).filter(rubric_id=period.rubric_id)
+    return list(rows_of_lineage(ScoreBand, reader).filter(rubric_id=period.rubric_id)
                 .order_by("-min_total"))
 
 
@@ -112,14 +112,14 @@ def _criterion_specs(criteria) -> list[scoring.CriterionSpec]:
 
 def previous_finalized_period(period: AssessmentPeriod) -> AssessmentPeriod | None:
     year, semester = period.previous_semester()
-    return (AssessmentPeriod.objects.with_scope(institution=period.institution)
+    return (rows_of(AssessmentPeriod, period.institution)
             .filter(institution=period.institution, year=year, semester=semester, state=State.FINALIZED)
             .order_by("-revision").first())
 
 
 def published_periods(assessor: Institution, *, upto: AssessmentPeriod | None = None) -> list[AssessmentPeriod]:
     """The assessor's finalized periods, the latest revision of each semester, oldest first."""
-    qs = AssessmentPeriod.objects.with_scope(institution=assessor).filter(institution=assessor, state=State.FINALIZED)
+    qs = rows_of(AssessmentPeriod, assessor).filter(institution=assessor, state=State.FINALIZED)
     if upto is not None:
         qs = qs.filter(Q(year__lt=upto.year) | Q(year=upto.year, semester__lte=upto.semester))
     latest: dict[tuple[int, int], AssessmentPeriod] = {}
@@ -134,16 +134,15 @@ def published_periods(assessor: Institution, *, upto: AssessmentPeriod | None = 
 def rubrics_for(assessor: Institution) -> dict:
     own = list(Rubric.objects.filter(institution=assessor).annotate(
         criterion_count=Count("criteria", distinct=True), period_count=Count("periods", distinct=True)).order_by("name"))
-    above = list(Rubric.objects.with_scope(institution=assessor.ancestor_ids()).select_related("institution")
+    above = list(rows_of_ancestors(Rubric, assessor).select_related("institution")
                  .annotate(criterion_count=Count("criteria")).order_by("institution__path", "name")) \
         if assessor.ancestor_ids() else []
     return {"own": own, "above": above}
 
 
 def rubric_detail(rubric: Rubric, reader: Institution) -> dict:
-    scope = lineage_ids(reader)
-    criteria = list(Criterion.objects.with_scope(institution=scope).filter(rubric=rubric))
-    bands = list(ScoreBand.objects.with_scope(institution=scope).filter(rubric=rubric).order_by("-min_total"))
+    criteria = list(rows_of_lineage(Criterion, reader).filter(rubric=rubric))
+    bands = list(rows_of_lineage(ScoreBand, reader).filter(rubric=rubric).order_by("-min_total"))
     return {
         "rubric": rubric, "criteria": criteria, "bands": bands,
         "weights_total": scoring.weights_total(c.weight for c in criteria),
@@ -189,9 +188,6 @@ def subtree_kinds(assessor: Institution) -> list[tuple[str, str]]:
 
 
 # --- Scoring (assessor) ---------------------------------------------------------------------------
-
-SCORING_FILTERS = ("todo", "disagreements", "not_submitted")
-
 
 def scoring_entries(period: AssessmentPeriod, actor: User, *, criteria_count: int, show: str = "", kind: str = "",
                     query: str = ""):

@@ -11,7 +11,6 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     # The assessed institution.
     path("rapor/", views.card_list, name="card_list"),
     path("rapor/<int:pk>/", views.card_detail, name="card_detail"),

@@ -1,4 +1,4 @@
-"""Pages of the reports app: the institution dashboard, each institution's report card and
+"""Pages of the reports app: each institution's report card and
 self-assessment, and — at an assessor institution — rubrics, periods, scoring, results and exports.
 
 Assessor pages run inside ``subtree_scope`` of the assessor institution, so every entry they can
@@ -8,12 +8,11 @@ fetch lies below it; another tree's objects are simply not found (404).
 from __future__ import annotations
 
 import datetime
-import functools
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,10 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.cache import cached, data_version
-from governance.models import Role
-from governance.navigation import panels_for
+from governance.http import private_download, private_file, refuse
 from governance.permissions import requires
-from governance.tenancy import subtree_scope
+from governance.tenancy import rows_of_lineage
 
 from . import exports, selectors, services
 from .forms import (
@@ -46,37 +44,7 @@ from .models import AssessmentPeriod, Entry, Evidence, Export, Rubric
 State = AssessmentPeriod.State
 
 
-@requires("institution.view")
-def dashboard(request, institution):
-    """The institution's landing page, shaped by the visitor's roles through registered panels."""
-    return render(request, "reports/dashboard.html", {"panels": panels_for(request)})
-
-
-def _refuse(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _file_response(field, filename: str, content_type: str) -> FileResponse:
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404("file missing") from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    # An uploaded file opened directly in the browser runs nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # --- The assessed institution: report cards and self-assessment ------------------------------------
@@ -129,20 +97,20 @@ def _card_filename(entry: Entry, extension: str) -> str:
 @requires("reports.view_report_card")
 def card_xlsx(request, institution, pk):
     entry = _finalized_entry(request, pk)
-    return _attachment(exports.card_workbook(entry, request.institution), _card_filename(entry, "xlsx"), XLSX)
+    return private_download(exports.card_workbook(entry, request.institution), filename=_card_filename(entry, "xlsx"), content_type=XLSX)
 
 
 @requires("reports.view_report_card")
 def card_pdf(request, institution, pk):
     entry = _finalized_entry(request, pk)
-    return _attachment(exports.card_pdf(entry, request.institution), _card_filename(entry, "pdf"), "application/pdf")
+    return private_download(exports.card_pdf(entry, request.institution), filename=_card_filename(entry, "pdf"), content_type="application/pdf")
 
 
 @requires("reports.view_report_card")
 def card_evidence(request, institution, pk, evidence):
     entry = selectors.entry_for_institution(request.institution, pk)
     item = get_object_or_404(Evidence, pk=evidence, entry=entry)
-    return _file_response(item.file, item.original_name, item.content_type)
+    return private_file(item.file, filename=item.original_name, content_type=item.content_type)
 
 
 def _can_edit(entry: Entry) -> bool:
@@ -203,7 +171,7 @@ def evidence_upload(request, institution, pk, criterion):
         try:
             services.evidence_add(actor=request.user, entry=entry, criterion=criterion, upload=form.cleaned_data["file"])
         except ValidationError as error:
-            _refuse(request, error)
+            refuse(request, error)
         else:
             messages.success(request, _("The file was added."))
     return redirect("reports:answer_edit", institution=institution, pk=entry.pk, criterion=criterion.pk)
@@ -218,7 +186,7 @@ def evidence_delete(request, institution, pk, evidence):
     try:
         services.evidence_remove(actor=request.user, evidence=item)
     except ValidationError as error:
-        _refuse(request, error)
+        refuse(request, error)
     else:
         messages.success(request, _("The file was removed."))
     return redirect("reports:answer_edit", institution=institution, pk=entry.pk, criterion=criterion_pk)
@@ -231,7 +199,7 @@ def self_assessment_submit(request, institution, pk):
     try:
         services.self_assessment_submit(actor=request.user, entry=entry)
     except ValidationError as error:
-        _refuse(request, error)
+        refuse(request, error)
     else:
         messages.success(request, _("Your self-assessment was submitted to %(assessor)s.") % {
             "assessor": entry.period.institution.name})
@@ -241,18 +209,10 @@ def self_assessment_submit(request, institution, pk):
 # --- The assessor institution ----------------------------------------------------------------------
 
 
-def assessor_page(view):
-    """Only the institution's own assessors (not one from further up the tree), and every read
-    inside the assessor's subtree."""
-
-    @functools.wraps(view)
-    def wrapper(request, institution, *args, **kwargs):
-        if not request.access.has_role(Role.PENILAI):
-            raise PermissionDenied
-        with subtree_scope(request.institution):
-            return view(request, institution, *args, **kwargs)
-
-    return wrapper
+def assessor(permission: str):
+    """An assessor institution's own page: only its own assessors (not one from further up the
+    tree), every read inside its subtree (both enforced by ``TenantMiddleware``)."""
+    return requires(permission, held_here=True, subtree=True)
 
 
 def _period(request, pk) -> AssessmentPeriod:
@@ -269,8 +229,7 @@ def _own_rubrics(request):
     return Rubric.objects.filter(institution=request.institution).order_by("name")
 
 
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def period_list(request, institution):
     return render(request, "reports/period_list.html", {
         "periods": selectors.periods_for(request.institution), "rubric_count": _own_rubrics(request).count(),
@@ -283,8 +242,7 @@ def _default_semester(today: datetime.date) -> tuple[int, int]:
     return (today.year, 1) if today.month >= 7 else (today.year - 1, 2)
 
 
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def period_create(request, institution):
     today = request.institution.local_today()
     year, semester = _default_semester(today)
@@ -306,8 +264,7 @@ def period_create(request, institution):
                                                         "has_rubrics": rubrics.exists()})
 
 
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def period_detail(request, institution, pk):
     period = _period(request, pk)
     context = {"period": period, "progress": selectors.period_progress(period), "title": period.label,
@@ -318,8 +275,7 @@ def period_detail(request, institution, pk):
     return render(request, "reports/period_detail.html", context)
 
 
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def period_edit(request, institution, pk):
     period = _period(request, pk)
     if period.is_frozen:
@@ -343,14 +299,13 @@ def period_edit(request, institution, pk):
 
 def _transition(service, success: str):
     @require_POST
-    @requires("reports.manage_periods")
-    @assessor_page
+    @assessor("reports.manage_periods")
     def view(request, institution, pk):
         period = _period(request, pk)
         try:
             service(actor=request.user, period=period)
         except ValidationError as error:
-            _refuse(request, error)
+            refuse(request, error)
         else:
             messages.success(request, str(success))
         return redirect("reports:period_detail", institution=institution, pk=period.pk)
@@ -368,8 +323,7 @@ period_finalize = _transition(services.period_finalize, gettext_lazy(
 
 
 @require_POST
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def period_revise(request, institution, pk):
     period = _period(request, pk)
     form = ReviseForm(request.POST)
@@ -379,7 +333,7 @@ def period_revise(request, institution, pk):
     try:
         revision = services.period_revise(actor=request.user, period=period, reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        _refuse(request, error)
+        refuse(request, error)
         return redirect("reports:period_detail", institution=institution, pk=period.pk)
     messages.success(request, _("A correction was opened as %(label)s. The published result stays until you finalize "
                                 "the correction.") % {"label": revision.label})
@@ -389,8 +343,7 @@ def period_revise(request, institution, pk):
 # --- Scoring --------------------------------------------------------------------------------------
 
 
-@requires("reports.assess")
-@assessor_page
+@assessor("reports.assess")
 def scoring_list(request, institution, pk):
     period = _period(request, pk)
     criteria_count = len(selectors.criteria_for(period))
@@ -406,8 +359,7 @@ def scoring_list(request, institution, pk):
     })
 
 
-@requires("reports.assess")
-@assessor_page
+@assessor("reports.assess")
 def scoring_entry(request, institution, pk, entry):
     period = _period(request, pk)
     entry = _entry(period, entry)
@@ -442,20 +394,18 @@ def scoring_entry(request, institution, pk, entry):
     })
 
 
-@requires("reports.assess")
-@assessor_page
+@assessor("reports.assess")
 def scoring_evidence(request, institution, pk, entry, evidence):
     period = _period(request, pk)
     entry = _entry(period, entry)
     item = get_object_or_404(Evidence, pk=evidence, entry=entry)
-    return _file_response(item.file, item.original_name, item.content_type)
+    return private_file(item.file, filename=item.original_name, content_type=item.content_type)
 
 
 # --- Results and exports ----------------------------------------------------------------------------
 
 
-@requires("reports.view_rankings")
-@assessor_page
+@assessor("reports.view_rankings")
 def results(request, institution, pk):
     period = _period(request, pk)
     if period.state in (State.DRAFT, State.SELF_ASSESSMENT):
@@ -489,8 +439,7 @@ def _ranking(request, period, *, kind: str, region: str) -> dict:
                   lambda: selectors.ranking(period, kind=kind, region=region), day=institution.local_today())
 
 
-@requires("reports.view_rankings")
-@assessor_page
+@assessor("reports.view_rankings")
 def result_entry(request, institution, pk, entry):
     period = _period(request, pk)
     entry = _entry(period, entry)
@@ -503,8 +452,7 @@ def result_entry(request, institution, pk, entry):
 
 
 @require_POST
-@requires("reports.view_rankings")
-@assessor_page
+@assessor("reports.view_rankings")
 def export_request(request, institution, pk):
     period = _period(request, pk)
     form = ExportForm(request.POST)
@@ -515,7 +463,7 @@ def export_request(request, institution, pk):
     try:
         export = services.export_request(actor=request.user, period=period, fmt=form.cleaned_data["format"], params=params)
     except ValidationError as error:
-        _refuse(request, error)
+        refuse(request, error)
         return redirect("reports:results", institution=institution, pk=period.pk)
     return redirect("reports:export_status", institution=institution, pk=period.pk, export=export.pk)
 
@@ -524,8 +472,7 @@ def _export(period, pk) -> Export:
     return get_object_or_404(Export.objects.select_related("period"), pk=pk, period=period)
 
 
-@requires("reports.view_rankings")
-@assessor_page
+@assessor("reports.view_rankings")
 def export_status(request, institution, pk, export):
     period = _period(request, pk)
     export = _export(period, export)
@@ -536,43 +483,39 @@ def export_status(request, institution, pk, export):
     return render(request, "reports/export_status.html", context)
 
 
-@requires("reports.view_rankings")
-@assessor_page
+@assessor("reports.view_rankings")
 def export_download(request, institution, pk, export):
     period = _period(request, pk)
     export = _export(period, export)
     if export.state != Export.State.DONE or not export.file:
         raise Http404("not ready")
     content_type = XLSX if export.format == Export.Format.XLSX else "application/pdf"
-    return _file_response(export.file, export.filename, content_type)
+    return private_file(export.file, filename=export.filename, content_type=content_type)
 
 
 @require_POST
-@requires("reports.view_rankings")
-@assessor_page
+@assessor("reports.view_rankings")
 def export_retry(request, institution, pk, export):
     period = _period(request, pk)
     export = _export(period, export)
     try:
         services.export_retry(actor=request.user, export=export)
     except ValidationError as error:
-        _refuse(request, error)
+        refuse(request, error)
     return redirect("reports:export_status", institution=institution, pk=period.pk, export=export.pk)
 
 
 # --- Rubrics ----------------------------------------------------------------------------------------
 
 
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def rubric_list(request, institution):
     return render(request, "reports/rubric_list.html", {**selectors.rubrics_for(request.institution),
                                                         "title": _("Rubrics")})
 
 
 @require_POST
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def rubric_create(request, institution):
     rubric = services.rubric_create_default(actor=request.user, institution=request.institution)
     messages.success(request, _("A rubric was created from Santun's default. Adapt it to your region."))
@@ -580,12 +523,11 @@ def rubric_create(request, institution):
 
 
 def _readable_rubric(request, pk) -> Rubric:
-    return get_object_or_404(Rubric.objects.with_scope(institution=selectors.lineage_ids(request.institution))
+    return get_object_or_404(rows_of_lineage(Rubric, request.institution)
                              .select_related("institution"), pk=pk)
 
 
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def rubric_detail(request, institution, pk):
     rubric = _readable_rubric(request, pk)
     return render(request, "reports/rubric_detail.html", {
@@ -603,8 +545,7 @@ def _rubric_rows(criteria_formset, band_formset) -> tuple[list[dict], list[dict]
     return criteria, bands
 
 
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def rubric_edit(request, institution, pk):
     rubric = get_object_or_404(Rubric, pk=pk, institution=request.institution)
     if rubric.is_locked:
@@ -643,14 +584,13 @@ def rubric_edit(request, institution, pk):
 
 
 @require_POST
-@requires("reports.manage_periods")
-@assessor_page
+@assessor("reports.manage_periods")
 def rubric_copy(request, institution, pk):
     rubric = _readable_rubric(request, pk)
     try:
         copy = services.rubric_copy(actor=request.user, rubric=rubric, institution=request.institution)
     except ValidationError as error:
-        _refuse(request, error)
+        refuse(request, error)
         return redirect("reports:rubric_list", institution=institution)
     messages.success(request, _("The copy was created. Adapt it and use it for your next period."))
     return redirect(reverse("reports:rubric_edit", kwargs={"institution": institution, "pk": copy.pk}))

@@ -7,9 +7,11 @@ class SanctionsConfig(AppConfig):
     verbose_name = _("Sanctions")
 
     def ready(self):
-        from . import navigation
+        from governance.seeding import register_demo
 
+        from . import navigation, permissions, personal_data
+
+        permissions.register()
+        register_demo("sanctions.demo.seed")
         navigation.register()
-        from . import personal_data
-
         personal_data.register()

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from governance.scoping import scoped_manager
 
 from governance.models import Channel, Institution, Rule
+from governance.scoping import scoped_manager
 from members.models import GroupMembership, StaffMember
 
 

@@ -7,17 +7,15 @@ import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from governance.models import CodeVersion, Institution, Membership, Role, Rule, RuleCategory, RuleKind, User
 from governance.selectors import audit_entries
-from governance.tenancy import platform_scope
+from governance.tenancy import rows_by_key, rows_of_children
 from members.models import GroupMembership, StaffMember
 
-from . import rules
 from .models import (
     CaseEvidence,
     Ladder,
@@ -37,100 +35,6 @@ from .workdays import working_days_between
 
 LIVE_MEASURE_STATES = (MeasureState.PROPOSED, MeasureState.ACTIVE, MeasureState.EXPIRED)
 
-
-# --- what a visitor may do ---------------------------------------------------------------------
-# Pages ask these for the buttons they show ({% if "start_review" in actions %}); each name is
-# allowed exactly when the service behind it would accept the visitor (the same ``rules`` checks).
-
-def _allowed(checks: dict) -> frozenset[str]:
-    return frozenset(name for name, check in checks.items() if rules.allowed(check))
-
-
-def case_actions(access, user: User, report: ViolationReport, *, measures: list[Measure] | None = None,
-                 evidence_count: int | None = None) -> frozenset[str]:
-    """start_review, assign, confirm, dismiss, add_evidence, add_note, propose_measure, refer.
-    Pass the case's measures and number of files when the page holds them (no query then)."""
-    known = {"access": access, "subject": is_subject(user, report)}
-    live = None if measures is None else any(m.state in LIVE_MEASURE_STATES for m in measures)
-    decide = partial(rules.check_decide_report, user, report, **known)
-    return _allowed({
-        "start_review": partial(rules.check_start_review, user, report, **known),
-        "assign": partial(rules.check_assign, user, report, **known),
-        "confirm": decide,
-        "dismiss": decide,
-        "add_evidence": partial(rules.check_add_evidence, user, report, evidence_count=evidence_count, **known),
-        "add_note": partial(rules.check_add_note, user, report, **known),
-        "propose_measure": partial(rules.check_propose, user, report, has_live_measure=live, **known),
-        "refer": partial(rules.check_refer, user, report, **known),
-    })
-
-
-def measure_actions(access, user: User, measure: Measure, *, subject: bool | None = None,
-                    has_objection: bool | None = None) -> frozenset[str]:
-    """withdraw, record_delivery, acknowledge, object (the person) and object_for (Humas for them).
-    The head's decision is ``measure_decision_actions``."""
-    if subject is None:
-        subject = is_subject(user, measure.report)
-    if has_objection is None:
-        has_objection = hasattr(measure, "objection")
-    known = {"access": access, "subject": subject}
-    objection = partial(rules.check_object, user, measure, has_objection=has_objection, **known)
-    actions = _allowed({
-        "withdraw": partial(rules.check_withdraw, user, measure, **known),
-        "record_delivery": partial(rules.check_record_delivery, user, measure, **known),
-        "object" if subject else "object_for": objection,
-    })
-    if not measure.acknowledged_at and rules.allowed(rules.check_acknowledge, user, measure, subject=subject):
-        actions |= {"acknowledge"}
-    return actions
-
-
-def case_measure_actions(access, user: User, report: ViolationReport,
-                         measures: list[Measure]) -> list[tuple[Measure, frozenset[str]]]:
-    """Each measure of the case page with what the visitor may do on it (no query: the measures
-    come from ``case_measures`` and share the page's report)."""
-    subject = is_subject(user, report)
-    rows = []
-    for measure in measures:
-        measure.report, measure.institution = report, report.institution
-        rows.append((measure, measure_actions(access, user, measure, subject=subject)))
-    return rows
-
-
-def case_referral_actions(access, user: User, report: ViolationReport,
-                          referrals: list[Referral]) -> list[tuple[Referral, frozenset[str]]]:
-    subject = is_subject(user, report)
-    rows = []
-    for referral in referrals:
-        referral.report, referral.institution = report, report.institution
-        rows.append((referral, referral_actions(access, user, referral, subject=subject)))
-    return rows
-
-
-def measure_decision_actions(user: User, measure: Measure, *, as_parent: bool = False) -> frozenset[str]:
-    """approve and reject, for the head (or the parent's head) who decides the proposal."""
-    decide = partial(rules.check_decide_measure, user, measure, as_parent=as_parent)
-    return _allowed({"approve": decide, "reject": decide})
-
-
-def objection_decision_actions(user: User, objection: Objection, *, as_parent: bool = False) -> frozenset[str]:
-    """uphold and reject, for the head (or the parent's head) who decides the objection."""
-    decide = partial(rules.check_decide_objection, user, objection, as_parent=as_parent)
-    return _allowed({"uphold": decide, "reject": decide})
-
-
-def referral_actions(access, user: User, referral: Referral, *, subject: bool | None = None) -> frozenset[str]:
-    """record_outcome."""
-    return _allowed({"record_outcome": partial(rules.check_record_outcome, user, referral, access=access,
-                                               subject=subject)})
-
-
-def removal_actions(access, user: User, task: RemovalTask, *, is_admin: bool | None = None) -> frozenset[str]:
-    """confirm (a group admin, or Humas, confirms the person was removed)."""
-    return _allowed({"confirm": partial(rules.check_confirm_removal, user, task, access=access, is_admin=is_admin)})
-
-
-# --- the code of conduct in force -------------------------------------------------------------
 
 def current_code(institution: Institution) -> CodeVersion | None:
     return CodeVersion.objects.filter(institution=institution, state=CodeVersion.State.PUBLISHED).first()
@@ -401,20 +305,17 @@ def decisions_waiting(institution: Institution, *, escalated: bool):
 
 def escalated_waiting_below(institution: Institution) -> dict:
     """For a parent head's dashboard: decisions waiting at each direct child institution."""
-    from django_scopes import scope
-
     children = list(Institution.objects.filter(parent=institution, is_active=True).order_by("name"))
     if not children:
         return {}
-    with scope(institution=[child.pk for child in children]):
-        measures = dict(
-            Measure.objects.filter(institution__in=children, state=MeasureState.PROPOSED, escalated=True)
-            .values_list("institution_id").annotate(n=Count("pk"))
-        )
-        objections = dict(
-            Objection.objects.filter(institution__in=children, state=ObjectionState.FILED, escalated=True)
-            .values_list("institution_id").annotate(n=Count("pk"))
-        )
+    measures = dict(
+        rows_of_children(Measure, institution).filter(state=MeasureState.PROPOSED, escalated=True)
+        .values_list("institution_id").annotate(n=Count("pk"))
+    )
+    objections = dict(
+        rows_of_children(Objection, institution).filter(state=ObjectionState.FILED, escalated=True)
+        .values_list("institution_id").annotate(n=Count("pk"))
+    )
     return {child: measures.get(child.pk, 0) + objections.get(child.pk, 0)
             for child in children if measures.get(child.pk) or objections.get(child.pk)}
 
@@ -437,15 +338,6 @@ def measures_about(user: User, institution: Institution):
         .select_related("report", "report__channel").prefetch_related("letter", "objection")
         .order_by("-decided_at")
     )
-
-
-def measures_about_with_actions(access, user: User, institution: Institution) -> list[tuple[Measure, frozenset[str]]]:
-    """``measures_about``, each with what the person may do on it (acknowledge, object)."""
-    rows = []
-    for measure in measures_about(user, institution):
-        measure.institution = institution
-        rows.append((measure, measure_actions(access, user, measure, subject=True)))
-    return rows
 
 
 def removal_tasks_for(user: User, institution: Institution, *, everything: bool):
@@ -516,14 +408,13 @@ def verify_letter_code(code: str) -> Verification | None:
     code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     if not code or len(code) > 16:
         return None
-    with platform_scope():
-        letter = WarningLetter.objects.select_related("institution", "measure").filter(verification_code=code).first()
-        if letter is None:
-            return None
-        return Verification(
-            number=letter.number, issued_on=letter.issued_on, institution_name=letter.institution.name,
-            status=letter_status(letter), active_until=letter.measure.active_until,
-        )
+    letter = rows_by_key(WarningLetter).select_related("institution", "measure").filter(verification_code=code).first()
+    if letter is None:
+        return None
+    return Verification(
+        number=letter.number, issued_on=letter.issued_on, institution_name=letter.institution.name,
+        status=letter_status(letter), active_until=letter.measure.active_until,
+    )
 
 
 # --- indicators for the semester assessment (reports app) --------------------------------------

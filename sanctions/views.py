@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from governance.accounts import session_used_mfa
 from governance.cache import cached
+from governance.http import private_file, refuse
 from governance.models import User
 from governance.permissions import requires
 
-from . import access, selectors, services
+from . import access, selectors, services, visitor_actions
 from .forms import (
     ERROR_FIELDS,
     AssignForm,
@@ -42,25 +42,8 @@ from .ladders import PRESETS
 from .models import LadderLevel, Measure, Objection, ObjectionState, WarningLetter
 
 
-def _refused(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 def _case_url(institution, pk) -> str:
     return reverse("sanctions:report_detail", kwargs={"institution": institution, "pk": pk})
-
-
-def _private_file(field, *, content_type: str, filename: str, inline: bool) -> FileResponse:
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404("file missing") from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # --- filing and the person's own page --------------------------------------------------------
@@ -92,7 +75,7 @@ def report_create(request, institution):
 def my_cases(request, institution):
     return render(request, "sanctions/my_cases.html", {
         "reports": selectors.reports_filed_by(request.user, request.institution)[:50],
-        "measures": selectors.measures_about_with_actions(request.access, request.user, request.institution),
+        "measures": visitor_actions.measures_about_with_actions(request.access, request.user, request.institution),
         "title": _("My reports and measures"),
     })
 
@@ -104,7 +87,7 @@ def my_measure(request, institution, pk):
     objection = Objection.objects.filter(measure=measure).first()
     return render(request, "sanctions/my_measure.html", {
         "measure": measure, "letter": letter, "objection": objection,
-        "actions": selectors.measure_actions(request.access, request.user, measure, subject=True,
+        "actions": visitor_actions.measure_actions(request.access, request.user, measure, subject=True,
                                              has_objection=objection is not None),
         "letter_voided": letter is not None and selectors.letter_status(letter) == "voided",
         "deadline": services.objection_deadline(measure), "form": ObjectionForm(),
@@ -120,7 +103,7 @@ def my_measure_acknowledge(request, institution, pk):
         services.measure_acknowledge(actor=request.user, measure=measure)
         messages.success(request, _("Thank you; your acknowledgement of receipt was recorded."))
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect("sanctions:my_measure", institution=institution, pk=pk)
 
 
@@ -134,7 +117,7 @@ def my_measure_object(request, institution, pk):
             services.objection_file(actor=request.user, measure=measure, text=form.cleaned_data["text"])
             messages.success(request, _("Your objection was filed. You will be told the decision."))
         except ValidationError as error:
-            _refused(request, error)
+            refuse(request, error)
     else:
         messages.error(request, _("Write the grounds of your objection."))
     return redirect("sanctions:my_measure", institution=institution, pk=pk)
@@ -152,7 +135,7 @@ def _letter_response(letter: WarningLetter):
     if not letter.pdf:
         letter = services.letter_render_pdf(letter=letter)
     safe_number = "".join(ch if ch.isalnum() else "-" for ch in letter.number)
-    return _private_file(letter.pdf, content_type="application/pdf", filename=f"surat-peringatan-{safe_number}.pdf",
+    return private_file(letter.pdf, content_type="application/pdf", filename=f"surat-peringatan-{safe_number}.pdf",
                          inline=False)
 
 
@@ -203,10 +186,10 @@ def report_detail(request, institution, pk):
     context = {
         **case,
         "is_subject": selectors.is_subject(user, report),
-        "actions": selectors.case_actions(visitor, user, report, measures=case["measures"],
+        "actions": visitor_actions.case_actions(visitor, user, report, measures=case["measures"],
                                           evidence_count=len(case["evidence"])),
-        "measure_rows": selectors.case_measure_actions(visitor, user, report, case["measures"]),
-        "referral_rows": selectors.case_referral_actions(visitor, user, report, case["referrals"]),
+        "measure_rows": visitor_actions.case_measure_actions(visitor, user, report, case["measures"]),
+        "referral_rows": visitor_actions.case_referral_actions(visitor, user, report, case["referrals"]),
         "title": _("Report #%(pk)s") % {"pk": report.pk},
     }
     if request.access.has("sanctions.triage"):
@@ -224,7 +207,7 @@ def evidence_file(request, institution, pk):
     """Evidence for the people who handle the case, and for the parent's head deciding an escalated one."""
     item = access.evidence_for(request, pk)
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(item.content_type, "pdf")
-    return _private_file(item.file, content_type=item.content_type, filename=f"bukti-{item.pk}.{extension}",
+    return private_file(item.file, content_type=item.content_type, filename=f"bukti-{item.pk}.{extension}",
                          inline=item.is_image)
 
 
@@ -235,7 +218,7 @@ def _triage_action(request, institution, pk, action):
         if message:
             messages.success(request, message)
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect(_case_url(institution, report.pk))
 
 
@@ -345,7 +328,7 @@ def measure_withdraw(request, institution, pk):
                                   reason=request.POST.get("reason", "") or _("Withdrawn by public relations."))
         messages.success(request, _("The proposal was withdrawn."))
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect(_case_url(institution, measure.report_id))
 
 
@@ -361,7 +344,7 @@ def measure_delivery(request, institution, pk):
                                          delivered_on=form.cleaned_data["delivered_on"])
         messages.success(request, _("Delivery recorded. The objection period runs from this date."))
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect(_case_url(institution, measure.report_id))
 
 
@@ -376,7 +359,7 @@ def objection_file_for(request, institution, pk):
         services.objection_file(actor=request.user, measure=measure, text=form.cleaned_data["text"])
         messages.success(request, _("The objection was filed on the person's behalf."))
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect(_case_url(institution, measure.report_id))
 
 
@@ -452,7 +435,7 @@ def _decide_measure(request, institution, pk, as_parent: bool):
             "measure": measure, "report": report, "evidence": selectors.evidence_of(report),
             "active": list(selectors.active_measures_of(report, request.institution.local_today()).exclude(pk=measure.pk)),
             "letter": WarningLetter.objects.filter(measure=measure).first(),
-            "actions": selectors.measure_decision_actions(request.user, measure, as_parent=as_parent),
+            "actions": visitor_actions.measure_decision_actions(request.user, measure, as_parent=as_parent),
             "title": _("Decide: %(level)s") % {"level": measure.level_code},
         }
 
@@ -485,7 +468,7 @@ def _decide_objection(request, institution, pk, as_parent: bool):
             "evidence": selectors.evidence_of(measure.report),
             "letter": WarningLetter.objects.filter(measure=measure).first(),
             "decided": objection.state != ObjectionState.FILED,
-            "actions": selectors.objection_decision_actions(request.user, objection, as_parent=as_parent),
+            "actions": visitor_actions.objection_decision_actions(request.user, objection, as_parent=as_parent),
             "title": _("Decide an objection"),
         }
 
@@ -513,7 +496,7 @@ def removals(request, institution):
     tasks = selectors.removal_tasks_for(request.user, request.institution, everything=everything)
     return render(request, "sanctions/removals.html", {
         # Without the triage right the list holds only the groups the visitor administers.
-        "tasks": [(task, selectors.removal_actions(request.access, request.user, task, is_admin=None if everything else True))
+        "tasks": [(task, visitor_actions.removal_actions(request.access, request.user, task, is_admin=None if everything else True))
                   for task in tasks],
         "title": _("Removals from groups"),
     })
@@ -531,7 +514,7 @@ def removal_confirm(request, institution, pk):
         except ValidationError as error:
             add_service_error(form, error)
     return render(request, "sanctions/removal_confirm.html", {
-        "task": task, "form": form, "actions": selectors.removal_actions(request.access, request.user, task),
+        "task": task, "form": form, "actions": visitor_actions.removal_actions(request.access, request.user, task),
         "title": _("Confirm a removal"),
     })
 
@@ -567,7 +550,7 @@ def referral_outcome(request, institution, pk):
             add_service_error(form, error)
     return render(request, "sanctions/referral_outcome.html", {
         "referral": referral, "report": referral.report, "form": form,
-        "actions": selectors.referral_actions(request.access, request.user, referral), "title": _("Record the outcome"),
+        "actions": visitor_actions.referral_actions(request.access, request.user, referral), "title": _("Record the outcome"),
     })
 
 

@@ -144,12 +144,12 @@ def core_pages(world) -> dict:
 
     queue = url("sanctions:queue")
     return {
-        "dashboard_kepala": (users[Role.KEPALA], url("reports:dashboard")),
-        "dashboard_humas": (users[Role.HUMAS], url("reports:dashboard")),
-        "dashboard_operator": (users[Role.OPERATOR], url("reports:dashboard")),
-        "dashboard_pegawai": (users[Role.PEGAWAI], url("reports:dashboard")),
-        "dashboard_penilai": (world["assessor"], url("reports:dashboard", kanwil)),
-        "dashboard_kepala_kanwil": (world["kanwil_head"], url("reports:dashboard", kanwil)),
+        "dashboard_kepala": (users[Role.KEPALA], url("governance:dashboard")),
+        "dashboard_humas": (users[Role.HUMAS], url("governance:dashboard")),
+        "dashboard_operator": (users[Role.OPERATOR], url("governance:dashboard")),
+        "dashboard_pegawai": (users[Role.PEGAWAI], url("governance:dashboard")),
+        "dashboard_penilai": (world["assessor"], url("governance:dashboard", kanwil)),
+        "dashboard_kepala_kanwil": (world["kanwil_head"], url("governance:dashboard", kanwil)),
         "queue": (users[Role.HUMAS], queue),
         "queue_open": (users[Role.HUMAS], f"{queue}?state=open&priority=on"),
         "queue_filtered": (users[Role.HUMAS], f"{queue}?state=in_review&category=hoax&channel={world['channel'].pk}"
@@ -244,7 +244,7 @@ def two_sides(side_a, side_b, unscoped):
 
 
 def dashboard(side) -> str:
-    return reverse("reports:dashboard", kwargs={"institution": side.institution.slug})
+    return reverse("governance:dashboard", kwargs={"institution": side.institution.slug})
 
 
 def test_a_change_shows_on_the_very_next_visit(two_sides):

@@ -33,7 +33,7 @@ from reports import services as reports_services
 from reports.models import AssessmentPeriod, Entry, Export
 from reports.selectors import criteria_for
 from reports.tests.factories import make_period, small_rubric
-from sanctions import selectors, services
+from sanctions import selectors, services, visitor_actions
 from sanctions.models import Measure, MeasureState, Objection, Referral, RemovalTask, ViolationReport
 from sanctions.tests.factories import (
     StaffMemberFactory,
@@ -164,12 +164,12 @@ def test_case_actions_are_exactly_what_the_services_accept(world, reports_in_eve
     for state, report in reports_in_every_state.items():
         for visitor, user, access in visits(world):
             report = fresh(report)
-            actions = selectors.case_actions(access, user, report)
+            actions = visitor_actions.case_actions(access, user, report)
             expected = {name for name, call in calls.items() if accepted(call, user, fresh(report))}
             assert actions == expected, (state, visitor)
             # What the case page holds gives the same answer as asking the database.
             measures = selectors.case_measures(report)
-            assert selectors.case_actions(access, user, report, measures=measures,
+            assert visitor_actions.case_actions(access, user, report, measures=measures,
                                           evidence_count=report.evidence.count()) == actions, (state, visitor)
             seen |= actions
     assert seen == set(calls)  # every action is offered to someone
@@ -184,7 +184,7 @@ def test_the_case_page_shows_a_button_exactly_for_each_action(world, reports_in_
     for state, report in reports_in_every_state.items():
         for visitor, user, access in visits(world):
             response = page(user, "sanctions:report_detail", slug=slug, pk=report.pk)
-            actions = selectors.case_actions(access, user, fresh(report))
+            actions = visitor_actions.case_actions(access, user, fresh(report))
             if response.status_code != 200:
                 assert response.status_code in (403, 404) and not actions, (state, visitor)
                 continue
@@ -249,7 +249,7 @@ def test_measure_actions_are_exactly_what_the_services_accept(world, measures_in
     seen = set()
     for state, measure in measures_in_every_state.items():
         for visitor, user, access in visits(world):
-            actions = selectors.measure_actions(access, user, fresh(measure))
+            actions = visitor_actions.measure_actions(access, user, fresh(measure))
             expected = {name for name, call in calls.items() if accepted(call, user, fresh(measure))}
             if "object" in expected and not selectors.is_subject(user, measure.report):
                 expected = expected - {"object"} | {"object_for"}
@@ -263,7 +263,7 @@ def test_decision_actions_are_exactly_what_the_services_accept(world, measures_i
     for state, measure in measures_in_every_state.items():
         for visitor, user, _access in visits(world):
             for as_parent in (False, True):
-                actions = selectors.measure_decision_actions(user, fresh(measure), as_parent=as_parent)
+                actions = visitor_actions.measure_decision_actions(user, fresh(measure), as_parent=as_parent)
                 expected = {name for name, service in (("approve", services.measure_approve),
                                                        ("reject", services.measure_reject))
                             if accepted(service, actor=user, measure=fresh(measure), reason="Setuju.",
@@ -284,7 +284,7 @@ def test_decision_actions_are_exactly_what_the_services_accept(world, measures_i
     for state, objection in objections.items():
         for visitor, user, _access in visits(world):
             for as_parent in (False, True):
-                actions = selectors.objection_decision_actions(user, fresh(objection), as_parent=as_parent)
+                actions = visitor_actions.objection_decision_actions(user, fresh(objection), as_parent=as_parent)
                 expected = {name for name, upheld in (("uphold", True), ("reject", False))
                             if accepted(services.objection_decide, actor=user, objection=fresh(objection),
                                         upheld=upheld, reason="Diputuskan.", as_parent=as_parent)}
@@ -298,7 +298,7 @@ def test_measure_pages_show_a_button_exactly_for_each_action(world, measures_in_
     for state, measure in measures_in_every_state.items():
         report = measure.report
         for visitor, user, access in visits(world):
-            actions = selectors.measure_actions(access, user, fresh(measure))
+            actions = visitor_actions.measure_actions(access, user, fresh(measure))
             response = page(user, "sanctions:report_detail", slug=slug, pk=report.pk)
             if response.status_code == 200:
                 body = response.content.decode()
@@ -312,7 +312,7 @@ def test_measure_pages_show_a_button_exactly_for_each_action(world, measures_in_
                 for action, name in (("acknowledge", "sanctions:my_measure_acknowledge"),
                                      ("object", "sanctions:my_measure_object")):
                     assert offers(body, name, slug, pk=measure.pk) == (action in actions), (state, visitor, action)
-                rows = dict(selectors.measures_about_with_actions(access, user, world.institution))
+                rows = dict(visitor_actions.measures_about_with_actions(access, user, world.institution))
                 assert {m.pk: acts for m, acts in rows.items()}[measure.pk] == actions, (state, visitor)
             else:
                 assert "acknowledge" not in actions and "object" not in actions, (state, visitor)
@@ -320,7 +320,7 @@ def test_measure_pages_show_a_button_exactly_for_each_action(world, measures_in_
                 decide = page(user, name, slug=slug, pk=measure.pk)
                 if decide.status_code == 200:
                     shown = 'class="decision-form"' in decide.content.decode()
-                    assert shown == bool(selectors.measure_decision_actions(user, fresh(measure), as_parent=as_parent)), (
+                    assert shown == bool(visitor_actions.measure_decision_actions(user, fresh(measure), as_parent=as_parent)), (
                         state, visitor, as_parent)
 
 
@@ -338,7 +338,7 @@ def test_removal_and_referral_actions_match_the_services_and_the_pages(world):
     seen = set()
     for state, task in tasks.items():
         for visitor, user, access in visits(world):
-            actions = selectors.removal_actions(access, user, fresh(task))
+            actions = visitor_actions.removal_actions(access, user, fresh(task))
             expected = {"confirm"} if accepted(services.removal_confirm, actor=user, task=fresh(task),
                                                carried_out_on=today) else set()
             assert actions == expected, (state, visitor)
@@ -360,7 +360,7 @@ def test_removal_and_referral_actions_match_the_services_and_the_pages(world):
     seen = set()
     for state, referral in {"referred": referred, "closed": closed}.items():
         for visitor, user, access in visits(world):
-            actions = selectors.referral_actions(access, user, fresh(referral))
+            actions = visitor_actions.referral_actions(access, user, fresh(referral))
             expected = {"record_outcome"} if accepted(services.referral_record_outcome, actor=user,
                                                       referral=fresh(referral), outcome="Selesai.",
                                                       outcome_on=today) else set()

@@ -7,6 +7,10 @@ class TriageConfig(AppConfig):
     verbose_name = _("Chat-export triage")
 
     def ready(self):
-        from . import navigation
+        from governance.seeding import register_demo
 
+        from . import navigation, permissions
+
+        permissions.register()
+        register_demo("triage.demo.seed")
         navigation.register()

@@ -25,9 +25,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from governance.scoping import scoped_manager
 
 from governance.models import Channel, Institution, RuleCategory
+from governance.scoping import scoped_manager
 from members.models import StaffMember
 
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
-from django_scopes import scope
 
 from governance.models import Channel, ChannelKind, ElectionPeriod, Institution, RuleCategory
+from governance.tenancy import rows_of_lineage
 from members.models import StaffMember
 from sanctions.selectors import citable_rules
 
@@ -55,9 +55,7 @@ def lexicon_layers(institution: Institution) -> LexiconLayers:
     """The shipped defaults, every ancestor's additions, and the institution's own additions and
     removals (an ancestor's removals stay its own)."""
     ancestors = list(Institution.objects.filter(pk__in=institution.ancestor_ids()).order_by("depth"))
-    ids = [a.pk for a in ancestors] + [institution.pk]
-    with scope(institution=ids):
-        rows = list(ChatLexicon.objects.filter(institution_id__in=ids))
+    rows = list(rows_of_lineage(ChatLexicon, institution))
     by_institution: dict[int, dict[str, ChatLexicon]] = defaultdict(dict)
     for row in rows:
         by_institution[row.institution_id][row.category] = row

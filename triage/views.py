@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from governance.http import private_download, refuse
 from governance.models import Channel, RuleCategory
 from governance.permissions import requires
 from governance.selectors import active_election_periods
@@ -41,11 +42,6 @@ from .forms import (
 from .models import ChatAuthor, ChatFlag, ChatFlagState, ChatImport, ChatImportState
 
 FLAGS_PER_PAGE = 20
-
-
-def _refused(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _import_url(institution: str, pk: int, name: str = "chat_import") -> str:
@@ -165,7 +161,7 @@ def chat_date_order(request, institution, pk):
             raise ValidationError(_("Choose how the file writes its dates."))
         services.chat_import_choose_order(actor=request.user, chat_import=chat_import, order=form.cleaned_data["order"])
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect(_import_url(institution, chat_import.pk))
 
 
@@ -176,7 +172,7 @@ def chat_confirm(request, institution, pk):
     try:
         chat_import = services.chat_import_confirm(actor=request.user, chat_import=chat_import)
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
         return redirect(_import_url(institution, chat_import.pk))
     messages.success(request, _("Confirmed. Review each flagged message: a flag is only a suggestion."))
     return redirect(_import_url(institution, chat_import.pk, "chat_triage"))
@@ -189,7 +185,7 @@ def chat_cancel(request, institution, pk):
     try:
         services.chat_import_cancel(actor=request.user, chat_import=chat_import)
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
         return redirect(_import_url(institution, chat_import.pk))
     messages.info(request, _("The upload was cancelled. The file and everything read from it were deleted."))
     return redirect("triage:chat_imports", institution=institution)
@@ -204,7 +200,7 @@ def chat_purge(request, institution, pk):
         messages.success(request, _("The chat text of this import was deleted. Reports made from it keep their "
                                     "PDF evidence."))
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect(_import_url(institution, chat_import.pk))
 
 
@@ -226,7 +222,7 @@ def chat_author_match(request, institution, pk):
             messages.success(request, _("“%(name)s” is now treated as someone not on the staff list.")
                              % {"name": author.name})
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect(_back(request, _import_url(institution, chat_import.pk) + "#authors"))
 
 
@@ -296,7 +292,7 @@ def chat_flag_dismiss(request, institution, pk):
         services.chat_flag_dismiss(actor=request.user, flag=flag, reason=form.cleaned_data["reason"])
         messages.success(request, _("The flag was dismissed."))
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect(_back(request, _triage_url(institution, flag)))
 
 
@@ -308,7 +304,7 @@ def chat_flag_reopen(request, institution, pk):
         services.chat_flag_reopen(actor=request.user, flag=flag)
         messages.success(request, _("The flag is open again."))
     except ValidationError as error:
-        _refused(request, error)
+        refuse(request, error)
     return redirect(_back(request, _triage_url(institution, flag)))
 
 
@@ -378,12 +374,8 @@ def chat_flag_pdf(request, institution, pk):
     flag = _flag(pk)
     if flag.message is None:
         raise Http404("chat text deleted")
-    response = HttpResponse(flag_evidence_pdf(flag), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="triase-chat-{flag.pk}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_download(flag_evidence_pdf(flag), filename=f"triase-chat-{flag.pk}.pdf",
+                            content_type="application/pdf", inline=True)
 
 
 # --- the lexicon --------------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ def test_an_error_shows_a_friendly_page_and_no_stack_trace(db):
     user = make_member(institution, Role.HUMAS)
     client = Client(raise_request_exception=False)
     client.force_login(user)
-    with mock.patch("reports.views.panels_for", side_effect=RuntimeError("boom secret detail")):
-        response = client.get(reverse("reports:dashboard", kwargs={"institution": institution.slug}))
+    with mock.patch("governance.views.panels_for", side_effect=RuntimeError("boom secret detail")):
+        response = client.get(reverse("governance:dashboard", kwargs={"institution": institution.slug}))
     body = response.content.decode()
     assert response.status_code == 500
     assert "Terjadi kesalahan" in body and "Traceback" not in body and "boom secret detail" not in body

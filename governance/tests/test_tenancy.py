@@ -11,7 +11,7 @@ from governance.tests.factories import ChannelFactory, InstitutionFactory, UserF
 
 
 def dashboard(slug):
-    return reverse("reports:dashboard", kwargs={"institution": slug})
+    return reverse("governance:dashboard", kwargs={"institution": slug})
 
 
 def client_for(user):

@@ -49,6 +49,7 @@ def _pk(key):
 
 
 CASES = [
+    UrlCase("governance:dashboard", roles=EVERY_ROLE, parent_roles=frozenset({"kepala", "penilai"})),
     UrlCase("governance:notifications", roles=ALL_MEMBER_ROLES | {"penilai"}, parent_roles=frozenset({"kepala", "penilai"})),
     UrlCase(
         "governance:notification_open", roles=frozenset({"kepala"}), method="post",

@@ -115,7 +115,7 @@ def test_invitation_end_to_end_with_allauth(side_a, people, django_capture_on_co
 
     response = visitor.post("/akun/login/", {"login": "ahmad@contoh.test", "password": "Sawah-Hijau-2024!"})
     assert response.status_code == 302
-    dashboard = visitor.get(reverse("reports:dashboard", kwargs={"institution": side_a.institution.slug}))
+    dashboard = visitor.get(reverse("governance:dashboard", kwargs={"institution": side_a.institution.slug}))
     assert dashboard.status_code == 200
     with scope(institution=side_a.institution):
         staff.refresh_from_db()
@@ -139,7 +139,7 @@ def test_operator_cannot_invite_a_head_but_the_parents_operator_can(side_a, peop
     visitor = Client()
     visitor.post(link, {"password1": "Sawah-Hijau-2024!", "password2": "Sawah-Hijau-2024!"})
     visitor.post("/akun/login/", {"login": "kepala.baru@contoh.test", "password": "Sawah-Hijau-2024!"})
-    response = visitor.get(reverse("reports:dashboard", kwargs={"institution": side_a.institution.slug}))
+    response = visitor.get(reverse("governance:dashboard", kwargs={"institution": side_a.institution.slug}))
     assert response.status_code == 302 and "/akun/2fa/" in response["Location"], "a head must set up TOTP first"
 
 
@@ -200,7 +200,7 @@ def published(side_a, people, unscoped):
 
 def test_banner_until_the_staff_member_acknowledges(side_a, published):
     client = client_for(side_a.users["pegawai"])
-    dashboard = reverse("reports:dashboard", kwargs={"institution": side_a.institution.slug})
+    dashboard = reverse("governance:dashboard", kwargs={"institution": side_a.institution.slug})
     body = client.get(dashboard).content.decode()
     assert "Kode etik baru telah terbit" in body and "Baca dan nyatakan" in body
     page = client.get(url("members:acknowledge", side_a)).content.decode()
@@ -279,7 +279,7 @@ def test_group_pages_add_change_and_end(side_a, people, unscoped):
 
 
 def test_dashboard_panels_for_operator_and_staff(side_a, people, published):
-    dashboard = reverse("reports:dashboard", kwargs={"institution": side_a.institution.slug})
+    dashboard = reverse("governance:dashboard", kwargs={"institution": side_a.institution.slug})
     body = client_for(side_a.users["operator"]).get(dashboard).content.decode()
     assert "2 pegawai aktif, 1 di antaranya memiliki akun" in body
     body = client_for(side_a.users["pegawai"]).get(dashboard).content.decode()
@@ -287,7 +287,7 @@ def test_dashboard_panels_for_operator_and_staff(side_a, people, published):
 
 
 def test_menu_items_follow_permissions(side_a):
-    dashboard = reverse("reports:dashboard", kwargs={"institution": side_a.institution.slug})
+    dashboard = reverse("governance:dashboard", kwargs={"institution": side_a.institution.slug})
     operator_menu = client_for(side_a.users["operator"]).get(dashboard).content.decode()
     assert ">Pegawai<" in operator_menu and ">Impor<" in operator_menu
     staff_menu = client_for(side_a.users["pegawai"]).get(dashboard).content.decode()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from governance.audit import log_action
 from governance.models import Institution, Membership, Role, User
 from governance.services import notify
-from governance.tenancy import descendants, subtree_scope
+from governance.tenancy import descendants, rows_of, rows_of_lineage, rows_of_subtree, subtree_scope
 
 from .. import indicators, rules, scoring
 from ..models import (
@@ -35,7 +35,6 @@ from ..selectors import (
     bands_for,
     criteria_for,
     indicator_values,
-    lineage_ids,
     previous_finalized_period,
     results_matrix,
 )
@@ -73,7 +72,7 @@ def _validate_period_fields(institution: Institution, fields: dict, *, exclude_p
         if fields["self_assessment_deadline"] < starts:
             errors.append(_("The self-assessment deadline cannot be before the semester starts (%(date)s).") % {
                 "date": _date(starts)})
-        clash = AssessmentPeriod.objects.with_scope(institution=institution).filter(year=year, semester=semester)
+        clash = rows_of(AssessmentPeriod, institution).filter(year=year, semester=semester)
         if exclude_pk:
             clash = clash.exclude(pk=exclude_pk)
         if clash.exists():
@@ -129,10 +128,10 @@ def scope_institutions(period: AssessmentPeriod):
     return qs.filter(kind__in=period.kinds) if period.kinds else qs
 
 
-def _member_users(institution_ids, roles) -> dict[int, list[User]]:
+def _member_users(period: AssessmentPeriod, institution_ids, roles) -> dict[int, list[User]]:
     out: dict[int, list[User]] = defaultdict(list)
-    rows = (Membership.objects.with_scope(institution=list(institution_ids)).active()
-            .filter(role__in=roles).select_related("user"))
+    rows = (rows_of_subtree(Membership, period.institution).active()
+            .filter(institution_id__in=list(institution_ids), role__in=roles).select_related("user"))
     for membership in rows:
         out[membership.institution_id].append(membership.user)
     return out
@@ -159,7 +158,7 @@ def period_open(
         period.state, period.opened_at = State.SELF_ASSESSMENT, timezone.now()
         period.save(update_fields=["state", "opened_at"])
         Rubric.objects.filter(pk=period.rubric_id, locked_at__isnull=True).update(locked_at=timezone.now())
-        humas = _member_users([t.pk for t in targets], [Role.HUMAS])
+        humas = _member_users(period, [t.pk for t in targets], [Role.HUMAS])
         for target in targets:
             notify(
                 recipients=humas.get(target.pk, []), institution=target, kind="reports.self_assessment_open",
@@ -220,7 +219,7 @@ def compute_period(period: AssessmentPeriod) -> dict:
 def _specs(period: AssessmentPeriod):
     criteria = criteria_for(period)
     bands = [scoring.BandSpec(b.label, b.min_total)
-             for b in ScoreBand.objects.with_scope(institution=lineage_ids(period.institution)).filter(rubric_id=period.rubric_id)]
+             for b in rows_of_lineage(ScoreBand, period.institution).filter(rubric_id=period.rubric_id)]
     specs = [scoring.CriterionSpec(c.pk, c.code, c.weight, c.indicator) for c in criteria]
     return specs, sorted(bands, key=lambda b: b.min_total, reverse=True)
 
@@ -315,7 +314,7 @@ def period_finalize(*, actor: User | None, period: AssessmentPeriod, email: bool
         period.state, period.finalized_at, period.finalized_by = State.FINALIZED, timezone.now(), actor
         period.save(update_fields=["summary", "state", "finalized_at", "finalized_by"])
         AssessmentPeriod.objects.filter(pk=period.pk).update(results_stamp=F("results_stamp") + 1)
-        people = _member_users([e.institution_id for e in entries], [Role.KEPALA, Role.HUMAS])
+        people = _member_users(period, [e.institution_id for e in entries], [Role.KEPALA, Role.HUMAS])
         for entry in entries:
             notify(
                 recipients=people.get(entry.institution_id, []), institution=entry.institution,

@@ -15,6 +15,7 @@ from django.utils.translation import override
 
 from governance.audit import log_action
 from governance.models import Institution, User
+from governance.tenancy import rows_of, rows_of_lineage
 
 from .. import defaults, indicators, scoring
 from ..models import (
@@ -30,7 +31,7 @@ from ._common import MAX_TEXT
 
 
 def _unique_rubric_name(institution: Institution, name: str) -> str:
-    taken = set(Rubric.objects.with_scope(institution=institution).values_list("name", flat=True))
+    taken = set(rows_of(Rubric, institution).values_list("name", flat=True))
     candidate, number = name[:190], 2
     while candidate in taken:
         candidate = f"{name[:185]} ({number})"
@@ -70,15 +71,14 @@ def rubric_copy(*, actor: User | None, rubric: Rubric, institution: Institution)
         description=rubric.description, scale_max=rubric.scale_max, scale_labels=list(rubric.scale_labels),
         copied_from=rubric, created_by=actor,
     )
-    source = lineage_ids(institution)
     Criterion.objects.bulk_create([
         Criterion(rubric=copy, position=c.position, code=c.code, title=c.title, guidance=c.guidance, weight=c.weight,
                   evidence_required=c.evidence_required, indicator=c.indicator)
-        for c in Criterion.objects.with_scope(institution=source).filter(rubric=rubric)
+        for c in rows_of_lineage(Criterion, institution).filter(rubric=rubric)
     ])
     ScoreBand.objects.bulk_create([
         ScoreBand(rubric=copy, label=b.label, min_total=b.min_total)
-        for b in ScoreBand.objects.with_scope(institution=source).filter(rubric=rubric)
+        for b in rows_of_lineage(ScoreBand, institution).filter(rubric=rubric)
     ])
     log_action(action="reports.rubric.copied", institution=institution, actor=actor, target=copy,
                data={"from": rubric.pk})

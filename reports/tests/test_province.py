@@ -101,7 +101,7 @@ def test_assessment_has_a_finalized_and_a_scoring_period_over_the_subtree(world)
 def test_core_pages_answer_for_the_generated_logins(world):
     unit, top = world.pages["unit"], world.pages["top"]
     pages = [
-        ("kepala", reverse("reports:dashboard", kwargs={"institution": unit}), "MTs Negeri 1"),
+        ("kepala", reverse("governance:dashboard", kwargs={"institution": unit}), "MTs Negeri 1"),
         ("humas", reverse("sanctions:queue", kwargs={"institution": unit}), "MTs Negeri 1"),
         ("humas", reverse("sanctions:report_detail", kwargs={"institution": unit, "pk": world.pages["report"]}), "SP1"),
         ("penilai", reverse("reports:results", kwargs={"institution": top, "pk": world.pages["finalized_period"]}),

@@ -59,8 +59,8 @@ def pages(w):
         "period_list": (w["assessor"], reverse("reports:period_list", kwargs={"institution": kanwil})),
         "card_detail": (w["humas"], reverse("reports:card_detail", kwargs={"institution": madrasah, "pk": w["final_entry"].pk})),
         "card_list": (w["humas"], reverse("reports:card_list", kwargs={"institution": madrasah})),
-        "dashboard_assessor": (w["assessor"], reverse("reports:dashboard", kwargs={"institution": kanwil})),
-        "dashboard_humas": (w["humas"], reverse("reports:dashboard", kwargs={"institution": madrasah})),
+        "dashboard_assessor": (w["assessor"], reverse("governance:dashboard", kwargs={"institution": kanwil})),
+        "dashboard_humas": (w["humas"], reverse("governance:dashboard", kwargs={"institution": madrasah})),
     }
 
 

@@ -121,6 +121,8 @@ def test_humas_answers_uploads_evidence_and_submits(world, open_period, as_user)
     download = client.get(url("card_evidence", madrasah, pk=entry.pk, evidence=evidence.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert "attachment" in download["Content-Disposition"]
+    # An uploaded file is never cached on the way nor sniffed into something the browser runs.
+    assert download["X-Content-Type-Options"] == "nosniff" and "no-store" in download["Cache-Control"]
     response = client.post(url("self_assessment_submit", madrasah, pk=entry.pk), follow=True)
     assert "Jawab dulu semua kriteria" in response.content.decode() and "K2" in response.content.decode()
     client.post(url("answer_edit", madrasah, pk=entry.pk, criterion=k2.pk), {"answer": "Daftar periksa dipakai."})
@@ -252,6 +254,9 @@ def test_humas_sees_the_report_card_with_rank_when_published(world, finalized, a
     assert "Peringkat 2 dari 3" not in body
     listing = client.get(url("card_list", world.madrasahs[1])).content.decode()
     assert "Semester I 2024" in listing
+    for name in ("card_xlsx", "card_pdf"):
+        download = client.get(url(name, world.madrasahs[1], pk=entry.pk))
+        assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
 
 
 def test_report_card_downloads_are_only_for_published_results(world, unscoped, open_period, as_user):
@@ -262,9 +267,9 @@ def test_report_card_downloads_are_only_for_published_results(world, unscoped, o
 
 
 def test_the_dashboard_shows_each_role_its_assessment_panel(world, finalized, as_user):
-    body = as_user(world.humas["mts-satu"]).get(url("dashboard", world.madrasahs[0])).content.decode()
+    body = as_user(world.humas["mts-satu"]).get(reverse("governance:dashboard", kwargs={"institution": world.madrasahs[0].slug})).content.decode()
     assert "Hasil terakhir: Semester I 2024" in body and "Buka rapor" in body
-    body = as_user(world.penilai).get(url("dashboard", world.sumsel)).content.decode()
+    body = as_user(world.penilai).get(reverse("governance:dashboard", kwargs={"institution": world.sumsel.slug})).content.decode()
     assert "Periode yang Anda jalankan" in body
-    body = as_user(world.kepala["mts-satu"]).get(url("dashboard", world.madrasahs[0])).content.decode()
+    body = as_user(world.kepala["mts-satu"]).get(reverse("governance:dashboard", kwargs={"institution": world.madrasahs[0].slug})).content.decode()
     assert "Rapor Humas" in body

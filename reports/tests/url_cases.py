@@ -10,7 +10,7 @@ from governance.tests.factories import InstitutionFactory
 from reports import selectors, services
 from reports.models import AssessmentPeriod, Evidence, Export
 from reports.tests.factories import make_period, pdf_upload
-from tests.urlwalk import EVERY_ROLE, UrlCase
+from tests.urlwalk import UrlCase
 
 # Non-tenant URL names of this app that anyone may open (see public_urls.py).
 PUBLIC_NON_TENANT: set[str] = set()
@@ -67,7 +67,6 @@ def _post(name, roles, kwargs, data=None, parent_roles=frozenset()):
 
 
 CASES = [
-    UrlCase("reports:dashboard", roles=EVERY_ROLE, parent_roles=frozenset({"kepala", "penilai"})),
     # The assessed institution.
     UrlCase("reports:card_list", roles=CARD, parent_roles=PARENT_ASSESSOR),
     UrlCase("reports:card_detail", roles=CARD, parent_roles=PARENT_ASSESSOR, kwargs=lambda o: {"pk": o["card_final"].pk}),

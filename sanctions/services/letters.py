@@ -11,11 +11,10 @@ import uuid
 from celery import shared_task
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_scopes import scope
 
 from governance.audit import log_action
 from governance.models import Institution, User
-from governance.tenancy import TenantTask
+from governance.tenancy import TenantTask, institution_scope
 
 from .. import selectors
 from ..letters import build_letter_pdf
@@ -36,7 +35,7 @@ def _verification_code() -> str:
 
 def _signer(actor: User, institution: Institution, escalated: bool) -> tuple[str, str, str]:
     home = institution.parent if escalated and institution.parent_id else institution
-    with scope(institution=home):
+    with institution_scope(home):
         record = selectors.staff_record(actor, home)
     name = record.full_name if record else (actor.full_name or actor.email)
     position = record.position if record and record.position else _("Head")

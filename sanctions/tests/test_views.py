@@ -225,7 +225,7 @@ def test_dashboard_panels_and_staff_profile_section(world):
     from governance.navigation import sections_for
 
     proposed_measure(world.institution, humas=world.users["humas"], subject_staff=world.budi)
-    dashboard = reverse("reports:dashboard", kwargs={"institution": world.institution.slug})
+    dashboard = reverse("governance:dashboard", kwargs={"institution": world.institution.slug})
     head_page = mfa_client(world.users["kepala"]).get(dashboard).content.decode()
     assert "Menunggu keputusan saya" in head_page
     humas_page = plain_client(world.users["humas"]).get(dashboard).content.decode()

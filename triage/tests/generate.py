@@ -17,7 +17,7 @@ import io
 import random
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from triage.chat.formats import FormatSpec
 from triage.chat.parser import MEDIA, MESSAGE, SYSTEM
@@ -307,9 +307,3 @@ def write_zip(target, spec: FormatSpec, entries: list[Entry], *, with_media: boo
             for e in entries:
                 if e.attachment:
                     archive.writestr(e.attachment, b"\xff\xd8\xff\xe0 not really a picture")
-
-
-def with_times(entries: list[Entry], start: dt.datetime) -> list[Entry]:
-    """The same entries moved so that the first is at ``start``."""
-    shift = start - entries[0].sent_at
-    return [replace(e, sent_at=e.sent_at + shift) for e in entries]

@@ -254,10 +254,10 @@ def test_the_group_page_and_the_menu_lead_humas_to_the_upload(chat_world):
         "institution": chat_world.institution.slug, "pk": chat_world.channel.pk})))
     assert url(chat_world, "chat_upload", channel_pk=chat_world.channel.pk) in page
     assert "Triase chat" in body(humas.get(url(chat_world, "chat_imports")))
-    kepala_page = body(plain_client(chat_world.users["kepala"]).get(reverse("reports:dashboard", kwargs={
+    kepala_page = body(plain_client(chat_world.users["kepala"]).get(reverse("governance:dashboard", kwargs={
         "institution": chat_world.institution.slug})))
     assert url(chat_world, "chat_imports") in kepala_page
-    pegawai_page = body(plain_client(chat_world.users["pegawai"]).get(reverse("reports:dashboard", kwargs={
+    pegawai_page = body(plain_client(chat_world.users["pegawai"]).get(reverse("governance:dashboard", kwargs={
         "institution": chat_world.institution.slug})))
     assert url(chat_world, "chat_imports") not in pegawai_page
 
@@ -284,7 +284,7 @@ def test_cancelling_an_upload_removes_it(chat_world, django_capture_on_commit_ca
 
 
 def test_the_humas_dashboard_counts_flags_to_review(triage):
-    dashboard = reverse("reports:dashboard", kwargs={"institution": triage.institution.slug})
+    dashboard = reverse("governance:dashboard", kwargs={"institution": triage.institution.slug})
     page = body(plain_client(triage.users["humas"]).get(dashboard))
     assert 'data-panel="chat-open">3<' in page and "Triase chat" in page
     assert 'data-panel="chat-open"' not in body(plain_client(triage.users["kepala"]).get(dashboard))

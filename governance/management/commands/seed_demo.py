@@ -1,20 +1,17 @@
-"""Build the demo world from the seed articles. Each app contributes a ``demo`` module with a
-``seed(ctx)`` function; they run in the apps' dependency order inside one transaction."""
+"""Build the demo world from the seed articles. Each app registers its ``seed(ctx)`` function
+(``governance.seeding``); they run in the apps' dependency order inside one transaction."""
 
 from __future__ import annotations
 
-import importlib
 from types import SimpleNamespace
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
 from governance.demo import demo_email, roles_for
-
-SANTUN_APPS = ["governance", "members", "sanctions", "triage", "reports"]
+from governance.seeding import demo_seeders
 
 
 class Command(BaseCommand):
@@ -31,15 +28,8 @@ class Command(BaseCommand):
         # The demo's own notifications go nowhere: nobody reads the fictional people's mail, and
         # the console would drown the logins printed below.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
-            for label in SANTUN_APPS:
-                config = apps.get_app_config(label)
-                try:
-                    module = importlib.import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name != f"{config.name}.demo":
-                        raise
-                    continue
-                module.seed(ctx)
+            for seed in demo_seeders():
+                seed(ctx)
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,14 @@
+"""Who holds the reports app's permissions (registered in ``ReportsConfig.ready``)."""
+
+from governance.models import Role
+from governance.permissions import grant
+
+
+def register() -> None:
+    K, H, A = Role.KEPALA, Role.HUMAS, Role.PENILAI
+    grant("reports.view_report_card", roles=(K, H), ancestor_roles=(A,))
+    grant("reports.self_assess", roles=(H,))
+    grant("reports.manage_periods", roles=(A,))
+    # Assessors score their whole subtree, never reading case files.
+    grant("reports.assess", roles=(A,), ancestor_roles=(A,))
+    grant("reports.view_rankings", roles=(A,))
