@@ -21,7 +21,7 @@ from governance.tests.factories import InstitutionFactory, make_member
 
 FULL_STACK = os.environ.get("REQUIRE_FULL_STACK") == "1"
 CHROMIUM = "/usr/bin/chromium"
-ROLES = [Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI, Role.PENILAI]
+ROLES = [Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ASSESSOR]
 
 
 def need(condition: bool, what: str) -> None:
@@ -138,7 +138,7 @@ def build_side(name: str, **institution_fields) -> Side:
     side = Side(institution=institution, parent=parent)
     for role in ROLES:
         side.users[role] = make_member(institution, role, email=f"{role}.{name}@contoh.test")
-    for role in (Role.KEPALA, Role.PENILAI, Role.OPERATOR):
+    for role in (Role.HEAD, Role.ASSESSOR, Role.OPERATOR):
         side.parent_users[role] = make_member(parent, role, email=f"{role}.induk-{name}@contoh.test")
     return side
 

@@ -53,7 +53,7 @@ def run(n: int) -> dict:
     data = to_bytes(spec, make_entries(n, seed=7))
     institution = Institution.objects.create(name="Instansi Tolok Ukur", slug="tolok-ukur", kind="madrasah")
     humas = User.objects.create_user("humas@tolok-ukur.test", "x")
-    Membership.objects.create(user=humas, institution=institution, role=Role.HUMAS)
+    Membership.objects.create(user=humas, institution=institution, role=Role.PUBLIC_RELATIONS)
     with institution_scope(institution):
         channel = Channel.objects.create(institution=institution, kind=ChannelKind.WHATSAPP_GROUP, name="Grup Guru")
         StaffMember.objects.create(institution=institution, full_name="Budi Santoso, S.Pd.", status="honorer")

@@ -240,14 +240,14 @@ def people_and_pages() -> dict:
                   .annotate(size=Count("entries")).order_by("-size", "-year", "-semester").first())
         if period is None:
             sys.exit("no finalized assessment period in the data: nothing to export")
-        penilai = Membership.objects.active().filter(institution=period.institution, role=Role.PENILAI,
+        penilai = Membership.objects.active().filter(institution=period.institution, role=Role.ASSESSOR,
                                                      user__is_active=True).first().user
         unit = (Institution.objects.filter(is_active=True).exclude(kind=Institution.Kind.REGIONAL_OFFICE)
-                .annotate(heads=Count("memberships", filter=Q(memberships__role=Role.KEPALA)),
-                          humas=Count("memberships", filter=Q(memberships__role=Role.HUMAS)))
+                .annotate(heads=Count("memberships", filter=Q(memberships__role=Role.HEAD)),
+                          humas=Count("memberships", filter=Q(memberships__role=Role.PUBLIC_RELATIONS)))
                 .filter(heads__gt=0, humas__gt=0).order_by("pk").first())
-        kepala = Membership.objects.active().filter(institution=unit, role=Role.KEPALA).first().user
-        humas = Membership.objects.active().filter(institution=unit, role=Role.HUMAS).first().user
+        kepala = Membership.objects.active().filter(institution=unit, role=Role.HEAD).first().user
+        humas = Membership.objects.active().filter(institution=unit, role=Role.PUBLIC_RELATIONS).first().user
         names = list(Entry.objects.filter(period=period).values_list("institution__name", flat=True))
         cookies = {"kepala": session_for(kepala, mfa=True), "humas": session_for(humas, mfa=False),
                    "penilai": session_for(penilai, mfa=True)}

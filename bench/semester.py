@@ -52,7 +52,7 @@ def build(size: int) -> tuple[Institution, list[User], AssessmentPeriod]:
     assessors = []
     for number in (1, 2):
         user = User.objects.create(email=f"penilai{number}-{size}@bench.test")
-        Membership.objects.create(user=user, institution=kanwil, role=Role.PENILAI, starts_on=datetime.date(2020, 1, 1))
+        Membership.objects.create(user=user, institution=kanwil, role=Role.ASSESSOR, starts_on=datetime.date(2020, 1, 1))
         assessors.append(user)
     madrasahs = []
     for index in range(size):

@@ -81,7 +81,7 @@ DEMO_SINCE = datetime.date(2019, 7, 1)
 
 ASSESSOR_INSTITUTIONS = {"kanwil-kemenag-sumsel", "kanwil-kemenag-kalsel", "pemkab-oku-timur", "ditjenpas",
                          "kanwil-pas-jateng", "kanwil-djpb-sumbar"}
-MEMBER_ROLES = [Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI]
+MEMBER_ROLES = [Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF]
 
 
 def demo_email(role: str, slug: str) -> str:
@@ -89,7 +89,7 @@ def demo_email(role: str, slug: str) -> str:
 
 
 def roles_for(slug: str) -> list[str]:
-    return MEMBER_ROLES + ([Role.PENILAI] if slug in ASSESSOR_INSTITUTIONS else [])
+    return MEMBER_ROLES + ([Role.ASSESSOR] if slug in ASSESSOR_INSTITUTIONS else [])
 
 
 def seed(ctx) -> None:
@@ -114,7 +114,7 @@ def seed(ctx) -> None:
                 user = User.objects.create(email=email, password=password_hash)
             ctx.users[(slug, role)] = user
             membership_grant(actor=None, user=user, institution=institution, role=role, starts_on=DEMO_SINCE)
-            if role in (Role.KEPALA, Role.PENILAI) and not Authenticator.objects.filter(
+            if role in (Role.HEAD, Role.ASSESSOR) and not Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP
             ).exists():
                 TOTP.activate(user, DEMO_TOTP_SECRET)
@@ -223,7 +223,7 @@ def seed_channels(ctx) -> None:
     from .links import link_key
 
     for slug, rows in CHANNELS.items():
-        institution, humas = ctx.institutions[slug], ctx.users[(slug, Role.HUMAS)]
+        institution, humas = ctx.institutions[slug], ctx.users[(slug, Role.PUBLIC_RELATIONS)]
         with institution_scope(institution):
             existing = set(Channel.objects.values_list("link_key", flat=True))
             for kind, name, link, official, purpose, target, unit in rows:
@@ -246,10 +246,10 @@ def seed_codes(ctx) -> None:
     inst, users = ctx.institutions, ctx.users
 
     def head(slug):
-        return users[(slug, Role.KEPALA)]
+        return users[(slug, Role.HEAD)]
 
     def humas(slug):
-        return users[(slug, Role.HUMAS)]
+        return users[(slug, Role.PUBLIC_RELATIONS)]
 
     # Codes are published on the days the seed articles tell of (or near them), so that later
     # cases cite a code that was already in force.
@@ -341,8 +341,8 @@ def seed_publications(ctx) -> None:
     from .imports import ImportRow
 
     for slug in POSTING_SLUGS:
-        institution, humas = ctx.institutions[slug], ctx.users[(slug, Role.HUMAS)]
-        reviewer = ctx.users[(slug, Role.KEPALA)]
+        institution, humas = ctx.institutions[slug], ctx.users[(slug, Role.PUBLIC_RELATIONS)]
+        reviewer = ctx.users[(slug, Role.HEAD)]
         today = institution.local_today()
         with institution_scope(institution):
             accounts = list(Channel.objects.filter(posting_target__gt=0).order_by("pk"))

@@ -14,14 +14,17 @@ def refuse(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def refuse_on_form(form, error: ValidationError) -> None:
+def refuse_on_form(form, error: ValidationError, *, by_code: dict[str, str] | None = None) -> None:
     """Put a service's refusal on the form that is shown again (with what the user typed): on the
-    field it names where the form has that field, above the form otherwise."""
+    field it names where the form has that field (or the field ``by_code`` maps its error code to),
+    above the form otherwise."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+        return
+    for item in error.error_list:
+        field = (by_code or {}).get(item.code)
+        form.add_error(field if field in form.fields else None, item)
 
 
 def _private(response: HttpResponse) -> HttpResponse:

@@ -238,9 +238,8 @@ def read_publications_csv(institution: Institution, data: bytes | str) -> Import
         return _read(institution, data)
 
 
-def _read(institution: Institution, data: bytes | str) -> ImportPreview:
-    from .services import publication_errors
-
+def _records(data: bytes | str) -> list[list[str]]:
+    """The file's rows, its delimiter guessed from the header; refuses a file too big or empty."""
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
             raise ValidationError(_("The file is larger than 1 MB. Split it into smaller files."), code="too_big")
@@ -251,7 +250,117 @@ def _read(institution: Institution, data: bytes | str) -> ImportPreview:
         raise ValidationError(_("The file is empty."), code="empty")
     first_line = text.lstrip("\ufeff").splitlines()[0]
     delimiter = max([";", ",", "\t"], key=first_line.count)
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+class _RowReader:
+    """Reads one data row of a publication log against the institution's register and members."""
+
+    def __init__(self, institution: Institution, positions: dict[str, int], width: int):
+        self.institution, self.positions, self.width = institution, positions, width
+        self.finder = AccountFinder(institution)
+        self.members = {user.email.lower(): user for user in selectors.active_members(institution)}
+        self.member_ids = {user.pk for user in self.members.values()}
+        self.seen: dict[tuple, int] = {}
+        self.logged_links = set(Publication.objects.filter(institution=institution).exclude(link="")
+                                .values_list("channel_id", "link"))
+        self.url_check = URLValidator(schemes=["http", "https"])
+
+    def cell(self, record, column) -> str:
+        index = self.positions.get(column)
+        return record[index].strip() if index is not None and index < len(record) else ""
+
+    def _moment(self, record, problems: list):
+        try:
+            moment = parse_moment(self.cell(record, "tanggal"), self.cell(record, "jam"), self.institution) \
+                if self.cell(record, "tanggal") else None
+        except ValueError as error:
+            problems.append(str(error))
+            return None
+        if moment is None:
+            problems.append(_("the date is empty"))
+        return moment
+
+    def _channel(self, record, link: str, problems: list):
+        if not self.cell(record, "akun"):
+            problems.append(_("the account is empty"))
+            return None
+        try:
+            return self.finder.find(self.cell(record, "akun"), self.cell(record, "jenis"), link)
+        except ValueError as error:
+            problems.append(str(error))
+            return None
+
+    def _text_problems(self, link: str, topic: str) -> list[str]:
+        problems = []
+        if link:
+            try:
+                self.url_check(link)
+            except ValidationError:
+                problems.append(_("link “%(value)s” is not a web address") % {"value": link})
+        if not topic:
+            problems.append(_("the topic is empty"))
+        elif len(topic) > Publication._meta.get_field("topic").max_length:
+            problems.append(_("the topic is longer than 200 characters"))
+        elif FORMULA_RE.match(topic):
+            problems.append(_("the topic starts like a spreadsheet formula (=, +, - or @); formulas are never run "
+                              "here, write the topic as plain text"))
+        return problems
+
+    def _checks(self, record, problems: list) -> dict:
+        checks = {}
+        for column, name in CHECK_COLUMNS.items():
+            try:
+                checks[name] = _flag(self.cell(record, column), column)
+            except ValueError as error:
+                problems.append(str(error))
+        return checks
+
+    def _reviewer(self, record, problems: list):
+        reviewer_text = self.cell(record, "diperiksa_oleh").lower()
+        if not reviewer_text:
+            return None
+        reviewer = self.members.get(reviewer_text)
+        if reviewer is None:
+            problems.append(_("“%(value)s” in diperiksa_oleh is not the e-mail of a member of this institution")
+                            % {"value": self.cell(record, "diperiksa_oleh")})
+        return reviewer
+
+    def _publication_problems(self, line: int, publication: Publication) -> list[str]:
+        from .services import publication_errors
+
+        problems = [message[:1].lower() + message[1:] for messages in publication_errors(
+            publication, member_ids=self.member_ids, logged_links=self.logged_links).values() for message in messages]
+        if publication.link:
+            key = (publication.channel.pk, publication.link)
+            if key in self.seen:
+                problems.append(_("the same post is already in row %(line)s") % {"line": self.seen[key]})
+            self.seen.setdefault(key, line)
+        return problems
+
+    def read(self, line: int, record: list[str]) -> tuple[ImportRow | None, list[str]]:
+        problems = []
+        if len(record) > self.width and any(value.strip() for value in record[self.width:]):
+            problems.append(_("it has %(found)s values but the header has %(expected)s columns")
+                            % {"found": len(record), "expected": self.width})
+        link, topic = self.cell(record, "tautan"), self.cell(record, "topik")
+        moment = self._moment(record, problems)
+        channel = self._channel(record, link, problems)
+        problems += self._text_problems(link, topic)
+        checks = self._checks(record, problems)
+        reviewer = self._reviewer(record, problems)
+        if channel is not None and moment is not None and not problems:
+            problems += self._publication_problems(line, Publication(
+                institution=self.institution, channel=channel, published_at=moment, link=link, topic=topic,
+                reviewed_by=reviewer))
+        if problems:
+            return None, problems
+        return ImportRow(line=line, channel=channel, published_at=moment, topic=topic, link=link,
+                         reviewed_by=reviewer, checks=checks), []
+
+
+def _read(institution: Institution, data: bytes | str) -> ImportPreview:
+    records = _records(data)
     preview = ImportPreview()
     positions, problems = _columns(records[0])
     if problems:
@@ -260,80 +369,15 @@ def _read(institution: Institution, data: bytes | str) -> ImportPreview:
     if len(records) - 1 > MAX_ROWS:
         raise ValidationError(_("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS},
                               code="too_many_rows")
-    finder = AccountFinder(institution)
-    members = {user.email.lower(): user for user in selectors.active_members(institution)}
-    member_ids = {user.pk for user in members.values()}
-    seen: dict[tuple, int] = {}
-    logged_links = set(Publication.objects.filter(institution=institution).exclude(link="")
-                       .values_list("channel_id", "link"))
-    url_check = URLValidator(schemes=["http", "https"])
-    width = len(records[0])
-
-    def cell(record, column):
-        index = positions.get(column)
-        return record[index].strip() if index is not None and index < len(record) else ""
-
+    reader = _RowReader(institution, positions, len(records[0]))
     for line, record in enumerate(records[1:], start=2):
         if not any(value.strip() for value in record):
             continue
-        row_problems = []
-        if len(record) > width and any(value.strip() for value in record[width:]):
-            row_problems.append(_("it has %(found)s values but the header has %(expected)s columns")
-                                % {"found": len(record), "expected": width})
-        moment = channel = reviewer = None
-        link, topic = cell(record, "tautan"), cell(record, "topik")
-        try:
-            moment = parse_moment(cell(record, "tanggal"), cell(record, "jam"), institution) if cell(record, "tanggal") else None
-            if moment is None:
-                row_problems.append(_("the date is empty"))
-        except ValueError as error:
-            row_problems.append(str(error))
-        if not cell(record, "akun"):
-            row_problems.append(_("the account is empty"))
-        else:
-            try:
-                channel = finder.find(cell(record, "akun"), cell(record, "jenis"), link)
-            except ValueError as error:
-                row_problems.append(str(error))
-        if link:
-            try:
-                url_check(link)
-            except ValidationError:
-                row_problems.append(_("link “%(value)s” is not a web address") % {"value": link})
-        if not topic:
-            row_problems.append(_("the topic is empty"))
-        elif len(topic) > Publication._meta.get_field("topic").max_length:
-            row_problems.append(_("the topic is longer than 200 characters"))
-        elif FORMULA_RE.match(topic):
-            row_problems.append(_("the topic starts like a spreadsheet formula (=, +, - or @); formulas are never run "
-                                  "here, write the topic as plain text"))
-        checks = {}
-        for column, name in CHECK_COLUMNS.items():
-            try:
-                checks[name] = _flag(cell(record, column), column)
-            except ValueError as error:
-                row_problems.append(str(error))
-        reviewer_text = cell(record, "diperiksa_oleh").lower()
-        if reviewer_text:
-            reviewer = members.get(reviewer_text)
-            if reviewer is None:
-                row_problems.append(_("“%(value)s” in diperiksa_oleh is not the e-mail of a member of this institution")
-                                    % {"value": cell(record, "diperiksa_oleh")})
-        if channel is not None and moment is not None and not row_problems:
-            publication = Publication(institution=institution, channel=channel, published_at=moment, link=link,
-                                      topic=topic, reviewed_by=reviewer)
-            for messages in publication_errors(publication, member_ids=member_ids, logged_links=logged_links).values():
-                row_problems.extend(message[:1].lower() + message[1:] for message in messages)
-            if link:
-                key = (channel.pk, link)
-                if key in seen:
-                    row_problems.append(_("the same post is already in row %(line)s") % {"line": seen[key]})
-                seen.setdefault(key, line)
-        if row_problems:
+        row, row_problems = reader.read(line, record)
+        if row is None:
             preview.errors.extend(RowError(line, problem) for problem in row_problems)
         else:
-            preview.rows.append(ImportRow(line=line, channel=channel, published_at=moment, topic=topic, link=link,
-                                          reviewed_by=reviewer, checks=checks))
+            preview.rows.append(row)
     if not preview.rows and not preview.errors:
         preview.errors.append(RowError(2, _("the file has a header but no rows")))
     return preview

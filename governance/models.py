@@ -188,11 +188,11 @@ class Institution(models.Model):
 
 
 class Role(models.TextChoices):
-    KEPALA = "kepala", _("Head of office")
-    HUMAS = "humas", _("Public relations coordinator")
+    HEAD = "kepala", _("Head of office")
+    PUBLIC_RELATIONS = "humas", _("Public relations coordinator")
     OPERATOR = "operator", _("Operator")
-    PEGAWAI = "pegawai", _("Staff member")
-    PENILAI = "penilai", _("Assessor")
+    STAFF = "pegawai", _("Staff member")
+    ASSESSOR = "penilai", _("Assessor")
 
 
 class MembershipQuerySet(models.QuerySet):

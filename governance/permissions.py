@@ -34,7 +34,7 @@ def known_permissions() -> set[str]:
 
 
 def register() -> None:
-    K, H, OP, P, A = Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI, Role.PENILAI
+    K, H, OP, P, A = Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ASSESSOR
     grant("institution.view", roles=(K, H, OP, P, A), parent_roles=(K,), ancestor_roles=(A,))
     grant("governance.view_channels", roles=(K, H, OP))
     grant("governance.manage_channels", roles=(H,))
@@ -48,7 +48,7 @@ def register() -> None:
 
 
 # Roles whose holders must have TOTP before they may use any institution page.
-MFA_ROLES = {Role.KEPALA, Role.PENILAI}
+MFA_ROLES = {Role.HEAD, Role.ASSESSOR}
 
 
 @dataclass(frozen=True)

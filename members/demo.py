@@ -33,34 +33,34 @@ TITLES_AFTER = ["S.Pd.", "S.Ag.", "S.Ag., M.Pd.I.", "S.E.", "A.Md.", "S.Kom.", "
 
 POSITIONS = {
     Institution.Kind.MADRASAH: {
-        Role.KEPALA: "Kepala Madrasah", Role.HUMAS: "Wakil Kepala Bidang Humas", Role.OPERATOR: "Kepala Urusan Tata Usaha",
-        Role.PEGAWAI: "Guru Akidah Akhlak", Role.PENILAI: "Pengawas Madrasah",
+        Role.HEAD: "Kepala Madrasah", Role.PUBLIC_RELATIONS: "Wakil Kepala Bidang Humas", Role.OPERATOR: "Kepala Urusan Tata Usaha",
+        Role.STAFF: "Guru Akidah Akhlak", Role.ASSESSOR: "Pengawas Madrasah",
         None: ["Guru Matematika", "Guru Bahasa Indonesia", "Guru IPA", "Wakil Kepala Bidang Kurikulum",
                "Wakil Kepala Bidang Sarana", "Bendahara BOS", "Operator Keuangan", "Operator Administrasi",
                "Guru Bahasa Arab", "Guru Fikih", "Pustakawan"],
     },
     Institution.Kind.CORRECTIONAL_UNIT: {
-        Role.KEPALA: "Kepala Rutan", Role.HUMAS: "Pengelola Kehumasan", Role.OPERATOR: "Kepala Subseksi Umum",
-        Role.PEGAWAI: "Petugas Pengamanan", Role.PENILAI: "Analis Kehumasan",
+        Role.HEAD: "Kepala Rutan", Role.PUBLIC_RELATIONS: "Pengelola Kehumasan", Role.OPERATOR: "Kepala Subseksi Umum",
+        Role.STAFF: "Petugas Pengamanan", Role.ASSESSOR: "Analis Kehumasan",
         None: ["Kepala Subseksi Pelayanan Tahanan", "Petugas Registrasi", "Petugas Pengamanan", "Petugas Layanan Kunjungan",
                "Kepala Kesatuan Pengamanan", "Pengelola Perawatan Tahanan", "Petugas Portir"],
     },
     Institution.Kind.TREASURY_OFFICE: {
-        Role.KEPALA: "Kepala KPPN", Role.HUMAS: "Pelaksana Seksi Vera-KI", Role.OPERATOR: "Kepala Subbagian Umum",
-        Role.PEGAWAI: "Pelaksana Seksi Pencairan Dana", Role.PENILAI: "Analis Kehumasan",
+        Role.HEAD: "Kepala KPPN", Role.PUBLIC_RELATIONS: "Pelaksana Seksi Vera-KI", Role.OPERATOR: "Kepala Subbagian Umum",
+        Role.STAFF: "Pelaksana Seksi Pencairan Dana", Role.ASSESSOR: "Analis Kehumasan",
         None: ["Pelaksana Seksi Bank", "Pelaksana Seksi MSKI", "Kepala Seksi Pencairan Dana", "Pranata Keuangan APBN",
                "Pelaksana Subbagian Umum"],
     },
     Institution.Kind.AGENCY: {
-        Role.KEPALA: "Kepala Dinas", Role.HUMAS: "Admin Media Sosial", Role.OPERATOR: "Kepala Subbagian Umum dan Kepegawaian",
-        Role.PEGAWAI: "Analis Kebijakan", Role.PENILAI: "Pranata Humas",
+        Role.HEAD: "Kepala Dinas", Role.PUBLIC_RELATIONS: "Admin Media Sosial", Role.OPERATOR: "Kepala Subbagian Umum dan Kepegawaian",
+        Role.STAFF: "Analis Kebijakan", Role.ASSESSOR: "Pranata Humas",
         None: ["Sekretaris", "Pranata Komputer", "Pengelola Informasi Publik", "Analis Data", "Bendahara Pengeluaran",
                "Kepala Bidang", "Pengadministrasi Umum"],
     },
 }
 OFFICE_POSITIONS = {
-    Role.KEPALA: "Kepala Kantor", Role.HUMAS: "Pranata Hubungan Masyarakat", Role.OPERATOR: "Kepala Subbagian Tata Usaha",
-    Role.PEGAWAI: "Penyuluh Agama", Role.PENILAI: "Analis Kehumasan Provinsi",
+    Role.HEAD: "Kepala Kantor", Role.PUBLIC_RELATIONS: "Pranata Hubungan Masyarakat", Role.OPERATOR: "Kepala Subbagian Tata Usaha",
+    Role.STAFF: "Penyuluh Agama", Role.ASSESSOR: "Analis Kehumasan Provinsi",
     None: ["Analis Kepegawaian", "Penyusun Laporan Keuangan", "Pengelola Data", "Penyuluh Agama", "Arsiparis",
            "Pranata Komputer", "Analis Perencanaan", "Bendahara"],
 }
@@ -86,7 +86,7 @@ def _phone(rng: random.Random) -> str:
 
 ROSTER_INSTITUTION = "mtsn-1-muara-enim"
 ROSTER_SIZE = 40  # the demo spreadsheet (members/demo_data/) holds this many people
-LOGIN_ROLES = [Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI, Role.PENILAI]
+LOGIN_ROLES = [Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ASSESSOR]
 ACKNOWLEDGED_SHARE = 0.6
 
 
@@ -135,7 +135,7 @@ def _seed_groups(ctx, slug: str, institution: Institution) -> None:
     """Everyone in the official groups, about half in the informal ones, Humas as admin."""
     channels = Channel.objects.filter(institution=institution, is_active=True, kind__in=ChannelKind.group_kinds())
     staff = list(StaffMember.objects.filter(institution=institution, left_on__isnull=True).order_by("pk"))
-    humas = ctx.users.get((slug, Role.HUMAS))
+    humas = ctx.users.get((slug, Role.PUBLIC_RELATIONS))
     rng = random.Random(f"santun-demo-groups-{slug}")
     for channel in channels:
         if GroupMembership.objects.filter(channel=channel).exists():
@@ -156,8 +156,8 @@ def _seed_acknowledgements(ctx, slug: str, institution: Institution) -> None:
     version = selectors.current_code_version(institution)
     if version is None or Acknowledgement.objects.filter(version=version).exists():
         return
-    humas = ctx.users.get((slug, Role.HUMAS))
-    left_out = ctx.users.get((slug, Role.PEGAWAI))
+    humas = ctx.users.get((slug, Role.PUBLIC_RELATIONS))
+    left_out = ctx.users.get((slug, Role.STAFF))
     staff = [s for s in StaffMember.objects.filter(institution=institution, left_on__isnull=True).order_by("pk")
              if left_out is None or s.user_id != left_out.pk]
     rng = random.Random(f"santun-demo-acknowledgements-{slug}")

@@ -224,101 +224,138 @@ def check_file(table: Table, kind: str) -> None:
                             "and upload the file again.") % {"row": formulas[0] + 1})
 
 
+STAFF_TITLE = {name: STAFF_COLUMNS[name][0] for name in STAFF_COLUMNS}
+
+
+def _staff_cells(line: RowPlan, row: list, mapping: dict[str, int]) -> dict:
+    """Read and check one row's cells; every problem is written on ``line``."""
+    title, values = STAFF_TITLE, {}
+    name = _text(_cell(row, mapping, "full_name"))
+    line.label = name
+    if not name and line.status != ERROR:
+        line.refuse(title["full_name"], _("the name is empty."))
+    elif len(name) > 200:
+        line.refuse(title["full_name"], _("the name is longer than 200 characters."))
+    values["full_name"] = name
+
+    nip, problem = _nip_value(_cell(row, mapping, "nip"))
+    if problem:
+        line.refuse(title["nip"], problem)
+    values["nip"] = nip
+
+    raw_status = _text(_cell(row, mapping, "status"))
+    status = STATUS_BY_KEY.get(header_key(raw_status))
+    if status is None and (raw_status or line.status != ERROR):
+        line.refuse(title["status"], _("“%(value)s” is not an employment status; use PNS, CPNS, PPPK or Honorer.")
+                    % {"value": raw_status} if raw_status else _("the employment status is empty; use PNS, CPNS, PPPK or Honorer."))
+    values["status"] = status
+
+    if "phone" in mapping:
+        phone, problem = _phone_value(_cell(row, mapping, "phone"))
+        if problem:
+            line.refuse(title["phone"], problem)
+        values["phone"] = phone
+    if "email" in mapping:
+        values["email"] = _email_cell(line, row, mapping)
+    for name_field in ("position", "unit"):
+        if name_field in mapping:
+            text = _text(_cell(row, mapping, name_field))
+            if len(text) > 200:
+                line.refuse(title[name_field], _("the text is longer than 200 characters."))
+            values[name_field] = text
+
+    if not nip and not values.get("phone") and not line.status == ERROR:
+        line.refuse(title["nip"], _("the row has neither a NIP nor a phone number; one of them is needed to recognise the person next time."))
+    return values
+
+
+def _email_cell(line: RowPlan, row: list, mapping: dict[str, int]) -> str:
+    email = _text(_cell(row, mapping, "email")).lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            line.refuse(STAFF_TITLE["email"], _("%(value)s is not an e-mail address.") % {"value": email})
+    return email
+
+
+class _StaffMatcher:
+    """Finds the current staff member a row updates (by NIP, else by phone) and refuses a row that
+    repeats an earlier row's NIP, phone or person."""
+
+    def __init__(self, current: list[StaffMember]):
+        self.by_nip = {s.nip: s for s in current if s.nip}
+        self.by_phone = {s.phone: s for s in current if s.phone}
+        self.seen_nip: dict[str, int] = {}
+        self.seen_phone: dict[str, int] = {}
+        self.seen_target: dict[int, int] = {}
+
+    def _once(self, line: RowPlan, seen: dict, key, column: str, message: str) -> None:
+        if key in seen:
+            line.refuse(column, message % {"row": seen[key]})
+        else:
+            seen[key] = line.number
+
+    def match(self, line: RowPlan) -> StaffMember | None:
+        title, nip, phone = STAFF_TITLE, line.values["nip"], line.values.get("phone")
+        if nip:
+            self._once(line, self.seen_nip, nip, title["nip"], _("the same NIP is already in row %(row)d of this file."))
+        if phone:
+            self._once(line, self.seen_phone, phone, title["phone"],
+                       _("the same phone number is already in row %(row)d of this file."))
+        target = self.by_nip.get(nip) if nip else None
+        if target is None and phone:
+            candidate = self.by_phone.get(phone)
+            if candidate is not None and (not nip or not candidate.nip):
+                target = candidate
+        if target is None:
+            if phone and phone in self.by_phone:
+                line.refuse(title["phone"], _("this number belongs to another person on the staff list (with a different NIP)."))
+            return None
+        if target.pk in self.seen_target:
+            line.refuse(title["nip"], _("this person is already matched by row %(row)d of this file.") % {"row": self.seen_target[target.pk]})
+        self.seen_target.setdefault(target.pk, line.number)
+        if phone and phone in self.by_phone and self.by_phone[phone].pk != target.pk:
+            line.refuse(title["phone"], _("this number belongs to another person on the staff list."))
+        return target
+
+
+def _staff_row_changes(line: RowPlan, present: list[str]) -> list[str]:
+    """What importing the row would change on the record it matched, one line per column."""
+    title, target, changes = STAFF_TITLE, line.target, []
+    if line.values.get("nip") and not target.nip:
+        changes.append(_("%(column)s: added") % {"column": title["nip"]})
+    for name_field in present:
+        new = line.values.get(name_field)
+        if name_field in ("phone", "email", "position", "unit") and not new:
+            continue  # an empty cell never erases what the directory already knows
+        if new != getattr(target, name_field):
+            old = getattr(target, name_field)
+            if name_field == "status":
+                old, new = STATUS_EXPORT.get(old, old), STATUS_EXPORT.get(new, new)
+            changes.append(_("%(column)s: %(old)s → %(new)s") % {"column": title[name_field], "old": old or "—", "new": new})
+    return changes
+
+
 def plan_staff(table: Table, institution: Institution, *, nips_elsewhere: Callable[[set[str]], set[str]],
                progress: Callable[[int, int], None] | None = None) -> Plan:
     """Match each row to the current staff by NIP, else by phone, and say what would change."""
     header_row, mapping = _mapping(table, STAFF_COLUMNS, STAFF_REQUIRED)
-    current = list(StaffMember.objects.filter(institution=institution, left_on__isnull=True))
-    by_nip = {s.nip: s for s in current if s.nip}
-    by_phone = {s.phone: s for s in current if s.phone}
+    matcher = _StaffMatcher(list(StaffMember.objects.filter(institution=institution, left_on__isnull=True)))
     plan = Plan(kind="staff")
-    seen_nip: dict[str, int] = {}
-    seen_phone: dict[str, int] = {}
-    seen_target: dict[int, int] = {}
     rows = list(_data_rows(table, header_row))
     total = len(rows)
     if not total:
         raise FileRefused(_("The file has column titles but no rows of data."))
     present = [name for name in STAFF_COMPARED if name in mapping]
-    title = {name: STAFF_COLUMNS[name][0] for name in STAFF_COLUMNS}
 
     for done, (index, row) in enumerate(rows, start=1):
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, total)
         line = RowPlan(number=index + 1)
         row = _check_formulas(line, table, index, row, mapping, STAFF_COLUMNS)
-        values: dict = {}
-        name = _text(_cell(row, mapping, "full_name"))
-        line.label = name
-        if not name and line.status != ERROR:
-            line.refuse(title["full_name"], _("the name is empty."))
-        elif len(name) > 200:
-            line.refuse(title["full_name"], _("the name is longer than 200 characters."))
-        values["full_name"] = name
-
-        nip, problem = _nip_value(_cell(row, mapping, "nip"))
-        if problem:
-            line.refuse(title["nip"], problem)
-        values["nip"] = nip
-
-        raw_status = _text(_cell(row, mapping, "status"))
-        status = STATUS_BY_KEY.get(header_key(raw_status))
-        if status is None and (raw_status or line.status != ERROR):
-            line.refuse(title["status"], _("“%(value)s” is not an employment status; use PNS, CPNS, PPPK or Honorer.")
-                        % {"value": raw_status} if raw_status else _("the employment status is empty; use PNS, CPNS, PPPK or Honorer."))
-        values["status"] = status
-
-        if "phone" in mapping:
-            phone, problem = _phone_value(_cell(row, mapping, "phone"))
-            if problem:
-                line.refuse(title["phone"], problem)
-            values["phone"] = phone
-        if "email" in mapping:
-            email = _text(_cell(row, mapping, "email")).lower()
-            if email:
-                try:
-                    validate_email(email)
-                except ValidationError:
-                    line.refuse(title["email"], _("%(value)s is not an e-mail address.") % {"value": email})
-            values["email"] = email
-        for name_field in ("position", "unit"):
-            if name_field in mapping:
-                text = _text(_cell(row, mapping, name_field))
-                if len(text) > 200:
-                    line.refuse(title[name_field], _("the text is longer than 200 characters."))
-                values[name_field] = text
-
-        if not nip and not values.get("phone") and not line.status == ERROR:
-            line.refuse(title["nip"], _("the row has neither a NIP nor a phone number; one of them is needed to recognise the person next time."))
-
-        if nip:
-            if nip in seen_nip:
-                line.refuse(title["nip"], _("the same NIP is already in row %(row)d of this file.") % {"row": seen_nip[nip]})
-            else:
-                seen_nip[nip] = line.number
-        if values.get("phone"):
-            phone = values["phone"]
-            if phone in seen_phone:
-                line.refuse(title["phone"], _("the same phone number is already in row %(row)d of this file.") % {"row": seen_phone[phone]})
-            else:
-                seen_phone[phone] = line.number
-
-        target = by_nip.get(nip) if nip else None
-        if target is None and values.get("phone"):
-            candidate = by_phone.get(values["phone"])
-            if candidate is not None and (not nip or not candidate.nip):
-                target = candidate
-        if target is not None:
-            if target.pk in seen_target:
-                line.refuse(title["nip"], _("this person is already matched by row %(row)d of this file.") % {"row": seen_target[target.pk]})
-            seen_target.setdefault(target.pk, line.number)
-            if values.get("phone") and values["phone"] in by_phone and by_phone[values["phone"]].pk != target.pk:
-                line.refuse(title["phone"], _("this number belongs to another person on the staff list."))
-        elif values.get("phone") and values["phone"] in by_phone:
-            line.refuse(title["phone"], _("this number belongs to another person on the staff list (with a different NIP)."))
-
-        line.values = values
-        line.target = target
+        line.values = _staff_cells(line, row, mapping)
+        line.target = matcher.match(line)
         plan.rows.append(line)
 
     # NIPs of people who are current staff somewhere else: one query per 500, no names revealed.
@@ -327,28 +364,15 @@ def plan_staff(table: Table, institution: Institution, *, nips_elsewhere: Callab
     for line in plan.rows:
         nip = line.values.get("nip")
         if nip and line.target is None and nip in elsewhere:
-            line.refuse(title["nip"], _("this NIP belongs to a current staff member of another institution. Their "
-                                        "operator must first record the move or departure there."))
+            line.refuse(STAFF_TITLE["nip"], _("this NIP belongs to a current staff member of another institution. Their "
+                                              "operator must first record the move or departure there."))
         if line.status == ERROR:
             continue
-        target = line.target
-        if target is None:
+        if line.target is None:
             line.status = NEW
             continue
-        changes = []
-        if line.values.get("nip") and not target.nip:
-            changes.append(_("%(column)s: added") % {"column": title["nip"]})
-        for name_field in present:
-            new = line.values.get(name_field)
-            if name_field in ("phone", "email", "position", "unit") and not new:
-                continue  # an empty cell never erases what the directory already knows
-            if new != getattr(target, name_field):
-                old = getattr(target, name_field)
-                if name_field == "status":
-                    old, new = STATUS_EXPORT.get(old, old), STATUS_EXPORT.get(new, new)
-                changes.append(_("%(column)s: %(old)s → %(new)s") % {"column": title[name_field], "old": old or "—", "new": new})
-        line.status = CHANGED if changes else UNCHANGED
-        line.details = changes
+        line.details = _staff_row_changes(line, present)
+        line.status = CHANGED if line.details else UNCHANGED
     if progress:
         progress(total, total)
     return plan
@@ -362,23 +386,109 @@ def staff_changes(line: RowPlan) -> dict:
     return values
 
 
+GROUP_TITLE = {name: GROUP_COLUMNS[name][0] for name in GROUP_COLUMNS}
+
+
+@dataclass
+class _GroupLookups:
+    """The register and the staff list one groups import is matched against."""
+
+    by_name: dict
+    by_link: dict
+    staff_by_nip: dict
+    staff_by_phone: dict
+    open_memberships: dict
+    today: datetime.date
+    seen: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, institution: Institution) -> _GroupLookups:
+        channels = list(Channel.objects.filter(institution=institution, is_active=True))
+        staff = list(StaffMember.objects.filter(institution=institution, left_on__isnull=True))
+        return cls(
+            by_name={header_key(c.name): c for c in channels},
+            by_link={c.link.strip().lower(): c for c in channels if c.link},
+            staff_by_nip={s.nip: s for s in staff if s.nip},
+            staff_by_phone={s.phone: s for s in staff if s.phone},
+            open_memberships={(m.channel_id, m.staff_id): m for m in GroupMembership.objects.filter(
+                channel__institution=institution, until__isnull=True)},
+            today=institution.local_today(),
+        )
+
+
+def _group_person(line: RowPlan, row: list, mapping: dict[str, int], lookups: _GroupLookups):
+    title = GROUP_TITLE
+    nip, problem = _nip_value(_cell(row, mapping, "nip"))
+    if problem:
+        line.refuse(title["nip"], problem)
+    phone, problem = _phone_value(_cell(row, mapping, "phone"))
+    if problem:
+        line.refuse(title["phone"], problem)
+    person = lookups.staff_by_nip.get(nip) if nip else None
+    if person is None and phone:
+        person = lookups.staff_by_phone.get(phone)
+    if person is None and not problem:
+        if nip or phone:
+            line.refuse(title["nip"] if nip else title["phone"],
+                        _("nobody on the current staff list has this NIP or number. Import the staff list first."))
+        else:
+            line.refuse(title["nip"], _("the row has neither a NIP nor a phone number."))
+    return person
+
+
+def _group_cells(line: RowPlan, row: list, mapping: dict[str, int], lookups: _GroupLookups) -> None:
+    """Read and check one row (group, person, role, since); problems are written on ``line``."""
+    title = GROUP_TITLE
+    group_text = _text(_cell(row, mapping, "group"))
+    channel = lookups.by_name.get(header_key(group_text)) or lookups.by_link.get(group_text.lower())
+    if not group_text:
+        line.refuse(title["group"], _("the group is empty."))
+    elif channel is None:
+        line.refuse(title["group"], _("there is no active group or account called “%(value)s” in the register.") % {"value": group_text})
+    person = _group_person(line, row, mapping, lookups)
+    role_text = _text(_cell(row, mapping, "role"))
+    role = GROUP_ROLE_BY_KEY.get(header_key(role_text)) if role_text else GroupMembership.Role.MEMBER
+    if role is None:
+        line.refuse(title["role"], _("“%(value)s” is not a role in a group; use Anggota or Admin.") % {"value": role_text})
+    since, problem = _date_value(_cell(row, mapping, "since"))
+    if problem:
+        line.refuse(title["since"], problem)
+    elif since and since > lookups.today:
+        line.refuse(title["since"], _("the date lies in the future."))
+    line.label = f"{person.full_name if person else _text(_cell(row, mapping, 'name'))} · {group_text}"
+    if channel and person:
+        key = (channel.pk, person.pk)
+        if key in lookups.seen:
+            line.refuse(title["group"], _("this person and group are already in row %(row)d of this file.") % {"row": lookups.seen[key]})
+        lookups.seen.setdefault(key, line.number)
+    line.values = {"channel": channel, "staff": person, "role": role, "since": since}
+
+
+def _group_row_status(line: RowPlan, lookups: _GroupLookups) -> None:
+    values, title = line.values, GROUP_TITLE
+    existing = lookups.open_memberships.get((values["channel"].pk, values["staff"].pk))
+    line.target = existing
+    if existing is None:
+        line.status = NEW
+        return
+    changes = []
+    if values["role"] != existing.role:
+        changes.append(_("%(column)s: %(old)s → %(new)s") % {
+            "column": title["role"], "old": GROUP_ROLE_EXPORT[existing.role], "new": GROUP_ROLE_EXPORT[values["role"]]})
+    if values["since"] and values["since"] != existing.since:
+        changes.append(_("%(column)s: %(old)s → %(new)s") % {
+            "column": title["since"], "old": existing.since.isoformat(), "new": values["since"].isoformat()})
+    line.status = CHANGED if changes else UNCHANGED
+    line.details = changes
+
+
 def plan_groups(table: Table, institution: Institution, *, progress: Callable[[int, int], None] | None = None) -> Plan:
     """Match each row to a group (by name or link) and a current staff member (by NIP, else phone)."""
     header_row, mapping = _mapping(table, GROUP_COLUMNS, GROUP_REQUIRED)
     if "nip" not in mapping and "phone" not in mapping:
         raise FileRefused(_("Required column missing: NIP or No. HP. Each row needs the person's NIP or phone number."))
-    channels = list(Channel.objects.filter(institution=institution, is_active=True))
-    by_name = {header_key(c.name): c for c in channels}
-    by_link = {c.link.strip().lower(): c for c in channels if c.link}
-    staff = list(StaffMember.objects.filter(institution=institution, left_on__isnull=True))
-    staff_by_nip = {s.nip: s for s in staff if s.nip}
-    staff_by_phone = {s.phone: s for s in staff if s.phone}
-    open_memberships = {(m.channel_id, m.staff_id): m for m in GroupMembership.objects.filter(
-        channel__institution=institution, until__isnull=True)}
-    title = {name: GROUP_COLUMNS[name][0] for name in GROUP_COLUMNS}
-    today = institution.local_today()
+    lookups = _GroupLookups.of(institution)
     plan = Plan(kind="groups")
-    seen: dict[tuple[int, int], int] = {}
     rows = list(_data_rows(table, header_row))
     total = len(rows)
     if not total:
@@ -388,58 +498,9 @@ def plan_groups(table: Table, institution: Institution, *, progress: Callable[[i
             progress(done, total)
         line = RowPlan(number=index + 1)
         row = _check_formulas(line, table, index, row, mapping, GROUP_COLUMNS)
-        group_text = _text(_cell(row, mapping, "group"))
-        channel = by_name.get(header_key(group_text)) or by_link.get(group_text.lower())
-        if not group_text:
-            line.refuse(title["group"], _("the group is empty."))
-        elif channel is None:
-            line.refuse(title["group"], _("there is no active group or account called “%(value)s” in the register.") % {"value": group_text})
-        nip, problem = _nip_value(_cell(row, mapping, "nip"))
-        if problem:
-            line.refuse(title["nip"], problem)
-        phone, problem = _phone_value(_cell(row, mapping, "phone"))
-        if problem:
-            line.refuse(title["phone"], problem)
-        person = staff_by_nip.get(nip) if nip else None
-        if person is None and phone:
-            person = staff_by_phone.get(phone)
-        if person is None and not problem:
-            if nip or phone:
-                line.refuse(title["nip"] if nip else title["phone"],
-                            _("nobody on the current staff list has this NIP or number. Import the staff list first."))
-            else:
-                line.refuse(title["nip"], _("the row has neither a NIP nor a phone number."))
-        role_text = _text(_cell(row, mapping, "role"))
-        role = GROUP_ROLE_BY_KEY.get(header_key(role_text)) if role_text else GroupMembership.Role.MEMBER
-        if role is None:
-            line.refuse(title["role"], _("“%(value)s” is not a role in a group; use Anggota or Admin.") % {"value": role_text})
-        since, problem = _date_value(_cell(row, mapping, "since"))
-        if problem:
-            line.refuse(title["since"], problem)
-        elif since and since > today:
-            line.refuse(title["since"], _("the date lies in the future."))
-        line.label = f"{person.full_name if person else _text(_cell(row, mapping, 'name'))} · {group_text}"
-        if channel and person:
-            key = (channel.pk, person.pk)
-            if key in seen:
-                line.refuse(title["group"], _("this person and group are already in row %(row)d of this file.") % {"row": seen[key]})
-            seen.setdefault(key, line.number)
-        line.values = {"channel": channel, "staff": person, "role": role, "since": since}
+        _group_cells(line, row, mapping, lookups)
         if line.status != ERROR:
-            existing = open_memberships.get((channel.pk, person.pk))
-            line.target = existing
-            if existing is None:
-                line.status = NEW
-            else:
-                changes = []
-                if role != existing.role:
-                    changes.append(_("%(column)s: %(old)s → %(new)s") % {
-                        "column": title["role"], "old": GROUP_ROLE_EXPORT[existing.role], "new": GROUP_ROLE_EXPORT[role]})
-                if since and since != existing.since:
-                    changes.append(_("%(column)s: %(old)s → %(new)s") % {
-                        "column": title["since"], "old": existing.since.isoformat(), "new": since.isoformat()})
-                line.status = CHANGED if changes else UNCHANGED
-                line.details = changes
+            _group_row_status(line, lookups)
         plan.rows.append(line)
     if progress:
         progress(total, total)

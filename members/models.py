@@ -166,7 +166,7 @@ class Invitation(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
     staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="invitations")
     email = models.EmailField(_("e-mail"))
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PEGAWAI)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

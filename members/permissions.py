@@ -5,7 +5,7 @@ from governance.permissions import grant
 
 
 def register() -> None:
-    K, H, OP = Role.KEPALA, Role.HUMAS, Role.OPERATOR
+    K, H, OP = Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR
     grant("members.view_directory", roles=(K, H, OP))
     grant("members.manage_staff", roles=(OP,))
     grant("members.manage_roles", roles=(K, OP))

@@ -13,7 +13,7 @@ from . import rules
 from .models import Acknowledgement, GroupMembership, ImportJob, Invitation, StaffMember
 
 # Roles an operator (members.manage_roles) gives and takes; the head's role comes from the parent.
-LOCAL_ROLES = [Role.PEGAWAI, Role.HUMAS, Role.OPERATOR]
+LOCAL_ROLES = [Role.STAFF, Role.PUBLIC_RELATIONS, Role.OPERATOR]
 
 
 def staff_directory(
@@ -76,9 +76,9 @@ def grantable_roles(access: Access | None) -> list[str]:
     if access.has("members.manage_roles"):
         roles += LOCAL_ROLES
     if access.has("members.grant_head"):
-        roles += [Role.KEPALA, Role.PENILAI]
-    elif access.has_role(Role.KEPALA):
-        roles.append(Role.PENILAI)
+        roles += [Role.HEAD, Role.ASSESSOR]
+    elif access.has_role(Role.HEAD):
+        roles.append(Role.ASSESSOR)
     return roles
 
 
@@ -90,7 +90,7 @@ def can_grant(user: User | None, institution: Institution, role: str) -> bool:
 
 def head_memberships(institution: Institution) -> list[Membership]:
     return list(Membership.objects.active(institution.local_today()).filter(
-        institution=institution, role=Role.KEPALA).select_related("user"))
+        institution=institution, role=Role.HEAD).select_related("user"))
 
 
 def invitations(institution: Institution, *, pending_only: bool = False):

@@ -92,7 +92,7 @@ def staff_detail(request, institution, pk):
             choices = [r for r in grantable if r not in held]
             context["role_form"] = forms.RoleForm(roles=choices) if choices else None
         else:
-            context["invite_form"] = forms.InviteForm(roles=grantable, initial={"email": staff.email, "role": Role.PEGAWAI})
+            context["invite_form"] = forms.InviteForm(roles=grantable, initial={"email": staff.email, "role": Role.STAFF})
     if staff.is_current and access.has("members.manage_staff"):
         context["leave_form"] = forms.LeaveForm()
         destinations = selectors.move_destinations(request.user, request.institution)
@@ -288,7 +288,7 @@ def heads(request, institution):
             if staff is None:
                 staff = services.staff_create(actor=request.user, institution=request.institution,
                                               full_name=data["full_name"], nip=data["nip"], email=data["email"])
-            services.invitation_create(actor=request.user, staff=staff, role=Role.KEPALA, email=data["email"])
+            services.invitation_create(actor=request.user, staff=staff, role=Role.HEAD, email=data["email"])
         except ValidationError as error:
             refuse_on_form(form, error)
         except PermissionDenied:
@@ -298,14 +298,14 @@ def heads(request, institution):
             return redirect("members:heads", institution=institution)
     return render(request, "members/heads.html", {
         "title": _("Head of office"), "form": form, "heads": selectors.head_memberships(request.institution),
-        "pending": [i for i in selectors.invitations(request.institution, pending_only=True) if i.role == Role.KEPALA],
+        "pending": [i for i in selectors.invitations(request.institution, pending_only=True) if i.role == Role.HEAD],
     })
 
 
 @require_POST
 @requires("members.grant_head")
 def head_end(request, institution, pk):
-    membership = get_object_or_404(Membership, pk=pk, institution=request.institution, role=Role.KEPALA)
+    membership = get_object_or_404(Membership, pk=pk, institution=request.institution, role=Role.HEAD)
     try:
         services.role_revoke(actor=request.user, membership=membership)
     except ValidationError as error:
@@ -355,7 +355,7 @@ def invitation_accept(request, token):
             messages.success(request, _("Your password is set. Sign in with your e-mail address and the new password."))
             return redirect(f"{reverse('account_login')}?{urlencode({'next': reverse('governance:dashboard', kwargs={'institution': invitation.institution.slug})})}")
     context["form"] = form
-    context["needs_totp"] = invitation.role in (Role.KEPALA, Role.PENILAI)
+    context["needs_totp"] = invitation.role in (Role.HEAD, Role.ASSESSOR)
     return render(request, "members/invitation_accept.html", context)
 
 

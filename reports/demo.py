@@ -101,9 +101,9 @@ def seed(ctx) -> None:
     password = make_password(settings.SANTUN_DEMO_PASSWORD)
     created = _units(ctx, password)
     second = _user("penilai2.kanwil-kemenag-sumsel@santun.test", password, totp=True)
-    membership_grant(actor=None, user=second, institution=sumsel, role=Role.PENILAI)
-    assessors = [ctx.users.get(("kanwil-kemenag-sumsel", Role.PENILAI)) or
-                 User.objects.get(email=demo_email(Role.PENILAI, "kanwil-kemenag-sumsel")), second]
+    membership_grant(actor=None, user=second, institution=sumsel, role=Role.ASSESSOR)
+    assessors = [ctx.users.get(("kanwil-kemenag-sumsel", Role.ASSESSOR)) or
+                 User.objects.get(email=demo_email(Role.ASSESSOR, "kanwil-kemenag-sumsel")), second]
     with institution_scope(sumsel):
         has_periods = AssessmentPeriod.objects.filter(institution=sumsel).exists()
     if not has_periods:
@@ -111,7 +111,7 @@ def seed(ctx) -> None:
     with institution_scope(ditjenpas):
         has_periods = AssessmentPeriod.objects.filter(institution=ditjenpas).exists()
     if not has_periods:
-        pas_assessor = ctx.users.get(("ditjenpas", Role.PENILAI)) or User.objects.get(email=demo_email(Role.PENILAI, "ditjenpas"))
+        pas_assessor = ctx.users.get(("ditjenpas", Role.ASSESSOR)) or User.objects.get(email=demo_email(Role.ASSESSOR, "ditjenpas"))
         _ditjenpas_period(ditjenpas, pas_assessor)
     ctx.notes.append(
         "Humas assessment: kanwil-kemenag-sumsel ranks 14 institutions (2024 I and II finalized, 2025 I being scored by "
@@ -142,11 +142,11 @@ def _units(ctx, password: str) -> list[str]:
                 letter_unit_code=f"Mts.06.{regency[-2:]}.{len(slugs) + 2}" if kind == K.MADRASAH else f"Kk.06.{regency[-2:]}",
             )
         slugs.append(slug)
-        for role in (Role.KEPALA, Role.HUMAS):
-            user = _user(demo_email(role, slug), password, totp=role == Role.KEPALA)
+        for role in (Role.HEAD, Role.PUBLIC_RELATIONS):
+            user = _user(demo_email(role, slug), password, totp=role == Role.HEAD)
             membership_grant(actor=None, user=user, institution=institution, role=role)
             ctx.users[(slug, role)] = user
-        _staff_and_code(institution, [ctx.users[(slug, Role.KEPALA)], ctx.users[(slug, Role.HUMAS)]])
+        _staff_and_code(institution, [ctx.users[(slug, Role.HEAD)], ctx.users[(slug, Role.PUBLIC_RELATIONS)]])
     return slugs
 
 
@@ -273,7 +273,7 @@ def _humas_memberships(assessor, institution_ids):
     from governance.models import Membership
 
     return (rows_of_subtree(Membership, assessor).active()
-            .filter(institution_id__in=institution_ids, role=Role.HUMAS).select_related("user").order_by("pk"))
+            .filter(institution_id__in=institution_ids, role=Role.PUBLIC_RELATIONS).select_related("user").order_by("pk"))
 
 
 def _sumsel_periods(sumsel: Institution, assessors: list[User]) -> None:

@@ -17,7 +17,7 @@ def card_context(request) -> dict:
 
 
 def assessing_context(request) -> dict:
-    if not request.access.has_role(Role.PENILAI):
+    if not request.access.has_role(Role.ASSESSOR):
         return {"periods": None}
     institution = request.institution
     return {"periods": cached(institution, "panel:reports_assessing", lambda: selectors.assessing_panel(institution),

@@ -5,7 +5,7 @@ from governance.permissions import grant
 
 
 def register() -> None:
-    K, H, A = Role.KEPALA, Role.HUMAS, Role.PENILAI
+    K, H, A = Role.HEAD, Role.PUBLIC_RELATIONS, Role.ASSESSOR
     grant("reports.view_report_card", roles=(K, H), ancestor_roles=(A,))
     grant("reports.self_assess", roles=(H,))
     grant("reports.manage_periods", roles=(A,))

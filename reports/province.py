@@ -82,7 +82,7 @@ POSTS_PER_ACCOUNT = 12
 ASSESSORS = 3
 BATCH = 5000
 DEFAULT_PASSWORD = "santun-bench"
-ROLE_USERS = (Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI)
+ROLE_USERS = (Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF)
 
 # Twenty case scenarios, repeated: every report, measure, removal, objection and referral state
 # occurs in every institution. (report state, measure state, ladder position, extra)
@@ -293,18 +293,18 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
             user = users[index * len(ROLE_USERS) + offset]
             role_user[(inst.pk, role)] = user
             memberships.append(Membership(user=user, institution=inst, role=role, starts_on=long_ago))
-    memberships += [Membership(user=user, institution=top, role=Role.PENILAI, starts_on=long_ago) for user in assessors]
+    memberships += [Membership(user=user, institution=top, role=Role.ASSESSOR, starts_on=long_ago) for user in assessors]
     _bulk(Membership, memberships)
     totp = {"secret": encrypt(DEMO_TOTP_SECRET)}
     _bulk(Authenticator, [Authenticator(user=user, type=Authenticator.Type.TOTP, data=totp)
-                          for user in [*(role_user[(i.pk, Role.KEPALA)] for i in institutions), *assessors]])
+                          for user in [*(role_user[(i.pk, Role.HEAD)] for i in institutions), *assessors]])
     clock.lap("users", len(users))
 
     # --- staff -------------------------------------------------------------------------------------
     used_nips = set(StaffMember.objects.exclude(nip="").values_list("nip", flat=True))
     staff = []
-    special = {0: (Role.KEPALA, "Kepala"), 1: (Role.HUMAS, "Pranata Humas"), 2: (Role.OPERATOR, "Operator"),
-               3: (Role.PEGAWAI, "Guru")}
+    special = {0: (Role.HEAD, "Kepala"), 1: (Role.PUBLIC_RELATIONS, "Pranata Humas"), 2: (Role.OPERATOR, "Operator"),
+               3: (Role.STAFF, "Guru")}
     for inst in institutions:
         for k in range(STAFF_PER_INSTITUTION):
             honorer = k >= 4 and k % 5 == 4
@@ -356,8 +356,8 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
     second_published = now - datetime.timedelta(days=400)
     versions = []
     for inst in institutions:
-        humas = role_user[(inst.pk, Role.HUMAS)]
-        kepala = role_user[(inst.pk, Role.KEPALA)]
+        humas = role_user[(inst.pk, Role.PUBLIC_RELATIONS)]
+        kepala = role_user[(inst.pk, Role.HEAD)]
         versions.append(CodeVersion(institution=inst, number=1, title="Kode Etik Bermedia Sosial",
                                     state=CodeVersion.State.SUPERSEDED, published_at=first_published,
                                     published_by=kepala, created_by=humas))
@@ -402,7 +402,7 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
     # --- publication log -------------------------------------------------------------------------
     posts = []
     for inst in institutions:
-        humas = role_user[(inst.pk, Role.HUMAS)]
+        humas = role_user[(inst.pk, Role.PUBLIC_RELATIONS)]
         for channel in channels_of[inst.pk][2:]:
             for k in range(POSTS_PER_ACCOUNT):
                 checked = k % 4 != 3
@@ -418,7 +418,7 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
     levels_of = {}
     for inst in institutions:
         with institution_scope(inst):
-            ladder = sanction_services.ladder_ensure(actor=role_user[(inst.pk, Role.KEPALA)], institution=inst)
+            ladder = sanction_services.ladder_ensure(actor=role_user[(inst.pk, Role.HEAD)], institution=inst)
             levels_of[inst.pk] = {level.position: level for level in LadderLevel.objects.filter(ladder=ladder)}
     clock.lap("ladders", len(institutions))
 
@@ -426,7 +426,7 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
     reports, plans = [], []
     for inst in institutions:
         people = staff_of[inst.pk]
-        humas, pegawai = role_user[(inst.pk, Role.HUMAS)], role_user[(inst.pk, Role.PEGAWAI)]
+        humas, pegawai = role_user[(inst.pk, Role.PUBLIC_RELATIONS)], role_user[(inst.pk, Role.STAFF)]
         group = channels_of[inst.pk][0]
         for k in range(REPORTS_PER_INSTITUTION):
             scenario = SCENARIOS[k % len(SCENARIOS)]
@@ -473,7 +473,7 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
 
     measures, measure_plans, notes, referrals = [], [], [], []
     for report, (inst, subject, (state, measure_state, position, extra), occurred) in zip(reports, plans, strict=True):
-        humas, kepala = role_user[(inst.pk, Role.HUMAS)], role_user[(inst.pk, Role.KEPALA)]
+        humas, kepala = role_user[(inst.pk, Role.PUBLIC_RELATIONS)], role_user[(inst.pk, Role.HEAD)]
         if extra == "note" or (state == ReportState.CONFIRMED and report.pk % 3 == 0):
             notes.append(CaseNote(report=report, author=humas, text="Sudah dikonfirmasi kepada admin grup."))
         if extra.startswith("referral"):
@@ -521,7 +521,7 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
                                                             key=lambda pair: pair[0].decided_at or now):
         if not approved:
             continue
-        kepala, humas = role_user[(inst.pk, Role.KEPALA)], role_user[(inst.pk, Role.HUMAS)]
+        kepala, humas = role_user[(inst.pk, Role.HEAD)], role_user[(inst.pk, Role.PUBLIC_RELATIONS)]
         day = measure.active_from
         if measure.level_kind == "letter":
             seq = sequences[(inst.pk, day.year)] = sequences.get((inst.pk, day.year), 0) + 1
@@ -552,7 +552,7 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
                      "objection_upheld": ObjectionState.UPHELD}[extra]
             decided = state != ObjectionState.FILED
             objections.append(Objection(
-                institution=inst, measure=measure, filed_by=role_user[(inst.pk, Role.PEGAWAI)],
+                institution=inst, measure=measure, filed_by=role_user[(inst.pk, Role.STAFF)],
                 filed_at=measure.decided_at + datetime.timedelta(days=3),
                 text="Saya tidak bermaksud menyebarkan kabar tersebut; mohon ditinjau kembali.",
                 deadline=day + datetime.timedelta(days=20), state=state, decided_by=kepala if decided else None,
@@ -590,7 +590,7 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
             submitted = [e for e in entries if e.institution_id % 10 != 3]
             for entry in submitted:
                 entry.submitted_at = timezone.make_aware(datetime.datetime.combine(ends, datetime.time(10)))
-                entry.submitted_by = role_user[(entry.institution_id, Role.HUMAS)]
+                entry.submitted_by = role_user[(entry.institution_id, Role.PUBLIC_RELATIONS)]
             Entry.objects.bulk_update(submitted, ["submitted_at", "submitted_by"], batch_size=BATCH)
             _bulk(Answer, [Answer(entry=e, criterion=c, answer=f"Bukti kegiatan {c.code} semester ini.",
                                   links=f"https://www.instagram.com/p/{e.institution_id}{c.pk}/",
@@ -615,9 +615,9 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
                 if inst.pk == unit.pk and scenario[1] == MeasureState.ACTIVE and scenario[2] == 1)
     letter = next((x for x in letters if x.institution_id == unit.pk and x.voided_at is None), None)
     result.logins = {
-        "kepala": role_user[(unit.pk, Role.KEPALA)].email, "humas": role_user[(unit.pk, Role.HUMAS)].email,
-        "operator": role_user[(unit.pk, Role.OPERATOR)].email, "pegawai": role_user[(unit.pk, Role.PEGAWAI)].email,
-        "penilai": assessors[0].email, "kepala_top": role_user[(top.pk, Role.KEPALA)].email,
+        "kepala": role_user[(unit.pk, Role.HEAD)].email, "humas": role_user[(unit.pk, Role.PUBLIC_RELATIONS)].email,
+        "operator": role_user[(unit.pk, Role.OPERATOR)].email, "pegawai": role_user[(unit.pk, Role.STAFF)].email,
+        "penilai": assessors[0].email, "kepala_top": role_user[(top.pk, Role.HEAD)].email,
     }
     result.pages = {
         "top": top.slug, "unit": unit.slug, "report": case.pk, "finalized_period": periods["finalized"].pk,

@@ -58,7 +58,7 @@ def require_state(period: AssessmentPeriod, *states: str) -> None:
 
 def is_assessor(user: User, institution: Institution) -> bool:
     return rows_of(Membership, institution).active(institution.local_today()).filter(
-        user=user, role=Role.PENILAI).exists()
+        user=user, role=Role.ASSESSOR).exists()
 
 
 def require_assessor(actor: User | None, period: AssessmentPeriod, *, assessor: bool | None = None) -> None:

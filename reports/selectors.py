@@ -50,7 +50,7 @@ def _revisable(period: AssessmentPeriod) -> None:
 
 
 def _assessor_here(access, period: AssessmentPeriod) -> bool:
-    return access is not None and access.institution.pk == period.institution_id and access.has_role(Role.PENILAI)
+    return access is not None and access.institution.pk == period.institution_id and access.has_role(Role.ASSESSOR)
 
 
 def scoring_actions(access, user: User, period: AssessmentPeriod) -> frozenset[str]:

@@ -231,8 +231,8 @@ def _muara_enim(ctx) -> None:
     if institution is None:
         return
     parent = institution.parent
-    head, humas, pegawai = (ctx.users.get((slug, role)) for role in (Role.KEPALA, Role.HUMAS, Role.PEGAWAI))
-    parent_head = ctx.users.get((parent.slug, Role.KEPALA)) if parent else None
+    head, humas, pegawai = (ctx.users.get((slug, role)) for role in (Role.HEAD, Role.PUBLIC_RELATIONS, Role.STAFF))
+    parent_head = ctx.users.get((parent.slug, Role.HEAD)) if parent else None
     with institution_scope(institution):
         if ViolationReport.objects.filter(institution=institution, source_ref="demo:mtsn:hoaks").exists():
             return
@@ -329,7 +329,7 @@ def _banjarbaru(ctx) -> None:
     institution = ctx.institutions.get(slug)
     if institution is None:
         return
-    head, humas = ctx.users.get((slug, Role.KEPALA)), ctx.users.get((slug, Role.HUMAS))
+    head, humas = ctx.users.get((slug, Role.HEAD)), ctx.users.get((slug, Role.PUBLIC_RELATIONS))
     with institution_scope(institution):
         if ViolationReport.objects.filter(institution=institution, source_ref="demo:bjb:kampanye").exists():
             return
@@ -363,7 +363,7 @@ def _rutan_kudus(ctx) -> None:
     institution = ctx.institutions.get(slug)
     if institution is None:
         return
-    head, humas = ctx.users.get((slug, Role.KEPALA)), ctx.users.get((slug, Role.HUMAS))
+    head, humas = ctx.users.get((slug, Role.HEAD)), ctx.users.get((slug, Role.PUBLIC_RELATIONS))
     with institution_scope(institution):
         if ViolationReport.objects.filter(institution=institution, source_ref="demo:kudus:siaran").exists():
             return

@@ -29,15 +29,6 @@ ERROR_FIELDS = {
 }
 
 
-def add_service_error(form: forms.Form, error: ValidationError, fields: dict | None = None) -> None:
-    """Show a service refusal on the form field it concerns (or on top of the form)."""
-    mapping = fields or {}
-    for item in error.error_list:
-        field = mapping.get(item.code)
-        form.add_error(field if field in form.fields else None, item.message % (item.params or {})
-                       if item.params else item.message)
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -47,7 +47,7 @@ def users_with_role(institution: Institution, role: str, day: datetime.date | No
 
 
 def heads(institution: Institution) -> list[User]:
-    return users_with_role(institution, Role.KEPALA)
+    return users_with_role(institution, Role.HEAD)
 
 
 def parent_heads(institution: Institution) -> list[User]:
@@ -55,7 +55,7 @@ def parent_heads(institution: Institution) -> list[User]:
 
 
 def humas(institution: Institution) -> list[User]:
-    return users_with_role(institution, Role.HUMAS)
+    return users_with_role(institution, Role.PUBLIC_RELATIONS)
 
 
 def page_url(institution: Institution, name: str, **kwargs) -> str:

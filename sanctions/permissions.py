@@ -5,7 +5,7 @@ from governance.permissions import grant
 
 
 def register() -> None:
-    K, H, OP, P = Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI
+    K, H, OP, P = Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF
     grant("sanctions.file_report", roles=(K, H, OP, P))
     grant("sanctions.view_own", roles=(K, H, OP, P))
     grant("sanctions.view_cases", roles=(K, H))

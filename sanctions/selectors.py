@@ -70,7 +70,7 @@ def is_head(user: User, institution: Institution) -> bool:
     day = institution.local_today()
     return User.objects.filter(
         Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gt=day),
-        pk=user.pk, memberships__institution=institution, memberships__role=Role.KEPALA,
+        pk=user.pk, memberships__institution=institution, memberships__role=Role.HEAD,
         memberships__starts_on__lte=day,
     ).exists()
 
@@ -88,7 +88,7 @@ def _triage_colleagues(institution: Institution) -> list[User]:
     day = institution.local_today()
     ids = (
         Membership.objects.active(day)
-        .filter(institution=institution, role__in=[Role.HUMAS, Role.KEPALA])
+        .filter(institution=institution, role__in=[Role.PUBLIC_RELATIONS, Role.HEAD])
         .values_list("user_id", flat=True)
     )
     return list(User.objects.filter(pk__in=list(ids), is_active=True).order_by("full_name", "email"))

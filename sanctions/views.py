@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from governance.accounts import session_used_mfa
 from governance.cache import cached
-from governance.http import private_file, refuse
+from governance.http import private_file, refuse, refuse_on_form
 from governance.models import User
 from governance.permissions import requires
 
@@ -35,7 +35,6 @@ from .forms import (
     RemovalConfirmForm,
     ReportForm,
     TriageDecisionForm,
-    add_service_error,
     read_uploads,
 )
 from .ladders import PRESETS
@@ -59,7 +58,7 @@ def report_create(request, institution):
             report = services.report_submit(actor=request.user, institution=request.institution, evidence=uploads,
                                             **form.service_kwargs())
         except ValidationError as error:
-            add_service_error(form, error, ERROR_FIELDS)
+            refuse_on_form(form, error, by_code=ERROR_FIELDS)
         else:
             messages.success(request, _("Thank you. Report #%(pk)s was filed; public relations will review it.")
                              % {"pk": report.pk})
@@ -309,7 +308,7 @@ def measure_propose(request, institution, pk):
             services.measure_propose(actor=request.user, report=report, level=form.cleaned_data["level"],
                                      reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
         except ValidationError as error:
-            add_service_error(form, error, {"deviation": "reason"})
+            refuse_on_form(form, error, by_code={"deviation": "reason"})
         else:
             messages.success(request, _("The measure was proposed; the head has been asked to decide."))
             return redirect(_case_url(institution, report.pk))
@@ -412,7 +411,7 @@ def _decision_page(request, institution, pk, *, as_parent: bool, url_name: str, 
             try:
                 message = decide(item, form.cleaned_data)
             except ValidationError as error:
-                add_service_error(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, message)
                 return redirect(request.path)
@@ -512,7 +511,7 @@ def removal_confirm(request, institution, pk):
             messages.success(request, _("Thank you. The removal is recorded and the group membership ended."))
             return redirect("sanctions:removals", institution=institution)
         except ValidationError as error:
-            add_service_error(form, error)
+            refuse_on_form(form, error)
     return render(request, "sanctions/removal_confirm.html", {
         "task": task, "form": form, "actions": visitor_actions.removal_actions(request.access, request.user, task),
         "title": _("Confirm a removal"),
@@ -531,7 +530,7 @@ def referral_create(request, institution, pk):
             messages.success(request, _("The referral was recorded."))
             return redirect(_case_url(institution, report.pk))
         except ValidationError as error:
-            add_service_error(form, error)
+            refuse_on_form(form, error)
     return render(request, "sanctions/referral_form.html", {
         "report": report, "form": form, "title": _("Refer to the formal process"),
     })
@@ -547,7 +546,7 @@ def referral_outcome(request, institution, pk):
             messages.success(request, _("The outcome was recorded."))
             return redirect(_case_url(institution, referral.report_id))
         except ValidationError as error:
-            add_service_error(form, error)
+            refuse_on_form(form, error)
     return render(request, "sanctions/referral_outcome.html", {
         "referral": referral, "report": referral.report, "form": form,
         "actions": visitor_actions.referral_actions(request.access, request.user, referral), "title": _("Record the outcome"),

@@ -51,7 +51,7 @@ def _forget_connections(app):
 @pytest.mark.django_db(transaction=True)
 def test_a_notification_email_is_sent_by_a_real_worker(redis_worker):
     institution = InstitutionFactory(name="Rutan Kelas IIB Contoh")
-    humas = make_member(institution, Role.HUMAS, email="humas@rutan.test")
+    humas = make_member(institution, Role.PUBLIC_RELATIONS, email="humas@rutan.test")
     with transaction.atomic():
         notify(recipients=[humas], institution=institution, kind="test", title="Laporan baru menunggu telaah")
     deadline = time.monotonic() + 20

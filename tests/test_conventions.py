@@ -243,3 +243,15 @@ def test_templates_have_no_inline_scripts_or_styles():
             if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or " style=\"" in text or "<style" in text or re.search(r"\son[a-z]+=\"", text):
                 offenders.append(_rel(path))
     assert offenders == [], "the Content-Security-Policy forbids inline scripts, styles and handlers"
+
+
+def test_the_linter_passes():
+    """ruff with the project's rules, complexity included (pyproject.toml): CI runs it with the suite."""
+    import shutil
+    import subprocess
+    import sys
+
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    assert ruff, "ruff is installed with the test requirements"
+    result = subprocess.run([ruff, "check", "--output-format", "concise", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

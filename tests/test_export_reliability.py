@@ -116,7 +116,7 @@ def test_a_worker_killed_mid_export_leaves_it_to_the_next_worker_which_finishes_
         kanwil = InstitutionFactory(slug="kanwil-reliabel", kind=Institution.Kind.REGIONAL_OFFICE)
         for name in ("MTs Tahan Banting", "MAN Tangguh"):
             InstitutionFactory(parent=kanwil, name=name)
-        penilai = make_member(kanwil, Role.PENILAI)
+        penilai = make_member(kanwil, Role.ASSESSOR)
         period = make_period(kanwil, rubric=small_rubric(kanwil), state=AssessmentPeriod.State.FINALIZED,
                              scorer=penilai)
         with transaction.atomic():

@@ -60,15 +60,15 @@ def build_world(scale: int, tag: str) -> dict:
                                 regency_code="")
     madrasah = InstitutionFactory(slug=f"mts-{tag}", name=f"MTs {tag}", parent=kanwil)
     others = [InstitutionFactory(parent=kanwil, regency_code=f"16.{index % 4:02d}") for index in range(3 * scale)]
-    users = {role: make_member(madrasah, role) for role in (Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI)}
-    users["humas2"] = make_member(madrasah, Role.HUMAS)
-    kanwil_head = make_member(kanwil, Role.KEPALA)
-    assessors = [make_member(kanwil, Role.PENILAI), make_member(kanwil, Role.PENILAI)]
+    users = {role: make_member(madrasah, role) for role in (Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF)}
+    users["humas2"] = make_member(madrasah, Role.PUBLIC_RELATIONS)
+    kanwil_head = make_member(kanwil, Role.HEAD)
+    assessors = [make_member(kanwil, Role.ASSESSOR), make_member(kanwil, Role.ASSESSOR)]
     Membership.objects.filter(institution__in=[kanwil, madrasah]).update(starts_on=datetime.date(2020, 1, 1))
 
     # The parent's code, adopted by the madrasah with rules of its own.
     publish_code(kanwil)
-    head, humas = users[Role.KEPALA], users[Role.HUMAS]
+    head, humas = users[Role.HEAD], users[Role.PUBLIC_RELATIONS]
     draft = governance_services.code_adopt_parent(actor=humas, institution=madrasah)
     for number in range(2 * scale):
         governance_services.rule_add(actor=humas, version=draft, number=f"M{number + 1}", category="etiquette",
@@ -87,13 +87,13 @@ def build_world(scale: int, tag: str) -> dict:
         PublicationFactory(channel=accounts[index % len(accounts)])
     for person in staff[: 3 * scale]:
         members_services.acknowledgement_record(actor=humas, staff=person, version=version, method="paper")
-    members_services.acknowledgement_record(actor=users[Role.PEGAWAI],
-                                            staff=staff_for(users[Role.PEGAWAI], madrasah), version=version)
+    members_services.acknowledgement_record(actor=users[Role.STAFF],
+                                            staff=staff_for(users[Role.STAFF], madrasah), version=version)
     for other in others:
         StaffMember.objects.create(institution=other, full_name="Pegawai", joined_on="2020-01-01")
 
     # Cases in every state, with notes and evidence; the pegawai reports some and is the subject of others.
-    pegawai, pegawai_staff = users[Role.PEGAWAI], staff_for(users[Role.PEGAWAI], madrasah)
+    pegawai, pegawai_staff = users[Role.STAFF], staff_for(users[Role.STAFF], madrasah)
     for index in range(scale):
         subject = staff[index % len(staff)]
         channel = channels[index % len(channels)]
@@ -144,20 +144,20 @@ def core_pages(world) -> dict:
 
     queue = url("sanctions:queue")
     return {
-        "dashboard_kepala": (users[Role.KEPALA], url("governance:dashboard")),
-        "dashboard_humas": (users[Role.HUMAS], url("governance:dashboard")),
+        "dashboard_kepala": (users[Role.HEAD], url("governance:dashboard")),
+        "dashboard_humas": (users[Role.PUBLIC_RELATIONS], url("governance:dashboard")),
         "dashboard_operator": (users[Role.OPERATOR], url("governance:dashboard")),
-        "dashboard_pegawai": (users[Role.PEGAWAI], url("governance:dashboard")),
+        "dashboard_pegawai": (users[Role.STAFF], url("governance:dashboard")),
         "dashboard_penilai": (world["assessor"], url("governance:dashboard", kanwil)),
         "dashboard_kepala_kanwil": (world["kanwil_head"], url("governance:dashboard", kanwil)),
-        "queue": (users[Role.HUMAS], queue),
-        "queue_open": (users[Role.HUMAS], f"{queue}?state=open&priority=on"),
-        "queue_filtered": (users[Role.HUMAS], f"{queue}?state=in_review&category=hoax&channel={world['channel'].pk}"
+        "queue": (users[Role.PUBLIC_RELATIONS], queue),
+        "queue_open": (users[Role.PUBLIC_RELATIONS], f"{queue}?state=open&priority=on"),
+        "queue_filtered": (users[Role.PUBLIC_RELATIONS], f"{queue}?state=in_review&category=hoax&channel={world['channel'].pk}"
                                               f"&assignee={world['humas2'].pk}"),
-        "queue_page_2": (users[Role.HUMAS], f"{queue}?page=2"),
-        "case_humas": (users[Role.HUMAS], url("sanctions:report_detail", pk=world["case"].pk)),
-        "case_with_evidence": (users[Role.HUMAS], url("sanctions:report_detail", pk=world["open_case"].pk)),
-        "case_kepala": (users[Role.KEPALA], url("sanctions:report_detail", pk=world["case"].pk)),
+        "queue_page_2": (users[Role.PUBLIC_RELATIONS], f"{queue}?page=2"),
+        "case_humas": (users[Role.PUBLIC_RELATIONS], url("sanctions:report_detail", pk=world["case"].pk)),
+        "case_with_evidence": (users[Role.PUBLIC_RELATIONS], url("sanctions:report_detail", pk=world["open_case"].pk)),
+        "case_kepala": (users[Role.HEAD], url("sanctions:report_detail", pk=world["case"].pk)),
         "results": (world["assessor"], url("reports:results", kanwil, pk=world["final"].pk)),
         "public_code": (None, url("governance:public_code")),
     }
@@ -238,7 +238,7 @@ def two_sides(side_a, side_b, unscoped):
             starts_on=datetime.date(2020, 1, 1))
         publish_code(side.institution)
         for role, user in side.users.items():
-            if role != Role.PENILAI:
+            if role != Role.ASSESSOR:
                 staff_for(user, side.institution)
     return side_a, side_b
 
@@ -249,11 +249,11 @@ def dashboard(side) -> str:
 
 def test_a_change_shows_on_the_very_next_visit(two_sides):
     side, _ = two_sides
-    humas, pegawai = mfa_client(side.users[Role.HUMAS]), mfa_client(side.users[Role.PEGAWAI])
+    humas, pegawai = mfa_client(side.users[Role.PUBLIC_RELATIONS]), mfa_client(side.users[Role.STAFF])
     assert panel(humas.get(dashboard(side)), "sanctions/panels/humas.html")["counts"]["submitted"] == 0
     assert panel(humas.get(dashboard(side)), "sanctions/panels/humas.html")["counts"]["submitted"] == 0  # cached
 
-    report = file_report(side.institution, reporter=side.users[Role.PEGAWAI], subject_name="Budi")
+    report = file_report(side.institution, reporter=side.users[Role.STAFF], subject_name="Budi")
     page = humas.get(dashboard(side))
     assert panel(page, "sanctions/panels/humas.html")["counts"]["submitted"] == 1
     assert f"#{report.pk}" in pegawai.get(dashboard(side)).content.decode()  # the reporter's own panel
@@ -265,35 +265,35 @@ def test_a_change_shows_on_the_very_next_visit(two_sides):
 
     # The unread count in the menu follows a new notice at once.
     unread = humas.get(dashboard(side)).context["unread_notifications"]()
-    governance_services.notify(recipients=[side.users[Role.HUMAS]], institution=side.institution,
+    governance_services.notify(recipients=[side.users[Role.PUBLIC_RELATIONS]], institution=side.institution,
                                kind="test", title="Pemberitahuan baru", email=False)
     assert humas.get(dashboard(side)).context["unread_notifications"]() == unread + 1
 
 
 def test_a_new_code_version_asks_for_acknowledgement_at_once(two_sides):
     side, _ = two_sides
-    client = mfa_client(side.users[Role.PEGAWAI])
+    client = mfa_client(side.users[Role.STAFF])
     version = current_code_version(side.institution)
-    members_services.acknowledgement_record(actor=side.users[Role.PEGAWAI],
-                                            staff=staff_for(side.users[Role.PEGAWAI], side.institution), version=version)
+    members_services.acknowledgement_record(actor=side.users[Role.STAFF],
+                                            staff=staff_for(side.users[Role.STAFF], side.institution), version=version)
     acknowledge = reverse("members:acknowledge", kwargs={"institution": side.institution.slug})
     assert not any(b.url == acknowledge for b in client.get(dashboard(side)).context["banners"])
 
-    draft = governance_services.code_version_start(actor=side.users[Role.HUMAS], institution=side.institution)
-    governance_services.code_publish(actor=side.users[Role.KEPALA], version=draft)
+    draft = governance_services.code_version_start(actor=side.users[Role.PUBLIC_RELATIONS], institution=side.institution)
+    governance_services.code_publish(actor=side.users[Role.HEAD], version=draft)
     assert any(b.url == acknowledge for b in client.get(dashboard(side)).context["banners"])
 
 
 def test_cached_panels_stay_with_their_institution_and_visitor(two_sides):
     side_a, side_b = two_sides
-    file_report(side_a.institution, reporter=side_a.users[Role.PEGAWAI], subject_name="Budi")
-    file_report(side_a.institution, reporter=side_a.users[Role.PEGAWAI], subject_name="Budi")
+    file_report(side_a.institution, reporter=side_a.users[Role.STAFF], subject_name="Budi")
+    file_report(side_a.institution, reporter=side_a.users[Role.STAFF], subject_name="Budi")
     mine = file_report(side_a.institution, reporter=side_a.users[Role.OPERATOR], subject_name="Budi")
-    humas_a, humas_b = mfa_client(side_a.users[Role.HUMAS]), mfa_client(side_b.users[Role.HUMAS])
+    humas_a, humas_b = mfa_client(side_a.users[Role.PUBLIC_RELATIONS]), mfa_client(side_b.users[Role.PUBLIC_RELATIONS])
     for _ in range(2):  # the second round reads from the cache
         assert panel(humas_a.get(dashboard(side_a)), "sanctions/panels/humas.html")["counts"]["submitted"] == 3
         assert panel(humas_b.get(dashboard(side_b)), "sanctions/panels/humas.html")["counts"]["submitted"] == 0
-        pegawai = mfa_client(side_a.users[Role.PEGAWAI]).get(dashboard(side_a))
+        pegawai = mfa_client(side_a.users[Role.STAFF]).get(dashboard(side_a))
         operator = mfa_client(side_a.users[Role.OPERATOR]).get(dashboard(side_a))
         assert len(panel(pegawai, "sanctions/panels/staff.html")["reports"]) == 2
         assert [r.pk for r in panel(operator, "sanctions/panels/staff.html")["reports"]] == [mine.pk]
@@ -303,8 +303,8 @@ def test_cached_panels_stay_with_their_institution_and_visitor(two_sides):
 
 def test_the_case_file_and_the_public_code_show_a_change_at_once(two_sides):
     side, _ = two_sides
-    humas_user, head_user = side.users[Role.HUMAS], side.users[Role.KEPALA]
-    report = file_report(side.institution, reporter=side.users[Role.PEGAWAI], subject_name="Budi")
+    humas_user, head_user = side.users[Role.PUBLIC_RELATIONS], side.users[Role.HEAD]
+    report = file_report(side.institution, reporter=side.users[Role.STAFF], subject_name="Budi")
     case = reverse("sanctions:report_detail", kwargs={"institution": side.institution.slug, "pk": report.pk})
     humas, head = mfa_client(humas_user), mfa_client(head_user)
     assert "Catatan yang baru saja ditulis" not in humas.get(case).content.decode()
@@ -327,11 +327,11 @@ def test_the_case_file_and_the_public_code_show_a_change_at_once(two_sides):
 
 def test_a_renamed_or_switched_off_colleague_shows_at_once(two_sides):
     side, _ = two_sides
-    report = file_report(side.institution, reporter=side.users[Role.PEGAWAI], subject_name="Budi")
+    report = file_report(side.institution, reporter=side.users[Role.STAFF], subject_name="Budi")
     queue = reverse("sanctions:queue", kwargs={"institution": side.institution.slug})
     case = reverse("sanctions:report_detail", kwargs={"institution": side.institution.slug, "pk": report.pk})
-    humas = mfa_client(side.users[Role.HUMAS])
-    head = side.users[Role.KEPALA]
+    humas = mfa_client(side.users[Role.PUBLIC_RELATIONS])
+    head = side.users[Role.HEAD]
     assert head.full_name in humas.get(queue).content.decode()
     assert head.full_name in humas.get(case).content.decode()
 

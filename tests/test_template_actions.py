@@ -89,19 +89,19 @@ def world(side_a, side_b, unscoped):
     Membership.objects.filter(institution__in=[inst, side.parent]).update(starts_on=datetime.date(2020, 1, 1))
     publish_code(inst)
     for role, user in side.users.items():
-        if role != Role.PENILAI:
+        if role != Role.ASSESSOR:
             staff_for(user, inst)
-    side.subject = make_member(inst, Role.HUMAS, email="humas2.a@contoh.test")
+    side.subject = make_member(inst, Role.PUBLIC_RELATIONS, email="humas2.a@contoh.test")
     Membership.objects.filter(user=side.subject).update(starts_on=datetime.date(2020, 1, 1))
     side.subject_staff = staff_for(side.subject, inst)
     side.channel = group(inst, name="Grup Guru")
-    join(side.channel, staff_for(side.users[Role.PEGAWAI], inst), role="admin")
+    join(side.channel, staff_for(side.users[Role.STAFF], inst), role="admin")
     join(side.channel, side.subject_staff)
     side.budi = StaffMemberFactory(institution=inst, full_name="Budi Santoso")
     side.visitors = {
-        "subject": side.subject, "reporter": side.users[Role.PEGAWAI], "humas": side.users[Role.HUMAS],
-        "head": side.users[Role.KEPALA], "operator": side.users[Role.OPERATOR],
-        "parent head": side.parent_users[Role.KEPALA], "other institution": side_b.users[Role.HUMAS],
+        "subject": side.subject, "reporter": side.users[Role.STAFF], "humas": side.users[Role.PUBLIC_RELATIONS],
+        "head": side.users[Role.HEAD], "operator": side.users[Role.OPERATOR],
+        "parent head": side.parent_users[Role.HEAD], "other institution": side_b.users[Role.PUBLIC_RELATIONS],
     }
     side.other = side_b
     return side
@@ -125,7 +125,7 @@ def offers(body: str, name: str, slug: str, **kwargs) -> bool:
 
 @pytest.fixture
 def reports_in_every_state(world):
-    inst, humas, pegawai = world.institution, world.users[Role.HUMAS], world.users[Role.PEGAWAI]
+    inst, humas, pegawai = world.institution, world.users[Role.PUBLIC_RELATIONS], world.users[Role.STAFF]
     about = {"reporter": pegawai, "subject_staff": world.subject_staff, "channel": world.channel}
     submitted = file_report(inst, **about)
     in_review = file_report(inst, **about)
@@ -145,7 +145,7 @@ def case_calls(world):
     return {
         "start_review": lambda actor, report: services.report_start_review(actor=actor, report=report),
         "assign": lambda actor, report: services.report_assign(actor=actor, report=report,
-                                                               assignee=world.users[Role.KEPALA]),
+                                                               assignee=world.users[Role.HEAD]),
         "confirm": lambda actor, report: services.report_confirm(actor=actor, report=report, reason="Terbukti."),
         "dismiss": lambda actor, report: services.report_dismiss(actor=actor, report=report, reason="Tidak terbukti."),
         "add_evidence": lambda actor, report: services.evidence_add(actor=actor, report=report, name="layar.png",
@@ -197,9 +197,9 @@ def test_the_case_page_shows_a_button_exactly_for_each_action(world, reports_in_
 
 @pytest.fixture
 def measures_in_every_state(world):
-    inst, humas, head = world.institution, world.users[Role.HUMAS], world.users[Role.KEPALA]
+    inst, humas, head = world.institution, world.users[Role.PUBLIC_RELATIONS], world.users[Role.HEAD]
     # Every measure at the first step (a warning letter), whatever the ladder would suggest for a repeat.
-    about = {"reporter": world.users[Role.PEGAWAI], "subject_staff": world.subject_staff, "channel": world.channel,
+    about = {"reporter": world.users[Role.STAFF], "subject_staff": world.subject_staff, "channel": world.channel,
              "position": 1}
     today = inst.local_today()
     proposed = proposed_measure(inst, humas=humas, **about)
@@ -222,9 +222,9 @@ def measures_in_every_state(world):
     services.measure_reject(actor=head, measure=rejected, reason="Kurang bukti.")
     voided = approved_measure(inst, humas=humas, head=head, **about)
     objection = services.objection_file(actor=humas, measure=voided, text="Akun dipakai orang lain.")
-    services.objection_decide(actor=world.parent_users[Role.KEPALA], objection=objection, upheld=True,
+    services.objection_decide(actor=world.parent_users[Role.HEAD], objection=objection, upheld=True,
                               reason="Terbukti bukan dia.", as_parent=True)
-    about_head = proposed_measure(inst, humas=humas, reporter=world.users[Role.PEGAWAI],
+    about_head = proposed_measure(inst, humas=humas, reporter=world.users[Role.STAFF],
                                   subject_staff=inst.staff.get(user=head), channel=world.channel, position=1)
     return {"proposed": proposed, "active": active, "delivered": delivered, "acknowledged": acknowledged,
             "objected": objected, "too late to object": late, "expired": expired, "withdrawn": withdrawn,
@@ -274,8 +274,8 @@ def test_decision_actions_are_exactly_what_the_services_accept(world, measures_i
 
     objections = {
         "filed, decided here": services.objection_file(
-            actor=world.users[Role.HUMAS], text="Bukan saya.",
-            measure=approved_measure(world.institution, humas=world.users[Role.HUMAS], head=world.users[Role.KEPALA],
+            actor=world.users[Role.PUBLIC_RELATIONS], text="Bukan saya.",
+            measure=approved_measure(world.institution, humas=world.users[Role.PUBLIC_RELATIONS], head=world.users[Role.HEAD],
                                      subject_staff=world.subject_staff, channel=world.channel, position=3)),
         "filed, decided by the parent's head": Objection.objects.get(measure=measures_in_every_state["objected"]),
         "decided": Objection.objects.get(measure=measures_in_every_state["voided"]),
@@ -327,7 +327,7 @@ def test_measure_pages_show_a_button_exactly_for_each_action(world, measures_in_
 # --- removals and referrals -----------------------------------------------------------------------------
 
 def test_removal_and_referral_actions_match_the_services_and_the_pages(world):
-    inst, humas, head = world.institution, world.users[Role.HUMAS], world.users[Role.KEPALA]
+    inst, humas, head = world.institution, world.users[Role.PUBLIC_RELATIONS], world.users[Role.HEAD]
     today = inst.local_today()
     removal = approved_measure(inst, humas=humas, head=head, subject_staff=world.budi, channel=world.channel,
                                position=3)
@@ -351,7 +351,7 @@ def test_removal_and_referral_actions_match_the_services_and_the_pages(world):
                     state, visitor)
     assert seen == {"confirm"}
 
-    report = confirmed_report(inst, humas=humas, reporter=world.users[Role.PEGAWAI], subject_staff=world.subject_staff)
+    report = confirmed_report(inst, humas=humas, reporter=world.users[Role.STAFF], subject_staff=world.subject_staff)
     referred = services.referral_create(actor=humas, report=report, track="ethics", referred_to="Majelis",
                                         referred_on=today)
     closed = services.referral_create(actor=humas, report=report, track="discipline", referred_to="Inspektorat",
@@ -380,7 +380,7 @@ def test_removal_and_referral_actions_match_the_services_and_the_pages(world):
 @pytest.fixture
 def periods_in_every_state(world):
     assessor_institution = world.parent
-    scorer = world.parent_users[Role.PENILAI]
+    scorer = world.parent_users[Role.ASSESSOR]
     Membership.objects.filter(user=scorer).update(starts_on=datetime.date(2020, 1, 1))
     rubric = small_rubric(assessor_institution)
     periods = {
@@ -422,13 +422,13 @@ PERIOD_DOORS = {"edit": "reports:period_edit", "open": "reports:period_open", "s
 def assessor_page_lets_in(access, action: str) -> bool:
     """The assessor pages let in only the institution's own assessors, with the permission the page declares."""
     kwargs = {"pk": 1, "entry": 1} if action == "score" else {"pk": 1}
-    return access is not None and access.has_role(Role.PENILAI) and access.has(door(PERIOD_DOORS[action], **kwargs))
+    return access is not None and access.has_role(Role.ASSESSOR) and access.has(door(PERIOD_DOORS[action], **kwargs))
 
 
 def test_period_actions_are_exactly_what_the_services_and_the_assessor_pages_accept(world, periods_in_every_state):
     calls = period_calls()
-    visitors = {**world.visitors, "assessor": world.parent_users[Role.PENILAI],
-                "another assessor": world.other.parent_users[Role.PENILAI]}
+    visitors = {**world.visitors, "assessor": world.parent_users[Role.ASSESSOR],
+                "another assessor": world.other.parent_users[Role.ASSESSOR]}
     seen = set()
     for state, period in periods_in_every_state.items():
         institution = period.institution
@@ -444,7 +444,7 @@ def test_period_actions_are_exactly_what_the_services_and_the_assessor_pages_acc
 
 def test_period_pages_show_a_button_exactly_for_each_action(world, periods_in_every_state):
     slug = world.parent.slug
-    assessor = world.parent_users[Role.PENILAI]
+    assessor = world.parent_users[Role.ASSESSOR]
     for state, period in periods_in_every_state.items():
         access = access_for(assessor, period.institution)
         actions = reports_selectors.period_actions(access, assessor, fresh(period))
@@ -463,7 +463,7 @@ def test_period_pages_show_a_button_exactly_for_each_action(world, periods_in_ev
 
 def test_export_actions_match_the_retry_service_and_the_page(world, periods_in_every_state):
     period = periods_in_every_state["finalized"]
-    assessor = world.parent_users[Role.PENILAI]
+    assessor = world.parent_users[Role.ASSESSOR]
     access = access_for(assessor, period.institution)
     stale = timezone.now() - datetime.timedelta(hours=1)
     exports = {}

@@ -94,7 +94,7 @@ def _demo_export(institution, humas_staff, people) -> bytes:
 def _muara_enim_chat(ctx) -> None:
     slug = "mtsn-1-muara-enim"
     institution = ctx.institutions.get(slug)
-    humas_user, pegawai = ctx.users.get((slug, Role.HUMAS)), ctx.users.get((slug, Role.PEGAWAI))
+    humas_user, pegawai = ctx.users.get((slug, Role.PUBLIC_RELATIONS)), ctx.users.get((slug, Role.STAFF))
     if institution is None or humas_user is None or pegawai is None:
         return
     with institution_scope(institution):

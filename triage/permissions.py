@@ -7,5 +7,5 @@ from governance.permissions import grant
 
 
 def register() -> None:
-    grant("sanctions.view_chat", roles=(Role.KEPALA, Role.HUMAS))
-    grant("sanctions.triage_chat", roles=(Role.HUMAS,))
+    grant("sanctions.view_chat", roles=(Role.HEAD, Role.PUBLIC_RELATIONS))
+    grant("sanctions.triage_chat", roles=(Role.PUBLIC_RELATIONS,))

@@ -218,7 +218,7 @@ def _refuse(chat_import: ChatImport, code: str, params: dict) -> None:
     _set_state(chat_import, ChatImportState.REFUSED, file="", problem_code=code[:40], problem_params=params)
 
 
-def _store(chat_import: ChatImport, result, matchers: ImportMatchers, progress) -> dict:
+def _store(chat_import: ChatImport, result, matchers: ImportMatchers, progress) -> dict:  # noqa: C901 - one streaming pass over every message
     """Stream the export: count every author's messages, keep flagged messages (from ``since`` on)
     and the ``context`` messages around each, and write them in batches."""
     staff = StaffIndex(chat_import.institution)

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from governance.http import private_download, refuse
+from governance.http import private_download, refuse, refuse_on_form
 from governance.models import Channel, RuleCategory
 from governance.permissions import requires
 from governance.selectors import active_election_periods
-from sanctions.forms import ERROR_FIELDS, add_service_error, read_uploads
+from sanctions.forms import ERROR_FIELDS, read_uploads
 
 from . import selectors, services
 from .chat.errors import error_from_code
@@ -349,7 +349,7 @@ def chat_flag_report(request, institution, pk):
             report, created = services.chat_flag_report(actor=request.user, flag=flag, extra_evidence=uploads,
                                                         **form.service_kwargs())
         except ValidationError as error:
-            add_service_error(form, error, ERROR_FIELDS)
+            refuse_on_form(form, error, by_code=ERROR_FIELDS)
         else:
             if created:
                 messages.success(request, _("Report #%(pk)s was filed with the message as PDF evidence.")
@@ -408,7 +408,7 @@ def chat_lexicon_edit(request, institution):
                                          additions=form.cleaned_data["additions"],
                                          removals=form.cleaned_data["removals"])
         except ValidationError as error:
-            add_service_error(form, error, {"remove_unknown": "removals", "both": "removals"})
+            refuse_on_form(form, error, by_code={"remove_unknown": "removals", "both": "removals"})
         else:
             messages.success(request, _("The lexicon was saved. It applies to the next upload."))
             return redirect(reverse("triage:chat_lexicon", kwargs={"institution": institution}) + f"#{category}")

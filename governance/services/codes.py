@@ -311,7 +311,7 @@ def code_publish(*, actor: User, version: CodeVersion) -> CodeVersion:
 def _tell_children(version: CodeVersion) -> None:
     institution = version.institution
     for child in Institution.objects.filter(parent=institution, is_active=True).order_by("pk"):
-        recipients = selectors.active_members(child, roles=[Role.KEPALA, Role.HUMAS])
+        recipients = selectors.active_members(child, roles=[Role.HEAD, Role.PUBLIC_RELATIONS])
         if not recipients:
             continue
         with institution_scope(child):

@@ -8,8 +8,8 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def turl(context, name, *args, **kwargs):
-    """Reverse a URL inside the current institution: {% turl 'sanctions:report_detail' pk=1 %}."""
+def tenant_url(context, name, *args, **kwargs):
+    """Reverse a URL inside the current institution: {% tenant_url 'sanctions:report_detail' pk=1 %}."""
     institution = context["request"].institution
     return reverse(name, args=args or None, kwargs={"institution": institution.slug, **kwargs})
 

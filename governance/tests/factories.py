@@ -62,7 +62,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     institution = factory.SubFactory(InstitutionFactory)
-    role = Role.PEGAWAI
+    role = Role.STAFF
 
 
 class ChannelFactory(factory.django.DjangoModelFactory):
@@ -142,6 +142,6 @@ def make_member(institution: Institution, role: str, *, totp: bool | None = None
     """A user holding ``role`` at ``institution``; heads and assessors get TOTP unless told not to."""
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, institution=institution, role=role)
-    if totp if totp is not None else role in (Role.KEPALA, Role.PENILAI):
+    if totp if totp is not None else role in (Role.HEAD, Role.ASSESSOR):
         give_totp(user)
     return user

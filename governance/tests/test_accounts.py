@@ -9,7 +9,7 @@ from governance.tests.factories import TEST_PASSWORD, InstitutionFactory, make_m
 
 def test_password_reset_by_email_lets_a_person_choose_a_new_password(db):
     institution = InstitutionFactory()
-    user = make_member(institution, Role.HUMAS, email="humas@madrasah.test")
+    user = make_member(institution, Role.PUBLIC_RELATIONS, email="humas@madrasah.test")
     client = Client()
     response = client.post("/akun/password/reset/", {"email": "humas@madrasah.test"})
     assert response.status_code == 302
@@ -34,7 +34,7 @@ def test_unknown_address_gets_no_mail_and_learns_nothing(db):
 
 def test_repeated_wrong_passwords_lock_the_address_for_a_while(db):
     institution = InstitutionFactory()
-    make_member(institution, Role.PEGAWAI, email="pegawai@madrasah.test")
+    make_member(institution, Role.STAFF, email="pegawai@madrasah.test")
     client = Client()
     for _ in range(5):
         response = client.post("/akun/login/", {"login": "pegawai@madrasah.test", "password": "salah"})

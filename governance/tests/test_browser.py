@@ -16,8 +16,8 @@ from governance.tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, Institut
 @pytest.mark.django_db(transaction=True)
 def test_a_head_publishes_a_new_version_on_a_phone(live_server, page):
     institution = InstitutionFactory(slug="mtsn-uji", name="MTs Negeri Uji")
-    head = make_member(institution, Role.KEPALA, email="kepala@mtsn-uji.test")
-    humas = make_member(institution, Role.HUMAS, email="humas@mtsn-uji.test")
+    head = make_member(institution, Role.HEAD, email="kepala@mtsn-uji.test")
+    humas = make_member(institution, Role.PUBLIC_RELATIONS, email="humas@mtsn-uji.test")
     first = services.code_start_from_template(actor=humas, institution=institution, template_key="madrasah_wa_group")
     services.code_publish(actor=head, version=first)
     draft = services.code_version_start(actor=humas, institution=institution)

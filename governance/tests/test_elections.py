@@ -132,7 +132,7 @@ def test_a_banner_and_pinned_neutrality_rules_only_during_the_period(side_a, per
     version = PublishedCodeFactory(institution=institution)
     RuleFactory(version=version, number="1", category="hoax", text="Dilarang menyebarkan hoaks.")
     RuleFactory(version=version, number="2", category="politics", text="Dilarang mendukung calon.")
-    staff = client_for(side_a.users[Role.PEGAWAI])
+    staff = client_for(side_a.users[Role.STAFF])
     dashboard = f"/instansi/{institution.slug}/"
     public = f"/instansi/{institution.slug}/kode-etik/"
     with time_machine.travel(noon_wib(2024, 2, 12), tick=False):

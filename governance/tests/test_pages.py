@@ -21,7 +21,7 @@ def test_the_switcher_changes_the_language_to_english(db):
 
 def test_forged_csrf_token_gets_an_indonesian_403(db):
     institution = InstitutionFactory()
-    user = make_member(institution, Role.KEPALA)
+    user = make_member(institution, Role.HEAD)
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     response = client.post("/akun/logout/", {"csrfmiddlewaretoken": "palsu"})
@@ -31,7 +31,7 @@ def test_forged_csrf_token_gets_an_indonesian_403(db):
 
 def test_an_error_shows_a_friendly_page_and_no_stack_trace(db):
     institution = InstitutionFactory()
-    user = make_member(institution, Role.HUMAS)
+    user = make_member(institution, Role.PUBLIC_RELATIONS)
     client = Client(raise_request_exception=False)
     client.force_login(user)
     with mock.patch("governance.views.panels_for", side_effect=RuntimeError("boom secret detail")):

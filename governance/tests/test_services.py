@@ -72,7 +72,7 @@ def test_only_those_who_arrange_the_tree_may_rename_or_move(db, unscoped):
     root = InstitutionFactory(slug="akar")
     a = InstitutionFactory(slug="cabang-a", parent=root, name="MTs Lama")
     b = InstitutionFactory(slug="cabang-b", parent=root)
-    humas = make_member(root, Role.HUMAS)
+    humas = make_member(root, Role.PUBLIC_RELATIONS)
     with pytest.raises(PermissionDenied):
         services.institution_rename(actor=humas, institution=a, name="MTs Baru")
     with pytest.raises(PermissionDenied):
@@ -239,12 +239,12 @@ def test_only_one_draft_at_a_time(side_a):
 def test_only_the_head_publishes(side_a):
     draft = services.code_start_from_template(actor=side_a.users["humas"], institution=side_a.institution,
                                               template_key="djpb")
-    for role in (Role.HUMAS, Role.OPERATOR, Role.PEGAWAI):
+    for role in (Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF):
         with pytest.raises(ValidationError) as refused:
             services.code_publish(actor=side_a.users[role], version=draft)
         assert refused.value.code == "not_head"
     with pytest.raises(ValidationError):
-        services.code_publish(actor=side_a.parent_users[Role.KEPALA], version=draft)
+        services.code_publish(actor=side_a.parent_users[Role.HEAD], version=draft)
 
 
 def test_an_empty_code_cannot_be_published(side_a, unscoped):
@@ -326,7 +326,7 @@ def test_the_diff_shows_added_removed_and_changed_rules(side_a, unscoped):
 
 def test_adopting_copies_the_parents_rules_and_keeps_own_rules(side_a, unscoped):
     parent = side_a.parent
-    parent_head, parent_humas = side_a.parent_users[Role.KEPALA], make_member(parent, Role.HUMAS)
+    parent_head, parent_humas = side_a.parent_users[Role.HEAD], make_member(parent, Role.PUBLIC_RELATIONS)
     parent_version = services.code_publish(
         actor=parent_head,
         version=services.code_start_from_template(actor=parent_humas, institution=parent, template_key="pemasyarakatan"),
@@ -364,9 +364,9 @@ def test_adopting_needs_a_published_parent_code(side_a):
 
 def test_children_are_told_when_the_parent_publishes_and_can_see_an_update(side_a, unscoped):
     parent, child = side_a.parent, side_a.institution
-    parent_humas = make_member(parent, Role.HUMAS)
+    parent_humas = make_member(parent, Role.PUBLIC_RELATIONS)
     version = services.code_start_from_template(actor=parent_humas, institution=parent, template_key="djpb")
-    services.code_publish(actor=side_a.parent_users[Role.KEPALA], version=version)
+    services.code_publish(actor=side_a.parent_users[Role.HEAD], version=version)
     told = Notification.objects.filter(institution=child, kind="governance.parent_code_published")
     assert {n.recipient for n in told} == {side_a.users["kepala"], side_a.users["humas"]}
     assert all("kode etik" in n.title.lower() for n in told)

@@ -49,14 +49,14 @@ def test_anonymous_is_sent_to_sign_in(db):
 
 def test_member_of_another_institution_gets_404_not_403(db):
     mine, theirs = InstitutionFactory(), InstitutionFactory()
-    user = make_member(mine, Role.HUMAS)
+    user = make_member(mine, Role.PUBLIC_RELATIONS)
     assert client_for(user).get(dashboard(theirs.slug)).status_code == 404
     assert client_for(user).get(dashboard(mine.slug)).status_code == 200
 
 
 def test_ended_membership_no_longer_opens_the_institution(db, unscoped):
     institution = InstitutionFactory()
-    user = make_member(institution, Role.PEGAWAI)
+    user = make_member(institution, Role.STAFF)
     Membership.objects.filter(user=user).update(ends_on="2020-01-01")
     assert client_for(user).get(dashboard(institution.slug)).status_code == 404
 
@@ -70,14 +70,14 @@ def test_user_without_any_membership_sees_a_friendly_start_page(db):
 
 def test_user_with_one_institution_lands_on_its_dashboard(db):
     institution = InstitutionFactory(slug="mtsn-contoh")
-    user = make_member(institution, Role.PEGAWAI)
+    user = make_member(institution, Role.STAFF)
     response = client_for(user).get("/")
     assert response.status_code == 302 and response["Location"] == dashboard("mtsn-contoh")
 
 
 def test_head_without_totp_is_sent_to_set_it_up(db):
     institution = InstitutionFactory()
-    head = make_member(institution, Role.KEPALA, totp=False)
+    head = make_member(institution, Role.HEAD, totp=False)
     response = client_for(head).get(dashboard(institution.slug))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
@@ -85,7 +85,7 @@ def test_head_without_totp_is_sent_to_set_it_up(db):
 
 def test_staff_member_without_totp_is_not_asked_for_it(db):
     institution = InstitutionFactory()
-    staff = make_member(institution, Role.PEGAWAI)
+    staff = make_member(institution, Role.STAFF)
     assert client_for(staff).get(dashboard(institution.slug)).status_code == 200
 
 
@@ -95,7 +95,7 @@ def test_assessor_of_an_ancestor_opens_a_descendant_but_not_another_tree(db):
     madrasah = InstitutionFactory(parent=kankemenag)
     other_kanwil = InstitutionFactory(kind=Institution.Kind.REGIONAL_OFFICE)
     other_madrasah = InstitutionFactory(parent=other_kanwil)
-    assessor = make_member(kanwil, Role.PENILAI)
+    assessor = make_member(kanwil, Role.ASSESSOR)
     client = client_for(assessor)
     assert client.get(dashboard(madrasah.slug)).status_code == 200
     assert client.get(dashboard(other_madrasah.slug)).status_code == 404
@@ -108,8 +108,8 @@ def test_parent_head_may_decide_escalated_cases_but_grandparent_head_may_not(db)
     kanwil = InstitutionFactory(kind=Institution.Kind.REGIONAL_OFFICE)
     kankemenag = InstitutionFactory(parent=kanwil)
     madrasah = InstitutionFactory(parent=kankemenag)
-    parent_head = make_member(kankemenag, Role.KEPALA)
-    grandparent_head = make_member(kanwil, Role.KEPALA)
+    parent_head = make_member(kankemenag, Role.HEAD)
+    grandparent_head = make_member(kanwil, Role.HEAD)
     assert access_for(parent_head, madrasah).has("sanctions.decide_escalated")
     assert access_for(grandparent_head, madrasah) is None
 
@@ -126,7 +126,7 @@ def test_paths_follow_the_tree(db):
 @pytest.mark.urls("governance.tests.urls_unprotected")
 def test_a_tenant_view_without_a_declared_permission_is_refused(db):
     institution = InstitutionFactory()
-    user = make_member(institution, Role.KEPALA)
+    user = make_member(institution, Role.HEAD)
     with pytest.raises(ImproperlyConfigured):
         client_for(user).get(f"/instansi/{institution.slug}/lupa/")
 
@@ -135,7 +135,7 @@ def test_pages_show_times_in_the_institutions_zone(db, unscoped):
     from governance.services import notify
 
     banjarbaru = InstitutionFactory(timezone=TimeZone.WITA)
-    user = make_member(banjarbaru, Role.HUMAS)
+    user = make_member(banjarbaru, Role.PUBLIC_RELATIONS)
     import datetime
 
     import time_machine

@@ -31,17 +31,17 @@ def url(side, name, **kwargs):
 
 @pytest.fixture
 def humas(side_a):
-    return client_for(side_a.users[Role.HUMAS])
+    return client_for(side_a.users[Role.PUBLIC_RELATIONS])
 
 
 @pytest.fixture
 def kepala(side_a):
-    return client_for(side_a.users[Role.KEPALA])
+    return client_for(side_a.users[Role.HEAD])
 
 
 @pytest.fixture
 def pegawai(side_a):
-    return client_for(side_a.users[Role.PEGAWAI])
+    return client_for(side_a.users[Role.STAFF])
 
 
 # ---------------------------------------------------------------- channels
@@ -62,7 +62,7 @@ def test_the_register_lists_this_institutions_channels_and_filters_by_kind(side_
 
 
 def test_only_humas_is_offered_the_register_button(side_a):
-    assert "Daftarkan grup atau akun" in client_for(side_a.users[Role.HUMAS]).get(url(side_a, "channel_list")).content.decode()
+    assert "Daftarkan grup atau akun" in client_for(side_a.users[Role.PUBLIC_RELATIONS]).get(url(side_a, "channel_list")).content.decode()
     assert "Daftarkan grup atau akun" not in client_for(side_a.users[Role.OPERATOR]).get(url(side_a, "channel_list")).content.decode()
 
 
@@ -108,7 +108,7 @@ def test_the_detail_page_shows_the_rules_for_its_kind_and_the_sections_of_other_
 
 
 def test_archiving_keeps_the_channel_visible_with_its_history(side_a, humas, unscoped):
-    channel = services.channel_register(actor=side_a.users[Role.HUMAS], institution=side_a.institution,
+    channel = services.channel_register(actor=side_a.users[Role.PUBLIC_RELATIONS], institution=side_a.institution,
                                         kind=ChannelKind.WHATSAPP_GROUP, name="Grup Santai")
     response = humas.post(url(side_a, "channel_archive", pk=channel.pk))
     assert response.status_code == 302
@@ -229,10 +229,10 @@ def test_the_version_page_renders_the_sections_of_other_apps(side_a, pegawai, se
 
 
 def test_the_diff_page_shows_what_changed(side_a, humas, unscoped):
-    humas_user = side_a.users[Role.HUMAS]
+    humas_user = side_a.users[Role.PUBLIC_RELATIONS]
     version = services.code_start_from_template(actor=humas_user, institution=side_a.institution,
                                                 template_key="kemenag_neutrality")
-    services.code_publish(actor=side_a.users[Role.KEPALA], version=version)
+    services.code_publish(actor=side_a.users[Role.HEAD], version=version)
     draft = services.code_version_start(actor=humas_user, institution=side_a.institution)
     services.rule_update(actor=humas_user, rule=draft.rules.get(number="5"), text="Gunakan grup untuk kerukunan.")
     services.rule_remove(actor=humas_user, rule=draft.rules.get(number="4"))
@@ -259,8 +259,8 @@ def test_an_unknown_template_is_refused(side_a, humas):
 
 def test_a_child_adopts_and_sees_where_rules_come_from(side_a, humas, unscoped):
     parent = side_a.parent
-    parent_humas = make_member(parent, Role.HUMAS)
-    services.code_publish(actor=side_a.parent_users[Role.KEPALA], version=services.code_start_from_template(
+    parent_humas = make_member(parent, Role.PUBLIC_RELATIONS)
+    services.code_publish(actor=side_a.parent_users[Role.HEAD], version=services.code_start_from_template(
         actor=parent_humas, institution=parent, template_key="pemasyarakatan"))
     page = humas.get(url(side_a, "code_versions")).content.decode()
     assert "Kanwil a telah menerbitkan kode etik versi" in page and "Adopsi versi" in page
@@ -275,8 +275,8 @@ def test_a_child_adopts_and_sees_where_rules_come_from(side_a, humas, unscoped):
 
 
 def test_the_public_page_needs_no_sign_in_and_shows_no_personal_data(side_a, unscoped):
-    head = side_a.users[Role.KEPALA]
-    version = services.code_start_from_template(actor=side_a.users[Role.HUMAS], institution=side_a.institution,
+    head = side_a.users[Role.HEAD]
+    version = services.code_start_from_template(actor=side_a.users[Role.PUBLIC_RELATIONS], institution=side_a.institution,
                                                 template_key="madrasah_wa_group")
     services.code_publish(actor=head, version=version)
     response = Client().get(url(side_a, "public_code"))
@@ -320,11 +320,11 @@ def test_logging_a_post_by_hand(side_a, humas, unscoped):
         "channel": account.pk, "published_at": when.strftime("%Y-%m-%dT%H:%M"), "topic": "Vaksinasi",
         "link": "https://www.instagram.com/p/xyz/", "source_verified": "on", "content_true": "on",
         "nothing_confidential": "on", "neutral": "on", "caption_matches": "on",
-        "reviewed_by": side_a.users[Role.KEPALA].pk,
+        "reviewed_by": side_a.users[Role.HEAD].pk,
     })
     assert response.status_code == 302
     publication = Publication.objects.get()
-    assert publication.check_complete and publication.reviewed_by == side_a.users[Role.KEPALA]
+    assert publication.check_complete and publication.reviewed_by == side_a.users[Role.HEAD]
     assert publication.published_at == when.replace(second=0, microsecond=0)
 
 
@@ -333,8 +333,8 @@ def test_the_reviewer_must_be_a_member_and_groups_are_not_accounts(side_a, side_
     group = ChannelFactory(institution=side_a.institution, name="Grup Resmi")
     form = humas.get(url(side_a, "publication_create")).context["form"]
     assert list(form.fields["channel"].queryset) == [account]
-    assert side_b.users[Role.HUMAS] not in form.fields["reviewed_by"].queryset
-    assert side_a.users[Role.PEGAWAI] in form.fields["reviewed_by"].queryset
+    assert side_b.users[Role.PUBLIC_RELATIONS] not in form.fields["reviewed_by"].queryset
+    assert side_a.users[Role.STAFF] in form.fields["reviewed_by"].queryset
     assert group not in form.fields["channel"].queryset
 
 

@@ -137,9 +137,9 @@ def invitation_accept(*, invitation: Invitation, password: str | None = None, us
             account.full_name = staff.full_name
             account.save(update_fields=["full_name"])
         membership_grant(actor=invitation.created_by, user=account, institution=institution, role=invitation.role)
-        if invitation.role != Role.PEGAWAI:
+        if invitation.role != Role.STAFF:
             # Everyone on the staff list also reads and acknowledges the code as staff.
-            membership_grant(actor=invitation.created_by, user=account, institution=institution, role=Role.PEGAWAI)
+            membership_grant(actor=invitation.created_by, user=account, institution=institution, role=Role.STAFF)
         invitation.accepted_at, invitation.user = timezone.now(), account
         invitation.save(update_fields=["accepted_at", "user"])
         log_action(action="members.invitation.accepted", institution=institution, actor=account, target=invitation,

@@ -63,17 +63,17 @@ def institution_onboard(
         regency_code=regency_code, timezone=timezone_name, nsm=nsm, letter_unit_code=letter_unit_code.strip(),
     )
     invitations = []
-    for role, person_name, email in ((Role.KEPALA, head_name, head_email), (Role.OPERATOR, operator_name, operator_email)):
+    for role, person_name, email in ((Role.HEAD, head_name, head_email), (Role.OPERATOR, operator_name, operator_email)):
         try:
             staff = staff_create(actor=actor, institution=institution, full_name=person_name, email=email)
         except ValidationError as error:
-            prefix = "head" if role == Role.KEPALA else "operator"
+            prefix = "head" if role == Role.HEAD else "operator"
             raise ValidationError({f"{prefix}_name" if "full_name" in error.message_dict else f"{prefix}_email":
                                    error.messages}) from None
         try:
             invitations.append(invitation_create(actor=actor, staff=staff, role=role, email=email, _checked=True))
         except ValidationError as error:
-            prefix = "head" if role == Role.KEPALA else "operator"
+            prefix = "head" if role == Role.HEAD else "operator"
             raise ValidationError({f"{prefix}_email": error.messages}) from None
     log_action(action="members.institution.onboarded", institution=parent, actor=actor, target=institution,
                data={"institution": institution.pk, "kind": kind, "invitations": [i.pk for i in invitations]})

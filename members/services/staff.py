@@ -157,7 +157,7 @@ def staff_move(*, actor: User | None, staff: StaffMember, to: Institution, on: d
         log_action(action="members.staff.moved_in", institution=to, actor=actor, target=moved,
                    data={"staff": moved.pk, "from": source.pk})
         if staff.user_id:
-            membership_grant(actor=actor, user=staff.user, institution=to, role=Role.PEGAWAI, starts_on=on)
+            membership_grant(actor=actor, user=staff.user, institution=to, role=Role.STAFF, starts_on=on)
         operators = [m.user for m in Membership.objects.active(to.local_today()).filter(
             institution=to, role=Role.OPERATOR).select_related("user")]
         notify(recipients=operators, institution=to, kind="members.staff_moved_in",

@@ -45,7 +45,7 @@ def test_operator_previews_and_confirms_an_import_on_a_phone(live_server, page, 
 @pytest.mark.django_db(transaction=True)
 def test_staff_member_acknowledges_a_new_code_on_a_phone(live_server, page, unscoped):
     institution = InstitutionFactory(slug="mtsn-kode", name="MTs Negeri Kode")
-    user = make_member(institution, Role.PEGAWAI, email="guru@kode.test")
+    user = make_member(institution, Role.STAFF, email="guru@kode.test")
     staff = StaffMemberFactory(institution=institution, user=user)
     version = CodeVersionFactory(institution=institution, title="Kode Etik Grup WA Madrasah")
     RuleFactory(version=version, text="Saring sebelum sharing: pastikan kebenaran berita sebelum meneruskannya.")

@@ -62,7 +62,7 @@ def test_moving_ends_the_record_here_and_starts_one_there(side_a, unscoped):
     parent = side_a.parent
     sibling = InstitutionFactory(slug="instansi-a-saudara", parent=parent)
     operator_b = make_member(sibling, Role.OPERATOR)
-    person = make_member(side_a.institution, Role.PEGAWAI)
+    person = make_member(side_a.institution, Role.STAFF)
     staff = StaffMemberFactory(institution=side_a.institution, user=person, nip="198005172005032007")
     channel = ChannelFactory(institution=side_a.institution)
     services.group_membership_add(actor=None, channel=channel, staff=staff)
@@ -73,7 +73,7 @@ def test_moving_ends_the_record_here_and_starts_one_there(side_a, unscoped):
     assert moved.institution == sibling and moved.nip == staff.nip and moved.is_current
     assert not GroupMembership.objects.filter(staff=staff, until__isnull=True).exists()
     assert not Membership.objects.active().filter(user=person, institution=side_a.institution).exists()
-    assert Membership.objects.active().filter(user=person, institution=sibling, role=Role.PEGAWAI).exists()
+    assert Membership.objects.active().filter(user=person, institution=sibling, role=Role.STAFF).exists()
     assert Notification.objects.filter(recipient=operator_b, kind="members.staff_moved_in").exists()
     assert "members.staff.moved_out" in actions(side_a.institution)
     assert "members.staff.moved_in" in actions(sibling)
@@ -102,26 +102,26 @@ def test_operator_grants_roles_below_the_head_but_not_the_head(side_a, unscoped)
     operator = side_a.users["operator"]
     user = UserFactory()
     staff = StaffMemberFactory(institution=side_a.institution, user=user)
-    services.role_grant(actor=operator, staff=staff, role=Role.HUMAS)
-    assert Membership.objects.active().filter(user=user, role=Role.HUMAS).exists()
+    services.role_grant(actor=operator, staff=staff, role=Role.PUBLIC_RELATIONS)
+    assert Membership.objects.active().filter(user=user, role=Role.PUBLIC_RELATIONS).exists()
     with pytest.raises(PermissionDenied):
-        services.role_grant(actor=operator, staff=staff, role=Role.KEPALA)
+        services.role_grant(actor=operator, staff=staff, role=Role.HEAD)
     with pytest.raises(PermissionDenied):
-        services.invitation_create(actor=operator, staff=staff, role=Role.KEPALA, email="kepala@contoh.test")
+        services.invitation_create(actor=operator, staff=staff, role=Role.HEAD, email="kepala@contoh.test")
     assert selectors.grantable_roles(selectors.access_for(operator, side_a.institution)) == [
-        Role.PEGAWAI, Role.HUMAS, Role.OPERATOR]
+        Role.STAFF, Role.PUBLIC_RELATIONS, Role.OPERATOR]
 
 
 def test_the_parents_operator_and_head_grant_the_head_role(side_a, unscoped):
     user = UserFactory()
     staff = StaffMemberFactory(institution=side_a.institution, user=user)
-    membership = services.role_grant(actor=side_a.parent_users["operator"], staff=staff, role=Role.KEPALA)
-    assert membership.role == Role.KEPALA and membership.granted_by == side_a.parent_users["operator"]
+    membership = services.role_grant(actor=side_a.parent_users["operator"], staff=staff, role=Role.HEAD)
+    assert membership.role == Role.HEAD and membership.granted_by == side_a.parent_users["operator"]
     services.role_revoke(actor=side_a.parent_users["kepala"], membership=membership)
     assert Membership.objects.get(pk=membership.pk).ends_on is not None
     with pytest.raises(PermissionDenied):
         services.role_revoke(actor=side_a.users["operator"], membership=Membership.objects.filter(
-            institution=side_a.institution, role=Role.KEPALA, ends_on__isnull=True).first())
+            institution=side_a.institution, role=Role.HEAD, ends_on__isnull=True).first())
     assert actions(side_a.institution).count("governance.membership.granted") >= 1
     assert "governance.membership.ended" in actions(side_a.institution)
 
@@ -136,7 +136,7 @@ def test_nobody_takes_away_their_own_role(side_a, unscoped):
 def test_an_invitation_is_one_time_and_expires(side_a, unscoped, django_capture_on_commit_callbacks):
     staff = StaffMemberFactory(institution=side_a.institution, email="guru@contoh.test")
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invitation_create(actor=side_a.users["operator"], staff=staff, role=Role.PEGAWAI)
+        invitation = services.invitation_create(actor=side_a.users["operator"], staff=staff, role=Role.STAFF)
     assert len(mail.outbox) == 1 and mail.outbox[0].subject == "[Santun] Undangan ke Santun"
     assert staff.full_name not in mail.outbox[0].subject
     token = mail.outbox[0].body.split("/undangan/")[1].split("/")[0]
@@ -171,7 +171,7 @@ def test_the_parents_operator_onboards_a_child_and_invites_its_head_and_operator
         child = onboard(side_a.users["operator"], side_a.institution)
     assert child.parent == side_a.institution and child.path.startswith(side_a.institution.path)
     invitations = Invitation.objects.filter(institution=child)
-    assert sorted(invitations.values_list("role", flat=True)) == [Role.KEPALA, Role.OPERATOR]
+    assert sorted(invitations.values_list("role", flat=True)) == [Role.HEAD, Role.OPERATOR]
     assert sorted(m.to[0] for m in mail.outbox) == ["kepala@mtsn2.test", "operator@mtsn2.test"]
     assert "members.institution.onboarded" in actions(side_a.institution)
     assert "governance.institution.created" in actions(child)
@@ -271,7 +271,7 @@ def test_someone_of_another_institution_cannot_join_a_group(side_a, side_b, unsc
 def staffed(side_a, unscoped):
     """Three current staff: two with accounts, one without; one former member."""
     with_account = [StaffMemberFactory(institution=side_a.institution, user=side_a.users[role])
-                    for role in (Role.PEGAWAI, Role.HUMAS)]
+                    for role in (Role.STAFF, Role.PUBLIC_RELATIONS)]
     without = StaffMemberFactory(institution=side_a.institution)
     StaffMemberFactory(institution=side_a.institution, left_on=datetime.date(2024, 1, 1))
     return with_account, without

@@ -28,9 +28,9 @@ def objects(side) -> dict:
     staff = StaffMemberFactory(institution=institution, status=StaffMember.Status.HONORER, nip="")
     channel = ChannelFactory(institution=institution)
     extra_user = UserFactory()
-    extra_role = MembershipFactory(user=extra_user, institution=institution, role=Role.HUMAS)
+    extra_role = MembershipFactory(user=extra_user, institution=institution, role=Role.PUBLIC_RELATIONS)
     head_user = UserFactory()
-    head_role = MembershipFactory(user=head_user, institution=institution, role=Role.KEPALA)
+    head_role = MembershipFactory(user=head_user, institution=institution, role=Role.HEAD)
     child = InstitutionFactory(slug=f"{institution.slug}-anak", parent=institution, kind=Institution.Kind.MADRASAH)
     return {
         "staff": staff,

@@ -158,7 +158,7 @@ def period_open(
         period.state, period.opened_at = State.SELF_ASSESSMENT, timezone.now()
         period.save(update_fields=["state", "opened_at"])
         Rubric.objects.filter(pk=period.rubric_id, locked_at__isnull=True).update(locked_at=timezone.now())
-        humas = _member_users(period, [t.pk for t in targets], [Role.HUMAS])
+        humas = _member_users(period, [t.pk for t in targets], [Role.PUBLIC_RELATIONS])
         for target in targets:
             notify(
                 recipients=humas.get(target.pk, []), institution=target, kind="reports.self_assessment_open",
@@ -314,7 +314,7 @@ def period_finalize(*, actor: User | None, period: AssessmentPeriod, email: bool
         period.state, period.finalized_at, period.finalized_by = State.FINALIZED, timezone.now(), actor
         period.save(update_fields=["summary", "state", "finalized_at", "finalized_by"])
         AssessmentPeriod.objects.filter(pk=period.pk).update(results_stamp=F("results_stamp") + 1)
-        people = _member_users(period, [e.institution_id for e in entries], [Role.KEPALA, Role.HUMAS])
+        people = _member_users(period, [e.institution_id for e in entries], [Role.HEAD, Role.PUBLIC_RELATIONS])
         for entry in entries:
             notify(
                 recipients=people.get(entry.institution_id, []), institution=entry.institution,

@@ -212,7 +212,7 @@ def self_assessment_submit(
     log_action(action="reports.self_assessment.submitted", institution=entry.institution, actor=actor, target=entry,
                data={"period": entry.period_id})
     period = entry.period
-    assessors = _member_users(period, [period.institution_id], [Role.PENILAI]).get(period.institution_id, [])
+    assessors = _member_users(period, [period.institution_id], [Role.ASSESSOR]).get(period.institution_id, [])
     notify(
         recipients=assessors, institution=period.institution, kind="reports.self_assessment_submitted",
         title=gettext_lazy("A self-assessment was submitted"),

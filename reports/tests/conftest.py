@@ -41,13 +41,13 @@ def world(db):
                                          province_code="63", regency_code="63.72")
     w = World(
         sumsel=sumsel, kankemenag=kankemenag, madrasahs=madrasahs, kalsel=kalsel, kalsel_madrasah=kalsel_madrasah,
-        penilai=make_member(sumsel, Role.PENILAI, email="penilai@sumsel.test", full_name="Penilai Satu"),
-        penilai2=make_member(sumsel, Role.PENILAI, email="penilai2@sumsel.test", full_name="Penilai Dua"),
-        kalsel_penilai=make_member(kalsel, Role.PENILAI, email="penilai@kalsel.test"),
+        penilai=make_member(sumsel, Role.ASSESSOR, email="penilai@sumsel.test", full_name="Penilai Satu"),
+        penilai2=make_member(sumsel, Role.ASSESSOR, email="penilai2@sumsel.test", full_name="Penilai Dua"),
+        kalsel_penilai=make_member(kalsel, Role.ASSESSOR, email="penilai@kalsel.test"),
     )
     for institution in [kankemenag, *madrasahs, kalsel_madrasah]:
-        w.humas[institution.slug] = make_member(institution, Role.HUMAS, email=f"humas@{institution.slug}.test")
-        w.kepala[institution.slug] = make_member(institution, Role.KEPALA, email=f"kepala@{institution.slug}.test")
+        w.humas[institution.slug] = make_member(institution, Role.PUBLIC_RELATIONS, email=f"humas@{institution.slug}.test")
+        w.kepala[institution.slug] = make_member(institution, Role.HEAD, email=f"kepala@{institution.slug}.test")
     return w
 
 

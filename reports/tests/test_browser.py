@@ -30,8 +30,8 @@ def test_an_assessor_scores_a_madrasah_and_its_humas_sees_the_result(live_server
     with scopes_disabled():
         kanwil = InstitutionFactory(slug="kanwil-uji", name="Kanwil Uji", kind=Institution.Kind.REGIONAL_OFFICE)
         madrasah = InstitutionFactory(slug="mts-uji", name="MTs Negeri Uji", parent=kanwil)
-        make_member(kanwil, Role.PENILAI, email="penilai@kanwil-uji.test")
-        make_member(madrasah, Role.HUMAS, email="humas@mts-uji.test")
+        make_member(kanwil, Role.ASSESSOR, email="penilai@kanwil-uji.test")
+        make_member(madrasah, Role.PUBLIC_RELATIONS, email="humas@mts-uji.test")
         period = make_period(kanwil, rubric=small_rubric(kanwil, weights=(40, 60)), state=AssessmentPeriod.State.SCORING)
 
     sign_in(page, live_server.url, "penilai@kanwil-uji.test", totp=True)

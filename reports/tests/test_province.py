@@ -60,8 +60,8 @@ def test_the_tree_and_its_people_scale_with_the_number_of_institutions(world):
     assert len(arrivals) >= 6
     for institution in Institution.objects.all():
         roles = set(Membership.objects.filter(institution=institution).values_list("role", flat=True))
-        assert {Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI} <= roles
-    assert Membership.objects.filter(institution=top, role=Role.PENILAI).count() == province.ASSESSORS
+        assert {Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF} <= roles
+    assert Membership.objects.filter(institution=top, role=Role.ASSESSOR).count() == province.ASSESSORS
 
 
 def test_every_state_of_the_case_file_occurs_in_every_institution(world):

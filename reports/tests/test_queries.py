@@ -25,11 +25,11 @@ BOUNDS = {
 def sized(db, unscoped, request):
     size = request.param
     kanwil = InstitutionFactory(slug="kanwil-besar", kind=Institution.Kind.REGIONAL_OFFICE, regency_code="")
-    assessors = [make_member(kanwil, Role.PENILAI), make_member(kanwil, Role.PENILAI)]
+    assessors = [make_member(kanwil, Role.ASSESSOR), make_member(kanwil, Role.ASSESSOR)]
     madrasahs = [InstitutionFactory(parent=kanwil, regency_code=f"16.{index % 4:02d}") for index in range(size)]
     for madrasah in madrasahs:
         StaffMember.objects.create(institution=madrasah, full_name="Pegawai", joined_on="2020-01-01")
-    humas = make_member(madrasahs[0], Role.HUMAS)
+    humas = make_member(madrasahs[0], Role.PUBLIC_RELATIONS)
     rubric = small_rubric(kanwil, weights=(20, 30, 50), indicator="acknowledgement_share")
     make_period(kanwil, year=2023, semester=2, rubric=rubric, state=State.FINALIZED, scorer=assessors[0],
                 score=lambda e, c: e.institution_id % 5)
@@ -82,7 +82,7 @@ def test_cached_ranking_shows_a_new_score_and_a_new_name_at_once(client, unscope
     from reports.selectors import criteria_for
 
     kanwil = InstitutionFactory(slug="kanwil-segar", kind=Institution.Kind.REGIONAL_OFFICE, regency_code="")
-    assessor = make_member(kanwil, Role.PENILAI)
+    assessor = make_member(kanwil, Role.ASSESSOR)
     madrasahs = [InstitutionFactory(parent=kanwil, name=f"MTsN Segar {n}") for n in (1, 2)]
     period = make_period(kanwil, year=2024, semester=2, rubric=small_rubric(kanwil, weights=(40, 60)),
                          state=State.SCORING, scorer=assessor, score=lambda e, c: 1)

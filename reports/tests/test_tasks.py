@@ -20,7 +20,7 @@ def test_a_real_worker_builds_the_province_export(redis_worker):  # noqa: F811
     with scopes_disabled():
         kanwil = InstitutionFactory(slug="kanwil-worker", kind=Institution.Kind.REGIONAL_OFFICE)
         InstitutionFactory(parent=kanwil, name="MTs Worker")
-        penilai = make_member(kanwil, Role.PENILAI)
+        penilai = make_member(kanwil, Role.ASSESSOR)
         period = make_period(kanwil, rubric=small_rubric(kanwil), state=AssessmentPeriod.State.FINALIZED, scorer=penilai)
         with transaction.atomic():
             export = services.export_request(actor=penilai, period=period, fmt="xlsx", params={"language": "id"})

@@ -36,7 +36,7 @@ from sanctions.tests.factories import (
 )
 
 REPORT_STATES = [ReportState.SUBMITTED, ReportState.IN_REVIEW, ReportState.CONFIRMED, ReportState.DISMISSED]
-ROLES = [Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI, Role.PENILAI]
+ROLES = [Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ASSESSOR]
 
 
 def actions(entity):
@@ -96,7 +96,7 @@ def test_report_transitions_for_humas(world, state, action):
         assert report.state == state and AuditEntry.objects.count() == before
 
 
-@pytest.mark.parametrize("role", [r for r in ROLES if r != Role.HUMAS])
+@pytest.mark.parametrize("role", [r for r in ROLES if r != Role.PUBLIC_RELATIONS])
 @pytest.mark.parametrize("action", list(REPORT_TRANSITIONS))
 def test_only_humas_triages(world, role, action):
     state = ReportState.SUBMITTED if action in ("start_review", "assign") else ReportState.IN_REVIEW
@@ -106,10 +106,10 @@ def test_only_humas_triages(world, role, action):
 
 
 def test_every_member_may_file_but_not_the_assessor(world):
-    for role in (Role.KEPALA, Role.HUMAS, Role.OPERATOR, Role.PEGAWAI):
+    for role in (Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF):
         file_report(world.institution, reporter=world.users[role], subject_staff=world.budi, channel=world.channel)
     with pytest.raises(PermissionDenied):
-        file_report(world.institution, reporter=world.users[Role.PENILAI], subject_staff=world.budi)
+        file_report(world.institution, reporter=world.users[Role.ASSESSOR], subject_staff=world.budi)
 
 
 def test_only_humas_files_findings_or_on_behalf(world):
@@ -172,7 +172,7 @@ def test_politics_during_an_active_election_is_priority(world):
 
 
 def test_assignment_notifies_the_colleague_by_name(world, django_capture_on_commit_callbacks):
-    colleague = make_member(world.institution, Role.HUMAS, email="humas2@contoh.test")
+    colleague = make_member(world.institution, Role.PUBLIC_RELATIONS, email="humas2@contoh.test")
     report = report_in(world, ReportState.SUBMITTED)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -274,14 +274,14 @@ def test_withdraw_delivery_and_objection_by_state(parent_world, state):
             services.objection_file(actor=humas, measure=measure, text="Keberatan.")
 
 
-@pytest.mark.parametrize("role", [Role.KEPALA, Role.OPERATOR, Role.PEGAWAI, Role.PENILAI])
+@pytest.mark.parametrize("role", [Role.HEAD, Role.OPERATOR, Role.STAFF, Role.ASSESSOR])
 def test_only_humas_proposes(world, role):
     report = confirmed_report(world.institution, humas=world.users["humas"], subject_staff=world.budi)
     with pytest.raises(PermissionDenied):
         services.measure_propose(actor=world.users[role], report=report, level=level(world.institution, 1))
 
 
-@pytest.mark.parametrize("role", [Role.HUMAS, Role.OPERATOR, Role.PEGAWAI, Role.PENILAI])
+@pytest.mark.parametrize("role", [Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ASSESSOR])
 def test_only_the_head_decides(world, role):
     measure = proposed_measure(world.institution, humas=world.users["humas"], subject_staff=world.budi)
     with pytest.raises(ValidationError):
@@ -293,7 +293,7 @@ def test_four_eyes_the_proposer_never_approves(world):
     # the proposal goes to the parent's head.
     inst = world.institution
     head = world.users["kepala"]
-    make_member_role(head, inst, Role.HUMAS)
+    make_member_role(head, inst, Role.PUBLIC_RELATIONS)
     measure = proposed_measure(inst, humas=head, subject_staff=world.budi)
     assert measure.escalated
     with pytest.raises(ValidationError):

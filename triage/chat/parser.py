@@ -272,7 +272,7 @@ def detect(source, date_order: str | None = None) -> FormatSpec:
         export.close()
 
 
-def _detect(export: ExportText, date_order: str | None):
+def _detect(export: ExportText, date_order: str | None):  # noqa: C901 - every header format is tried in one place
     """Read ahead until the format and the date order are known.
 
     Returns (spec, detected, head, rest): the lines read so far and the iterator to continue from, or
@@ -465,7 +465,7 @@ def _count_foreign(body: str, suspicious_start, generic, layout_key) -> int:
     return n
 
 
-def _build(result: ParseResult, ios: bool, index: int, sent, rest: str, body: str) -> Message:
+def _build(result: ParseResult, ios: bool, index: int, sent, rest: str, body: str) -> Message:  # noqa: C901 - runs once per message: no calls it can avoid
     """The entry for one header line and the lines that followed it (every case but the plainest)."""
     marks = DIRECTION_MARKS
     author = None
