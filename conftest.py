@@ -21,7 +21,7 @@ from governance.tests.factories import InstitutionFactory, make_member
 
 FULL_STACK = os.environ.get("REQUIRE_FULL_STACK") == "1"
 CHROMIUM = "/usr/bin/chromium"
-ROLES = [Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ASSESSOR]
+ROLES = [Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ASSESSOR, Role.ACTING]
 
 
 def need(condition: bool, what: str) -> None:

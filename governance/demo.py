@@ -25,6 +25,7 @@ from .models import (
     TimeZone,
     User,
 )
+from .permissions import MFA_ROLES
 from .services import (
     channel_register,
     code_adopt_parent,
@@ -46,13 +47,22 @@ DEMO_TOTP_SECRET = "SANTVNDEMQ2FA3KEPALA4PENILAI5XYZ"
 K = Institution.Kind
 # (slug, parent slug, name, kind, province, regency, time zone, extra fields)
 TREE = [
-    ("kanwil-kemenag-sumsel", None, "Kanwil Kementerian Agama Provinsi Sumatera Selatan", K.REGIONAL_OFFICE, "16", "", TimeZone.WIB,
+    # The tops of the trees: the ministries above the Kanwil and the Ditjen (the Pemkab is a top of its own).
+    ("kemenag-ri", None, "Kementerian Agama Republik Indonesia", K.MINISTRY, "", "", TimeZone.WIB,
+     {"letter_unit_code": "Kemenag", "address": "Jl. Lapangan Banteng Barat No. 3-4, Jakarta"}),
+    ("kemenimipas", None, "Kementerian Imigrasi dan Pemasyarakatan", K.MINISTRY, "", "", TimeZone.WIB,
+     {"letter_unit_code": "Kemenimipas", "address": "Jakarta"}),
+    ("kemenkeu", None, "Kementerian Keuangan", K.MINISTRY, "", "", TimeZone.WIB,
+     {"letter_unit_code": "Kemenkeu", "address": "Jl. Dr. Wahidin Raya No. 1, Jakarta"}),
+    ("ditjen-perbendaharaan", "kemenkeu", "Direktorat Jenderal Perbendaharaan", K.MINISTRY, "", "", TimeZone.WIB,
+     {"letter_unit_code": "PB", "address": "Jakarta"}),
+    ("kanwil-kemenag-sumsel", "kemenag-ri", "Kanwil Kementerian Agama Provinsi Sumatera Selatan", K.REGIONAL_OFFICE, "16", "", TimeZone.WIB,
      {"letter_unit_code": "Kw.06", "address": "Jl. Jenderal Sudirman, Palembang"}),
     ("kankemenag-muara-enim", "kanwil-kemenag-sumsel", "Kantor Kementerian Agama Kabupaten Muara Enim", K.DISTRICT_OFFICE, "16", "16.03", TimeZone.WIB,
      {"letter_unit_code": "Kk.06.03", "address": "Muara Enim, Sumatera Selatan"}),
     ("mtsn-1-muara-enim", "kankemenag-muara-enim", "MTs Negeri 1 Muara Enim", K.MADRASAH, "16", "16.03", TimeZone.WIB,
      {"letter_unit_code": "Mts.06.03.1", "nsm": "121116030001", "address": "Muara Enim, Sumatera Selatan"}),
-    ("kanwil-kemenag-kalsel", None, "Kanwil Kementerian Agama Provinsi Kalimantan Selatan", K.REGIONAL_OFFICE, "63", "", TimeZone.WITA,
+    ("kanwil-kemenag-kalsel", "kemenag-ri", "Kanwil Kementerian Agama Provinsi Kalimantan Selatan", K.REGIONAL_OFFICE, "63", "", TimeZone.WITA,
      {"letter_unit_code": "Kw.17", "address": "Banjarmasin, Kalimantan Selatan"}),
     ("kemenag-banjarbaru", "kanwil-kemenag-kalsel", "Kantor Kementerian Agama Kota Banjarbaru", K.DISTRICT_OFFICE, "63", "63.72", TimeZone.WITA,
      {"letter_unit_code": "Kk.17.10", "letter_number_template": "B-{seq}/{kode_jabatan}/KP.04.2/{MM}/{YYYY}", "address": "Banjarbaru, Kalimantan Selatan"}),
@@ -64,13 +74,13 @@ TREE = [
      {"letter_unit_code": "Disdik", "address": "Martapura, OKU Timur"}),
     ("bkpsdm-oku-timur", "pemkab-oku-timur", "Badan Kepegawaian dan Pengembangan SDM Kabupaten OKU Timur", K.AGENCY, "16", "16.08", TimeZone.WIB,
      {"letter_unit_code": "BKPSDM", "address": "Martapura, OKU Timur"}),
-    ("ditjenpas", None, "Direktorat Jenderal Pemasyarakatan", K.MINISTRY, "", "", TimeZone.WIB,
+    ("ditjenpas", "kemenimipas", "Direktorat Jenderal Pemasyarakatan", K.MINISTRY, "", "", TimeZone.WIB,
      {"letter_unit_code": "PAS", "address": "Jakarta"}),
     ("kanwil-pas-jateng", "ditjenpas", "Kantor Wilayah Direktorat Jenderal Pemasyarakatan Jawa Tengah", K.REGIONAL_OFFICE, "33", "", TimeZone.WIB,
      {"letter_unit_code": "PAS.11", "address": "Semarang, Jawa Tengah"}),
     ("rutan-kudus", "kanwil-pas-jateng", "Rumah Tahanan Negara Kelas IIB Kudus", K.CORRECTIONAL_UNIT, "33", "33.19", TimeZone.WIB,
      {"letter_unit_code": "PAS.11.RTN.KDS", "address": "Kudus, Jawa Tengah"}),
-    ("kanwil-djpb-sumbar", None, "Kantor Wilayah Direktorat Jenderal Perbendaharaan Provinsi Sumatera Barat", K.REGIONAL_OFFICE, "13", "", TimeZone.WIB,
+    ("kanwil-djpb-sumbar", "ditjen-perbendaharaan", "Kantor Wilayah Direktorat Jenderal Perbendaharaan Provinsi Sumatera Barat", K.REGIONAL_OFFICE, "13", "", TimeZone.WIB,
      {"letter_unit_code": "WPB.03", "address": "Padang, Sumatera Barat"}),
     ("kppn-sijunjung", "kanwil-djpb-sumbar", "KPPN Sijunjung", K.TREASURY_OFFICE, "13", "13.03", TimeZone.WIB,
      {"letter_unit_code": "WPB.03/KP.05", "address": "Jl. Prof. M. Yamin No. 77 Kab. Sijunjung"}),
@@ -82,6 +92,9 @@ DEMO_SINCE = datetime.date(2019, 7, 1)
 ASSESSOR_INSTITUTIONS = {"kanwil-kemenag-sumsel", "kanwil-kemenag-kalsel", "pemkab-oku-timur", "ditjenpas",
                          "kanwil-pas-jateng", "kanwil-djpb-sumbar"}
 MEMBER_ROLES = [Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF]
+# Each top-level institution has a standing acting head (Plh/Plt): there is no parent to decide the
+# cases its head may not decide (about the head, or proposed by the head).
+TOP_INSTITUTIONS = {slug for slug, parent, *_ in TREE if parent is None}
 
 
 def demo_email(role: str, slug: str) -> str:
@@ -89,7 +102,8 @@ def demo_email(role: str, slug: str) -> str:
 
 
 def roles_for(slug: str) -> list[str]:
-    return MEMBER_ROLES + ([Role.ASSESSOR] if slug in ASSESSOR_INSTITUTIONS else [])
+    return MEMBER_ROLES + ([Role.ASSESSOR] if slug in ASSESSOR_INSTITUTIONS else []) + \
+        ([Role.ACTING] if slug in TOP_INSTITUTIONS else [])
 
 
 def seed(ctx) -> None:
@@ -114,7 +128,7 @@ def seed(ctx) -> None:
                 user = User.objects.create(email=email, password=password_hash)
             ctx.users[(slug, role)] = user
             membership_grant(actor=None, user=user, institution=institution, role=role, starts_on=DEMO_SINCE)
-            if role in (Role.HEAD, Role.ASSESSOR) and not Authenticator.objects.filter(
+            if role in MFA_ROLES and not Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP
             ).exists():
                 TOTP.activate(user, DEMO_TOTP_SECRET)
@@ -241,6 +255,17 @@ def _has_code(institution) -> bool:
         return CodeVersion.objects.exists()
 
 
+# The ministries publish theirs before the offices below them.
+MINISTRY_CODES = [("kemenag-ri", "kemenag_neutrality", (2020, 7, 13)), ("kemenkeu", "djpb", (2024, 4, 29)),
+                  ("ditjen-perbendaharaan", "djpb", (2024, 4, 30)), ("kemenimipas", "pemasyarakatan", (2025, 2, 5))]
+
+
+def _seed_ministry_codes(inst, from_template) -> None:
+    for slug, key, when in MINISTRY_CODES:
+        if not _has_code(inst[slug]):
+            from_template(slug, key, when)
+
+
 def seed_codes(ctx) -> None:
     """Each institution's code from the template of its regime; children adopt their parent's."""
     inst, users = ctx.institutions, ctx.users
@@ -270,6 +295,7 @@ def seed_codes(ctx) -> None:
             return code_publish(actor=head(slug), version=version)
 
     C, K = RuleCategory, RuleKind
+    _seed_ministry_codes(inst, from_template)
     if not _has_code(inst["kanwil-kemenag-sumsel"]):
         from_template("kanwil-kemenag-sumsel", "kemenag_neutrality", (2020, 7, 20))
         adopt("kankemenag-muara-enim", (2020, 7, 27))

@@ -193,6 +193,10 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator")
     STAFF = "pegawai", _("Staff member")
     ASSESSOR = "penilai", _("Assessor")
+    # Plh/Plt: decides in the head's place. With an end date, for the head's leave (the head does
+    # not decide meanwhile); without one, when the head's seat is empty or, at a top-level
+    # institution, when the head is the subject or the proposer of a case.
+    ACTING = "plt", _("Acting head (Plh/Plt)")
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -34,11 +34,11 @@ def known_permissions() -> set[str]:
 
 
 def register() -> None:
-    K, H, OP, P, A = Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ASSESSOR
-    grant("institution.view", roles=(K, H, OP, P, A), parent_roles=(K,), ancestor_roles=(A,))
+    K, H, OP, P, A, PLT = Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ASSESSOR, Role.ACTING
+    grant("institution.view", roles=(K, H, OP, P, A, PLT), parent_roles=(K, PLT), ancestor_roles=(A,))
     grant("governance.view_channels", roles=(K, H, OP))
     grant("governance.manage_channels", roles=(H,))
-    grant("governance.view_code", roles=(K, H, OP, P, A))
+    grant("governance.view_code", roles=(K, H, OP, P, A, PLT))
     grant("governance.edit_code", roles=(H,))
     grant("governance.publish_code", roles=(K,))
     grant("governance.view_acknowledgements", roles=(K, H))
@@ -48,7 +48,7 @@ def register() -> None:
 
 
 # Roles whose holders must have TOTP before they may use any institution page.
-MFA_ROLES = {Role.HEAD, Role.ASSESSOR}
+MFA_ROLES = {Role.HEAD, Role.ACTING, Role.ASSESSOR}
 
 
 @dataclass(frozen=True)

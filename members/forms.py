@@ -69,6 +69,20 @@ class RoleForm(forms.Form):
         self.fields["role"].choices = role_choices(roles)
 
 
+class ActingForm(forms.Form):
+    staff = forms.ModelChoiceField(label=_("Acting head"), queryset=StaffMember.objects.none(),
+                                   help_text=_("A current staff member with an account."))
+    ends_on = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For the head's leave: the day the head is back (the acting head decides until then, the head "
+                    "does not). Leave empty when the seat is empty, or for the standing acting head of a top-level "
+                    "institution who decides the cases the head may not."))
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = StaffMember.objects.filter(pk__in=[s.pk for s in staff]).order_by("full_name")
+
+
 class HeadInviteForm(forms.Form):
     full_name = forms.CharField(label=_("Name with academic titles"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))

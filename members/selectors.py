@@ -76,7 +76,7 @@ def grantable_roles(access: Access | None) -> list[str]:
     if access.has("members.manage_roles"):
         roles += LOCAL_ROLES
     if access.has("members.grant_head"):
-        roles += [Role.HEAD, Role.ASSESSOR]
+        roles += [Role.HEAD, Role.ACTING, Role.ASSESSOR]
     elif access.has_role(Role.HEAD):
         roles.append(Role.ASSESSOR)
     return roles
@@ -91,6 +91,13 @@ def can_grant(user: User | None, institution: Institution, role: str) -> bool:
 def head_memberships(institution: Institution) -> list[Membership]:
     return list(Membership.objects.active(institution.local_today()).filter(
         institution=institution, role=Role.HEAD).select_related("user"))
+
+
+def acting_memberships(institution: Institution) -> list[Membership]:
+    """Acting heads (Plh/Plt) appointed now or for later."""
+    today = institution.local_today()
+    return list(Membership.objects.filter(institution=institution, role=Role.ACTING)
+                .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today)).select_related("user").order_by("starts_on"))
 
 
 def invitations(institution: Institution, *, pending_only: bool = False):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("undangan/<int:pk>/batalkan/", views.invitation_revoke, name="invitation_revoke"),
     path("kepala/", views.heads, name="heads"),
     path("kepala/<int:pk>/akhiri/", views.head_end, name="head_end"),
+    path("kepala/plt/", views.acting_appoint, name="acting_appoint"),
     path("impor/", views.import_start, name="import_start"),
     path("impor/templat/", views.import_template, name="import_template"),
     path("impor/<int:pk>/", views.import_detail, name="import_detail"),

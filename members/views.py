@@ -298,20 +298,49 @@ def heads(request, institution):
             return redirect("members:heads", institution=institution)
     return render(request, "members/heads.html", {
         "title": _("Head of office"), "form": form, "heads": selectors.head_memberships(request.institution),
+        "acting": selectors.acting_memberships(request.institution),
+        "acting_form": _acting_form(request),
         "pending": [i for i in selectors.invitations(request.institution, pending_only=True) if i.role == Role.HEAD],
     })
+
+
+def _acting_form(request, data=None):
+    staff = StaffMember.objects.filter(institution=request.institution, left_on__isnull=True, user__isnull=False)
+    return forms.ActingForm(data, staff=list(staff))
+
+
+@require_POST
+@requires("members.grant_head")
+def acting_appoint(request, institution):
+    """The parent's head or operator appoints an acting head (Plh/Plt) here."""
+    form = _acting_form(request, request.POST)
+    if form.is_valid():
+        try:
+            services.acting_appoint(actor=request.user, staff=form.cleaned_data["staff"],
+                                    ends_on=form.cleaned_data["ends_on"])
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            messages.success(request, _("The acting head was appointed."))
+            return redirect("members:heads", institution=institution)
+    return render(request, "members/heads.html", {
+        "title": _("Head of office"), "form": forms.HeadInviteForm(), "acting_form": form,
+        "heads": selectors.head_memberships(request.institution), "acting": selectors.acting_memberships(request.institution),
+        "pending": [i for i in selectors.invitations(request.institution, pending_only=True) if i.role == Role.HEAD],
+    }, status=400)
 
 
 @require_POST
 @requires("members.grant_head")
 def head_end(request, institution, pk):
-    membership = get_object_or_404(Membership, pk=pk, institution=request.institution, role=Role.HEAD)
+    membership = get_object_or_404(Membership, pk=pk, institution=request.institution, role__in=[Role.HEAD, Role.ACTING])
     try:
         services.role_revoke(actor=request.user, membership=membership)
     except ValidationError as error:
         refuse(request, error)
     else:
-        messages.success(request, _("The head's role was ended."))
+        messages.success(request, _("The head's role was ended.") if membership.role == Role.HEAD
+                         else _("The acting head's appointment was ended."))
     return redirect("members:heads", institution=institution)
 
 

@@ -394,11 +394,43 @@ def _rutan_kudus(ctx) -> None:
                         "menjatuhkan sanksi moral berupa pernyataan secara tertutup (data contoh).")
 
 
+def _oku_timur_head(ctx) -> None:
+    """A case about the head of a top-level institution: nobody above may decide it, so it waits for
+    the standing acting head (Plt), and the case file says so. Filed a few days before the demo runs."""
+    slug = "pemkab-oku-timur"
+    institution = ctx.institutions.get(slug)
+    if institution is None:
+        return
+    head, humas = ctx.users.get((slug, Role.HEAD)), ctx.users.get((slug, Role.PUBLIC_RELATIONS))
+    with institution_scope(institution):
+        if ViolationReport.objects.filter(institution=institution, source_ref="demo:okut:kepala").exists():
+            return
+        subject = _staff_of(head, institution) if head else None
+        if subject is None or humas is None:
+            return
+        channel = _ensure_group(institution, "Grup WA Koordinasi Pimpinan OPD OKU Timur")
+        _ensure_member(channel, subject)
+        now = timezone.now().replace(second=0, microsecond=0)
+        report = _file(institution, at=now - datetime.timedelta(days=3), ref="demo:okut:kepala", reporter=humas,
+                       staff=subject, channel=channel, categories=[C.HOAX], source=ReportSource.HUMAS,
+                       occurred=now - datetime.timedelta(days=3, hours=14),
+                       description="Meneruskan kabar pemadaman listrik sekabupaten yang belum diverifikasi ke grup "
+                                   "koordinasi; PLN kemudian membantah kabar itu.",
+                       screenshot=["[tangkapan layar pesan berantai]", "Besok listrik padam seharian"])
+        _confirm(report, humas, review_at=now - datetime.timedelta(days=3, hours=-1),
+                 decide_at=now - datetime.timedelta(days=2),
+                 reason="Kabar terbukti tidak benar; diteruskan tanpa cek ke sumber resmi.")
+        with _travel(now - datetime.timedelta(days=2, hours=-1)):
+            ladder = services.ladder_ensure(actor=humas, institution=institution)
+            services.measure_propose(actor=humas, report=report, level=suggest_level(report, ladder=ladder).level)
+
+
 def seed(ctx) -> None:
     wanted = [ctx.institutions.get(slug) for slug in ("mtsn-1-muara-enim", "kankemenag-muara-enim",
-                                                      "kemenag-banjarbaru", "rutan-kudus")]
+                                                      "kemenag-banjarbaru", "rutan-kudus", "pemkab-oku-timur")]
     _roles_since([institution for institution in wanted if institution is not None])
     with in_app_only():
         _muara_enim(ctx)
         _banjarbaru(ctx)
         _rutan_kudus(ctx)
+        _oku_timur_head(ctx)

@@ -9,11 +9,11 @@ from governance.navigation import NavItem, Panel, Section, register_nav, registe
 
 
 def _head_panel(request) -> dict:
-    from . import selectors
+    from . import deciders
 
-    measures, objections = selectors.decisions_waiting(request.institution, escalated=False)
+    measures, objections = deciders.waiting_for(request.user, request.institution, above=False)
     return {"measures": measures[:5], "objections": objections[:5], "count": len(measures) + len(objections),
-            "below": selectors.escalated_waiting_below(request.institution)}
+            "below": deciders.waiting_below(request.institution)}
 
 
 def _humas_panel(request) -> dict:
@@ -49,7 +49,7 @@ def register() -> None:
     register_nav(NavItem("sanctions_mine", _("My reports and measures"), "sanctions:my_cases",
                          "sanctions.view_own", order=34))
     register_panel(Panel("sanctions_head", "sanctions/panels/head.html", "sanctions.decide", _head_panel, order=10,
-                                 cache="institution"))
+                                 cache="visitor"))
     register_panel(Panel("sanctions_humas", "sanctions/panels/humas.html", "sanctions.triage", _humas_panel, order=11,
                                  cache="institution"))
     register_panel(Panel("sanctions_staff", "sanctions/panels/staff.html", "sanctions.view_own", _staff_panel, order=40,

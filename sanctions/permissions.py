@@ -5,11 +5,12 @@ from governance.permissions import grant
 
 
 def register() -> None:
-    K, H, OP, P = Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF
-    grant("sanctions.file_report", roles=(K, H, OP, P))
-    grant("sanctions.view_own", roles=(K, H, OP, P))
-    grant("sanctions.view_cases", roles=(K, H))
+    K, H, OP, P, PLT = Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF, Role.ACTING
+    grant("sanctions.file_report", roles=(K, H, OP, P, PLT))
+    grant("sanctions.view_own", roles=(K, H, OP, P, PLT))
+    grant("sanctions.view_cases", roles=(K, H, PLT))
     grant("sanctions.triage", roles=(H,))
-    grant("sanctions.decide", roles=(K,))
-    # The parent's head decides what the head may not decide alone (a case about the head, ...).
-    grant("sanctions.decide_escalated", parent_roles=(K,))
+    # Who of them decides a given case is sanctions.deciders' answer; these only open the pages.
+    grant("sanctions.decide", roles=(K, PLT))
+    # The parent's head (or acting head) decides what nobody at the institution may decide.
+    grant("sanctions.decide_escalated", parent_roles=(K, PLT))

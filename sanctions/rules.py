@@ -23,7 +23,7 @@ from governance.models import Institution, User
 from governance.permissions import Access
 from governance.tenancy import access_for
 
-from . import selectors
+from . import deciders, selectors
 from .deadlines import objection_deadline
 from .evidence import MAX_FILES_PER_REPORT
 from .models import (
@@ -210,16 +210,13 @@ def check_object(actor, measure: Measure, *, access=None, subject=None, has_obje
             code="late")
 
 
-def check_decider(*, actor: User, institution: Institution, escalated: bool, as_parent: bool,
-                  report: ViolationReport, proposer: User | None = None) -> None:
-    if escalated:
-        if not as_parent or not institution.parent_id or not selectors.is_head(actor, institution.parent):
-            raise ValidationError(
-                _("This case is decided by the head of the parent institution, because it is about the head "
-                  "of this institution or was proposed by them."), code="escalated")
-    else:
-        if as_parent or not selectors.is_head(actor, institution):
-            raise ValidationError(_("This case is decided by the head of this institution."), code="not_escalated")
+def check_decider(*, actor: User, decision, as_parent: bool, report: ViolationReport,
+                  proposer: User | None = None) -> None:
+    """``decision`` is ``sanctions.deciders``' answer for the case: only those it names decide, from
+    the address it names (the case's institution, or the parent's pages for it)."""
+    if not (decision.includes(actor) and decision.above == as_parent):
+        _refuse_decider(decision)
+    # Never reached by those two, who are left out of every decider; kept as the last word.
     if proposer is not None and proposer.pk == actor.pk:
         raise ValidationError(
             _("You proposed this measure, so someone else must decide it (four-eyes rule)."), code="four_eyes")
@@ -228,11 +225,26 @@ def check_decider(*, actor: User, institution: Institution, escalated: bool, as_
                               code="recusal")
 
 
+def _refuse_decider(decision) -> None:
+    if not decision.exists:
+        raise ValidationError(deciders.nobody_decides_message(decision), code="nobody")
+    who = ", ".join(u.full_name or u.email for u in decision.users)
+    if decision.above:
+        message = _("This case is decided by the acting head of the parent institution (%(who)s, %(institution)s), "
+                    "because nobody at this institution may decide it.") if decision.acting else \
+            _("This case is decided by the head of the parent institution (%(who)s, %(institution)s), because "
+              "nobody at this institution may decide it.")
+        raise ValidationError(message % {"who": who, "institution": decision.institution.name}, code="escalated")
+    if decision.acting:
+        raise ValidationError(_("This case is decided by the acting head (%(who)s).") % {"who": who}, code="acting")
+    raise ValidationError(_("This case is decided by the head of this institution."), code="not_escalated")
+
+
 def check_decide_measure(actor, measure: Measure, *, as_parent: bool = False) -> None:
     """Approving and rejecting a proposal share this guard."""
     if measure.state != MeasureState.PROPOSED:
         raise already_decided(measure)
-    check_decider(actor=actor, institution=measure.institution, escalated=measure.escalated, as_parent=as_parent,
+    check_decider(actor=actor, decision=deciders.for_measure(measure), as_parent=as_parent,
                   report=measure.report, proposer=measure.proposed_by)
 
 
@@ -240,7 +252,7 @@ def check_decide_objection(actor, objection: Objection, *, as_parent: bool = Fal
     """Upholding and rejecting an objection share this guard."""
     if objection.state != ObjectionState.FILED:
         raise ValidationError(_("This objection was already decided; nothing was changed."), code="decided")
-    check_decider(actor=actor, institution=objection.institution, escalated=objection.escalated, as_parent=as_parent,
+    check_decider(actor=actor, decision=deciders.for_objection(objection), as_parent=as_parent,
                   report=objection.measure.report)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from governance.models import CodeVersion, Institution, Membership, Role, Rule, RuleCategory, RuleKind, User
 from governance.selectors import audit_entries
-from governance.tenancy import rows_by_key, rows_of_children
+from governance.tenancy import rows_by_key
 from members.models import GroupMembership, StaffMember
 
 from .models import (
@@ -291,33 +291,19 @@ def case_history(report: ViolationReport, measures=None, *, evidence=None, notes
 
 # --- decisions --------------------------------------------------------------------------------
 
-def decisions_waiting(institution: Institution, *, escalated: bool):
+def decisions_waiting(institution: Institution, *, escalated: bool | None):
+    """Proposed measures and filed objections at ``institution`` (``escalated=None``: all of them).
+    Who decides each is ``sanctions.deciders``' answer."""
+    flag = {} if escalated is None else {"escalated": escalated}
     measures = (
-        Measure.objects.filter(institution=institution, state=MeasureState.PROPOSED, escalated=escalated)
-        .select_related("report", "report__subject_staff", "proposed_by").order_by("proposed_at")
+        Measure.objects.filter(institution=institution, state=MeasureState.PROPOSED, **flag)
+        .select_related("report", "report__subject_staff__user", "proposed_by").order_by("proposed_at")
     )
     objections = (
-        Objection.objects.filter(institution=institution, state=ObjectionState.FILED, escalated=escalated)
-        .select_related("measure", "measure__report", "measure__report__subject_staff").order_by("filed_at")
+        Objection.objects.filter(institution=institution, state=ObjectionState.FILED, **flag)
+        .select_related("measure", "measure__report", "measure__report__subject_staff__user").order_by("filed_at")
     )
     return list(measures), list(objections)
-
-
-def escalated_waiting_below(institution: Institution) -> dict:
-    """For a parent head's dashboard: decisions waiting at each direct child institution."""
-    children = list(Institution.objects.filter(parent=institution, is_active=True).order_by("name"))
-    if not children:
-        return {}
-    measures = dict(
-        rows_of_children(Measure, institution).filter(state=MeasureState.PROPOSED, escalated=True)
-        .values_list("institution_id").annotate(n=Count("pk"))
-    )
-    objections = dict(
-        rows_of_children(Objection, institution).filter(state=ObjectionState.FILED, escalated=True)
-        .values_list("institution_id").annotate(n=Count("pk"))
-    )
-    return {child: measures.get(child.pk, 0) + objections.get(child.pk, 0)
-            for child in children if measures.get(child.pk) or objections.get(child.pk)}
 
 
 # --- what a person sees of their own ---------------------------------------------------------

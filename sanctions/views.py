@@ -17,7 +17,7 @@ from governance.http import private_file, refuse, refuse_on_form
 from governance.models import User
 from governance.permissions import requires
 
-from . import access, selectors, services, visitor_actions
+from . import access, deciders, selectors, services, visitor_actions
 from .forms import (
     ERROR_FIELDS,
     AssignForm,
@@ -38,7 +38,7 @@ from .forms import (
     read_uploads,
 )
 from .ladders import PRESETS
-from .models import LadderLevel, Measure, Objection, ObjectionState, WarningLetter
+from .models import LadderLevel, Measure, MeasureState, Objection, ObjectionState, WarningLetter
 
 
 def _case_url(institution, pk) -> str:
@@ -188,6 +188,7 @@ def report_detail(request, institution, pk):
         "actions": visitor_actions.case_actions(visitor, user, report, measures=case["measures"],
                                           evidence_count=len(case["evidence"])),
         "measure_rows": visitor_actions.case_measure_actions(visitor, user, report, case["measures"]),
+        "waiting": _waiting(report, case["measures"]),
         "referral_rows": visitor_actions.case_referral_actions(visitor, user, report, case["referrals"]),
         "title": _("Report #%(pk)s") % {"pk": report.pk},
     }
@@ -199,6 +200,15 @@ def report_detail(request, institution, pk):
             "objection_form": ObjectionForm(),
         })
     return render(request, "sanctions/case_detail.html", context)
+
+
+def _waiting(report, measures) -> dict[int, str]:
+    """For each measure still waiting for a decision: who must decide it, and since when."""
+    waiting = [m for m in measures if m.state == MeasureState.PROPOSED]
+    if not waiting:
+        return {}
+    seats = deciders.SeatIndex([report.institution, report.institution.parent if report.institution.parent_id else None])
+    return {m.pk: deciders.describe(deciders.for_measure(m, seats)) for m in waiting}
 
 
 @requires("institution.view")
@@ -371,7 +381,7 @@ def letter_pdf(request, institution, pk):
 # --- decisions by the head (and the parent's head) -----------------------------------------------
 
 def _decisions(request, escalated: bool):
-    measures, objections = selectors.decisions_waiting(request.institution, escalated=escalated)
+    measures, objections = deciders.waiting_for(request.user, request.institution, above=escalated)
     return render(request, "sanctions/decisions.html", {
         "measures": measures, "objections": objections, "escalated": escalated,
         "title": _("Decisions for the parent's head") if escalated else _("Awaiting my decision"),
@@ -393,13 +403,14 @@ def _mfa_url(request) -> str:
 
 
 def _decision_page(request, institution, pk, *, as_parent: bool, url_name: str, queryset, form_class,
-                   template: str, decide, context):
+                   template: str, decide, context, decider):
     """The head's decision on a measure or an objection: the same page flow for both. ``decide(item,
     data)`` calls the service and returns the message to show; ``context(item)`` is what the page shows."""
     item = access.decision_for(request, queryset, pk)
-    if item.escalated != as_parent:
-        # The other address is the right one; say so rather than refuse silently.
-        name = f"sanctions:{url_name}_escalated" if item.escalated else f"sanctions:{url_name}"
+    decision = decider(item)
+    if decision.above != as_parent:
+        # The other address is the right one; go there rather than refuse silently.
+        name = f"sanctions:{url_name}_escalated" if decision.above else f"sanctions:{url_name}"
         return redirect(name, institution=institution, pk=pk)
     mfa = session_used_mfa(request)
     form = form_class(request.POST or None)
@@ -417,6 +428,7 @@ def _decision_page(request, institution, pk, *, as_parent: bool, url_name: str, 
                 return redirect(request.path)
     return render(request, template, {
         **context(item), "form": form, "mfa": mfa, "mfa_url": _mfa_url(request), "as_parent": as_parent,
+        "decider": decision,
     })
 
 
@@ -441,7 +453,7 @@ def _decide_measure(request, institution, pk, as_parent: bool):
     return _decision_page(
         request, institution, pk, as_parent=as_parent, url_name="measure_decide",
         queryset=Measure.objects.select_related("report", "proposed_by", "decided_by"), form_class=DecisionForm,
-        template="sanctions/measure_decide.html", decide=decide, context=context)
+        template="sanctions/measure_decide.html", decide=decide, context=context, decider=deciders.for_measure)
 
 
 @requires("sanctions.decide")
@@ -474,7 +486,7 @@ def _decide_objection(request, institution, pk, as_parent: bool):
     return _decision_page(
         request, institution, pk, as_parent=as_parent, url_name="objection_decide",
         queryset=Objection.objects.select_related("measure", "measure__report"), form_class=ObjectionDecisionForm,
-        template="sanctions/objection_decide.html", decide=decide, context=context)
+        template="sanctions/objection_decide.html", decide=decide, context=context, decider=deciders.for_objection)
 
 
 @requires("sanctions.decide")

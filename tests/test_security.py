@@ -148,8 +148,8 @@ def _case_files(side, *, first: bool) -> dict:
 
 # Who may open each file at its institution (everyone else of that institution gets 403).
 FILE_READERS = {
-    "sanctions:evidence_file": {"humas", "kepala"},
-    "sanctions:letter_pdf": {"humas", "kepala"},
+    "sanctions:evidence_file": {"humas", "kepala", "plt"},  # and the acting head, who may decide its cases
+    "sanctions:letter_pdf": {"humas", "kepala", "plt"},
     "sanctions:my_letter_pdf": {"pegawai"},  # only the person the letter is about
     "triage:chat_flag_pdf": {"humas"},  # Humas triages chat exports; the head sees the reports made
     "reports:card_evidence": {"humas", "kepala"},

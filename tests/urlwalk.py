@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ALL_MEMBER_ROLES = frozenset({"kepala", "humas", "operator", "pegawai"})
+ALL_MEMBER_ROLES = frozenset({"kepala", "humas", "operator", "pegawai", "plt"})
 EVERY_ROLE = ALL_MEMBER_ROLES | {"penilai"}
 
 

@@ -16,7 +16,7 @@ from ..tenancy import institution_scope
 @transaction.atomic
 def membership_grant(
     *, actor: User | None, user: User, institution: Institution, role: str,
-    starts_on: datetime.date | None = None,
+    starts_on: datetime.date | None = None, ends_on: datetime.date | None = None,
 ) -> Membership:
     """Give ``user`` a role at ``institution``. Who may grant which role is checked by the caller's
     permission (``members.manage_roles`` below head, ``members.grant_head`` for heads)."""
@@ -26,13 +26,19 @@ def membership_grant(
         existing = Membership.objects.active().filter(user=user, role=role).first()
         if existing:
             return existing
+        starts_on = starts_on or institution.local_today()
+        if ends_on is not None and ends_on <= starts_on:
+            raise ValidationError({"ends_on": _("The end date must come after the start (%(date)s).") % {
+                "date": f"{starts_on:%d-%m-%Y}"}})
         membership = Membership.objects.create(
-            user=user, institution=institution, role=role,
-            starts_on=starts_on or institution.local_today(), granted_by=actor,
+            user=user, institution=institution, role=role, starts_on=starts_on, ends_on=ends_on, granted_by=actor,
         )
+        data = {"user": user.pk, "role": role}
+        if ends_on is not None:
+            data["ends_on"] = ends_on.isoformat()
         log_action(
             action="governance.membership.granted", institution=institution, actor=actor,
-            target=membership, data={"user": user.pk, "role": role},
+            target=membership, data=data,
         )
     return membership
 

@@ -22,6 +22,7 @@ from governance.models import (
     TimeZone,
     User,
 )
+from governance.permissions import MFA_ROLES
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 TEST_PASSWORD = "rahasia-uji-123"
@@ -142,6 +143,6 @@ def make_member(institution: Institution, role: str, *, totp: bool | None = None
     """A user holding ``role`` at ``institution``; heads and assessors get TOTP unless told not to."""
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, institution=institution, role=role)
-    if totp if totp is not None else role in (Role.HEAD, Role.ASSESSOR):
+    if totp if totp is not None else role in MFA_ROLES:
         give_totp(user)
     return user

@@ -22,7 +22,7 @@ def test_seed_demo_builds_the_trees_from_the_articles(demo):
     assert slugs <= set(Institution.objects.values_list("slug", flat=True))
     madrasah = Institution.objects.get(slug="mtsn-1-muara-enim")
     assert [i.slug for i in Institution.objects.filter(pk__in=madrasah.ancestor_ids())] == [
-        "kanwil-kemenag-sumsel", "kankemenag-muara-enim"]
+        "kemenag-ri", "kanwil-kemenag-sumsel", "kankemenag-muara-enim"]
     assert Institution.objects.get(slug="kemenag-banjarbaru").tz_abbreviation == "WITA"
 
 
@@ -78,6 +78,8 @@ TEMPLATE_OF = {
     "kanwil-kemenag-sumsel": "kemenag_neutrality", "mtsn-1-muara-enim": "madrasah_wa_group",
     "kanwil-kemenag-kalsel": "kemenag_neutrality", "kemenag-banjarbaru": "kemenag_neutrality",
     "pemkab-oku-timur": "opd_accounts", "ditjenpas": "pemasyarakatan", "kanwil-djpb-sumbar": "djpb",
+    "kemenag-ri": "kemenag_neutrality", "kemenkeu": "djpb", "ditjen-perbendaharaan": "djpb",
+    "kemenimipas": "pemasyarakatan",
 }
 ADOPTED_FROM = {
     "kankemenag-muara-enim": "kanwil-kemenag-sumsel", "diskominfo-oku-timur": "pemkab-oku-timur",

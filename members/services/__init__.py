@@ -29,7 +29,7 @@ from .invitations import (
     invitation_revoke,
 )
 from .onboarding import institution_onboard
-from .roles import role_grant, role_revoke
+from .roles import acting_appoint, role_grant, role_revoke
 from .staff import staff_create, staff_end, staff_move, staff_update
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "invitation_revoke",
     "open_corrections",
     "read_progress",
+    "acting_appoint",
     "role_grant",
     "role_revoke",
     "staff_correction_request",

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from governance.models import Membership, User
+from governance.models import Membership, Role, User
 from governance.services import membership_end, membership_grant
 
 from ..models import StaffMember
@@ -23,6 +23,23 @@ def role_grant(*, actor: User | None, staff: StaffMember, role: str) -> Membersh
     if not staff.is_current:
         raise ValidationError(_("This person has left the institution."))
     return membership_grant(actor=actor, user=staff.user, institution=staff.institution, role=role)
+
+
+@transaction.atomic
+def acting_appoint(*, actor: User | None, staff: StaffMember, starts_on=None, ends_on=None) -> Membership:
+    """Appoint an acting head (Plh/Plt): by the parent's head or operator, or a platform operator
+    for a top-level institution. With ``ends_on`` (the day the head is back) it covers the head's
+    leave; without, it stands in while the seat is empty or the head may not decide a case."""
+    require_grant(actor, staff.institution, Role.ACTING)
+    if staff.user_id is None:
+        raise ValidationError({"staff": _("This person has no account yet. Send an invitation first.")})
+    if not staff.is_current:
+        raise ValidationError({"staff": _("This person has left the institution.")})
+    if Membership.objects.active(staff.institution.local_today()).filter(
+            institution=staff.institution, role=Role.HEAD, user=staff.user_id).exists():
+        raise ValidationError({"staff": _("The head cannot also be the acting head of the same institution.")})
+    return membership_grant(actor=actor, user=staff.user, institution=staff.institution, role=Role.ACTING,
+                            starts_on=starts_on, ends_on=ends_on)
 
 
 @transaction.atomic

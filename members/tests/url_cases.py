@@ -83,6 +83,8 @@ CASES = [
     UrlCase("members:heads", parent_roles=PARENT_HEAD_GRANTERS),
     UrlCase("members:head_end", parent_roles=PARENT_HEAD_GRANTERS, kwargs=lambda o: {"pk": o["head_role"].pk},
             method="post", ok=POSTED),
+    # Without data the form is shown again with its errors.
+    UrlCase("members:acting_appoint", parent_roles=PARENT_HEAD_GRANTERS, method="post", ok=frozenset({400})),
     UrlCase("members:import_start", roles=OPERATOR),
     UrlCase("members:import_template", roles=OPERATOR),
     UrlCase("members:import_detail", roles=OPERATOR, kwargs=lambda o: {"pk": o["import_job"].pk}),

@@ -13,7 +13,6 @@ from governance.models import Institution, User
 
 from .. import notifications as notices
 from ..models import Measure, ViolationReport
-from ..rules import check_decider as _check_decider  # noqa: F401  (the guards live in ``rules``)
 from ..rules import has as _has  # noqa: F401
 from ..rules import not_the_subject as _not_the_subject  # noqa: F401
 from ..rules import require as _require  # noqa: F401
@@ -42,5 +41,6 @@ def _lock_measure(measure: Measure) -> Measure:
     return Measure.objects.select_for_update(of=("self",)).select_related("report", "report__subject_staff").get(pk=measure.pk)
 
 
-def _decider_for(institution: Institution, *, escalated: bool) -> list[User]:
-    return notices.parent_heads(institution) if escalated else notices.heads(institution)
+def _appointers(decision) -> list[User]:
+    """When nobody may decide a case: those who appoint an acting head where it waits."""
+    return notices.parent_heads(decision.institution)

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from governance.audit import log_action
 from governance.models import Institution, User
 
+from .. import deciders, rules, selectors
 from .. import notifications as notices
-from .. import rules, selectors
 from ..deadlines import OBJECTION_WORKING_DAYS, objection_deadline
 from ..models import DeliveryMethod, LadderLevel, LevelKind, Measure, MeasureState, ViolationReport
 from ..workdays import add_months
 from ._common import (
-    _decider_for,
+    _appointers,
     _local_date,
     _lock_measure,
     _lock_report,
@@ -66,9 +66,10 @@ def measure_propose(
         data={"report": report.pk, "level": level.code, "suggested": suggestion.level.code if suggestion.level else None,
               "deviated": bool(measure.deviation_reason), "escalated": escalated},
     )
-    name = "measure_decide_escalated" if escalated else "measure_decide"
+    decision = deciders.for_measure(measure)
+    name = "measure_decide_escalated" if decision.above else "measure_decide"
     notices.send(
-        recipients=[u for u in _decider_for(institution, escalated=escalated) if u.pk != actor.pk],
+        recipients=[u for u in decision.users if u.pk != actor.pk] or _appointers(decision),
         institution=institution, kind="awaiting_approval",
         title=gettext_lazy("A proposed measure awaits your decision"),
         body=notices.lazy_format(gettext_lazy("%(level)s proposed for report #%(pk)s."), level=level.code, pk=report.pk),

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 from governance.audit import log_action
 from governance.models import User
 
+from .. import deciders, rules, selectors
 from .. import notifications as notices
-from .. import rules, selectors
 from ..deadlines import objection_deadline
 from ..models import Measure, MeasureState, Objection, ObjectionState, RemovalState, RemovalTask, WarningLetter
-from ._common import _decider_for, _lock_measure, _text
+from ._common import _appointers, _lock_measure, _text
 
 
 @transaction.atomic
@@ -37,9 +37,10 @@ def objection_file(*, actor: User, measure: Measure, text: str) -> Objection:
     log_action(action="sanctions.objection.filed", institution=institution, actor=actor, target=objection,
                data={"measure": measure.pk, "by_person": own, "escalated": escalated,
                      "deadline": deadline.isoformat() if deadline else None})
-    name = "objection_decide_escalated" if escalated else "objection_decide"
+    decision = deciders.for_objection(objection)
+    name = "objection_decide_escalated" if decision.above else "objection_decide"
     notices.send(
-        recipients=_decider_for(institution, escalated=escalated) + notices.humas(institution),
+        recipients=[*(decision.users or _appointers(decision)), *notices.humas(institution)],
         institution=institution, kind="objection_filed", title=gettext_lazy("An objection was filed"),
         body=notices.lazy_format(gettext_lazy("An objection to %(level)s (report #%(pk)s) awaits a decision."),
                                  level=measure.level_code, pk=measure.report_id),

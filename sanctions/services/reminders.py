@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy
 
 from governance.models import Institution
 
+from .. import deciders, selectors
 from .. import notifications as notices
-from .. import selectors
 from ..deadlines import ESCALATE_AFTER_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS
 from ..workdays import working_days_between
-from ._common import _decider_for, _local_date
+from ._common import _local_date
 
 
 def decisions_remind(*, institution: Institution, today: datetime.date | None = None) -> dict:
@@ -22,23 +22,29 @@ def decisions_remind(*, institution: Institution, today: datetime.date | None = 
     today = today or institution.local_today()
     stats = {"reminded": 0, "escalated": 0}
     with transaction.atomic():
-        for escalated in (False, True):
-            measures, objections = selectors.decisions_waiting(institution, escalated=escalated)
-            items = [(m.proposed_at, "measure_decide_escalated" if escalated else "measure_decide", m.pk) for m in measures]
-            items += [(o.filed_at, "objection_decide_escalated" if escalated else "objection_decide", o.pk) for o in objections]
-            for since, name, pk in items:
-                waited = working_days_between(_local_date(institution, since), today)
-                if waited <= REMIND_AFTER_WORKING_DAYS:
-                    continue
-                recipients = list(_decider_for(institution, escalated=escalated))
-                if waited > ESCALATE_AFTER_WORKING_DAYS and not escalated:
-                    recipients += notices.parent_heads(institution)
-                    stats["escalated"] += 1
-                notices.send(
-                    recipients=recipients, institution=institution, kind="decision_reminder",
-                    title=notices.lazy_format(gettext_lazy("A decision has been waiting for %(days)d working days"), days=waited),
-                    body=gettext_lazy("Please decide it, or ask Humas to withdraw it."),
-                    url=notices.page_url(institution, name, pk=pk),
-                )
-                stats["reminded"] += 1
+        measures, objections = selectors.decisions_waiting(institution, escalated=None)
+        for item in (*measures, *objections):
+            item.institution = institution
+        seats = deciders.SeatIndex([institution, institution.parent if institution.parent_id else None])
+        items = [(m.proposed_at, "measure_decide", m.pk, deciders.for_measure(m, seats)) for m in measures]
+        items += [(o.filed_at, "objection_decide", o.pk, deciders.for_objection(o, seats)) for o in objections]
+        for since, name, pk, decision in items:
+            waited = working_days_between(_local_date(institution, since), today)
+            if waited <= REMIND_AFTER_WORKING_DAYS:
+                continue
+            if decision.above:
+                name += "_escalated"
+            recipients = list(decision.users)
+            if waited > ESCALATE_AFTER_WORKING_DAYS and not decision.above:
+                recipients += notices.parent_heads(institution)
+                stats["escalated"] += 1
+            if not decision.exists:  # nobody may decide: those who appoint an acting head hear of it
+                recipients += notices.parent_heads(decision.institution)
+            notices.send(
+                recipients=recipients, institution=institution, kind="decision_reminder",
+                title=notices.lazy_format(gettext_lazy("A decision has been waiting for %(days)d working days"), days=waited),
+                body=gettext_lazy("Please decide it, or ask Humas to withdraw it."),
+                url=notices.page_url(institution, name, pk=pk),
+            )
+            stats["reminded"] += 1
     return stats

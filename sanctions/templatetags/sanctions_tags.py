@@ -53,3 +53,9 @@ def action_label(code: str) -> str:
 @register.filter
 def badge(state: str) -> str:
     return BADGES.get(state, "text-bg-secondary")
+
+
+@register.filter
+def of(mapping: dict, key):
+    """{{ waiting|of:measure.pk }}: the value for ``key``, or nothing."""
+    return (mapping or {}).get(key, "")

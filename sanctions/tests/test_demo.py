@@ -56,3 +56,22 @@ def test_the_demo_is_idempotent_and_the_chain_verifies(demo, unscoped):
     call_command("seed_demo", quiet=True)
     assert (ViolationReport.objects.count(), Measure.objects.count(), AuditEntry.objects.count()) == counts
     assert verify_chains().ok
+
+
+def test_a_case_about_a_top_level_head_waits_for_its_acting_head(demo, unscoped):
+    from django.urls import reverse
+
+    from conftest import mfa_client
+    from governance.models import User
+    from sanctions import deciders
+
+    pemkab = Institution.objects.get(slug="pemkab-oku-timur")
+    assert pemkab.parent_id is None
+    measure = Measure.objects.get(institution=pemkab, report__source_ref="demo:okut:kepala")
+    assert measure.state == "proposed" and measure.escalated
+    decision = deciders.for_measure(measure)
+    acting = User.objects.get(email="plt.pemkab-oku-timur@santun.test")
+    assert decision.users == (acting,) and not decision.above
+    page = mfa_client(acting).get(reverse("sanctions:decisions", kwargs={"institution": pemkab.slug}))
+    decide = reverse("sanctions:measure_decide", kwargs={"institution": pemkab.slug, "pk": measure.pk})
+    assert page.status_code == 200 and decide in page.content.decode()

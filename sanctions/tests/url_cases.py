@@ -18,10 +18,10 @@ from tests.urlwalk import ALL_MEMBER_ROLES, UrlCase
 # Non-tenant URL names of this app that anyone may open (see public_urls.py).
 PUBLIC_NON_TENANT: set[str] = {"verify_letter"}
 
-CASE_ROLES = frozenset({"kepala", "humas"})
+CASE_ROLES = frozenset({"kepala", "humas", "plt"})
 TRIAGE = frozenset({"humas"})
-HEAD = frozenset({"kepala"})
-PARENT_HEAD = frozenset({"kepala"})
+HEAD = frozenset({"kepala", "plt"})
+PARENT_HEAD = frozenset({"kepala", "plt"})
 POST_OK = frozenset({302})
 
 
