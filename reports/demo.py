@@ -2,9 +2,10 @@
 
 - Kanwil Kemenag Sumatera Selatan assesses its subtree: eleven more demo madrasahs under
   Kankemenag Muara Enim and a second district office (Lahat), so that twelve madrasahs and two
-  offices are ranked. Semesters I and II of 2024 are finalized; semester I of 2025 is being scored,
-  with two assessors who disagree on a few criteria.
-- Ditjen Pemasyarakatan has one finalized period (semester II 2024) over its units.
+  offices are ranked. The semesters follow the calendar of the day the demo is loaded
+  (``demo_semesters``): the latest semester whose scoring has opened is being scored, with two
+  assessors who disagree on a few criteria, and the two before it are finalized.
+- Ditjen Pemasyarakatan has one finalized period (the later of those two) over its units.
 
 Every step goes through ``reports.services`` with the dates it would have happened on, so the
 audit trail and the results are what the pages would have produced. Scores follow a quality per
@@ -67,7 +68,7 @@ ANSWERS = {
     "K3": ["Kode etik bermedia sosial ditetapkan kepala dan dipasang di deskripsi grup WhatsApp resmi.",
            "Kode etik sudah disepakati dalam rapat koordinasi dan dibagikan ke semua grup resmi."],
     "K4": ["Pegawai diminta membaca dan menyatakan memahami kode etik melalui Santun; yang belum dibantu operator."],
-    "K5": ["Menjelang Pilkada 27 November 2024 kepala mengingatkan netralitas ASN dalam apel pagi dan di grup resmi; tidak "
+    "K5": ["Kepala mengingatkan netralitas ASN dalam apel pagi dan di grup resmi, terutama menjelang pemilihan; tidak "
            "ada unggahan kampanye di akun resmi.",
            "Pengingat netralitas disampaikan saat masa kampanye; satu unggahan bernuansa politik di grup ditegur lisan."],
     "K6": ["Laporan pelanggaran ditelaah Humas dan diputus kepala sesuai tangga sanksi (SP1, SP2, lalu dikeluarkan dari grup).",
@@ -87,6 +88,26 @@ GIVEN = ["Ahmad", "Siti", "Rahmat", "Nur", "Hendra", "Dewi", "Fajar", "Aisyah", 
 FAMILY = ["Hidayat", "Saputra", "Kurniawan", "Handayani", "Nasution", "Siregar", "Pratama", "Setiawan", "Lubis",
           "Anggraini", "Ramadhan", "Utami", "Fauzi", "Permata"]
 TITLES = ["S.Pd.", "S.Ag.", "S.Pd.I.", "S.E.", "A.Md.", "S.Kom.", "M.Pd."]
+
+
+def _opening(year: int, semester: int) -> datetime.date:
+    """Semester I is scored from July, semester II from the first working days of January."""
+    return datetime.date(year, 7, 1) if semester == 1 else datetime.date(year + 1, 1, 2)
+
+
+def demo_semesters(today: datetime.date) -> list[tuple[int, int]]:
+    """The two finalized semesters and the one being scored, oldest first, as of ``today``."""
+    year = today.year
+    latest = (year, 1) if today >= _opening(year, 1) else (year - 1, 2) if today >= _opening(year - 1, 2) else (year - 1, 1)
+
+    def before(key):
+        return (key[0], 1) if key[1] == 2 else (key[0] - 1, 2)
+
+    return [before(before(latest)), before(latest), latest]
+
+
+def _label(key: tuple[int, int]) -> str:
+    return f"{'I' if key[1] == 1 else 'II'} {key[0]}"
 
 
 def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
@@ -113,9 +134,11 @@ def seed(ctx) -> None:
     if not has_periods:
         pas_assessor = ctx.users.get(("ditjenpas", Role.ASSESSOR)) or User.objects.get(email=demo_email(Role.ASSESSOR, "ditjenpas"))
         _ditjenpas_period(ditjenpas, pas_assessor)
+    first, second_, current = demo_semesters(sumsel.local_today())
     ctx.notes.append(
-        "Humas assessment: kanwil-kemenag-sumsel ranks 14 institutions (2024 I and II finalized, 2025 I being scored by "
-        "penilai.kanwil-kemenag-sumsel and penilai2.kanwil-kemenag-sumsel); ditjenpas has semester II 2024 finalized. "
+        f"Humas assessment: kanwil-kemenag-sumsel ranks 14 institutions (semesters {_label(first)} and {_label(second_)} "
+        f"finalized, {_label(current)} being scored by penilai.kanwil-kemenag-sumsel and "
+        f"penilai2.kanwil-kemenag-sumsel); ditjenpas has semester {_label(second_)} finalized. "
         f"The extra demo units ({', '.join(created)}) have humas.<slug> and kepala.<slug> logins."
     )
 
@@ -220,7 +243,7 @@ def _score(period: AssessmentPeriod, assessors: list[User], semester_index: int,
             base[criterion.pk] = max(0, min(4, round(quality * 4 + rng.uniform(-1.1, 1.1))))
         for number, assessor in enumerate(assessors):
             if partial and (position % 3 == 2 or (number == 1 and position % 2 == 1)):
-                continue  # semester I 2025 is still being scored
+                continue  # the current semester is still being scored
             values = {}
             for criterion in criteria:
                 if criterion.indicator and criterion.indicator in indicator_known:
@@ -236,7 +259,10 @@ def _score(period: AssessmentPeriod, assessors: list[User], semester_index: int,
 
 
 def _run_period(assessor_institution, rubric, assessors, *, year, semester, semester_index, finalize, partial=False):
-    opens = datetime.date(year, 7, 1) if semester == 1 else datetime.date(year + 1, 1, 2)
+    opens = _opening(year, semester)
+    if not finalize:
+        # The period being scored keeps its scoring deadline ahead of the day the demo is loaded.
+        opens = max(opens, assessor_institution.local_today() - datetime.timedelta(days=35))
     period = services.period_create(
         actor=assessors[0], institution=assessor_institution, year=year, semester=semester, rubric=rubric, kinds=[],
         self_assessment_deadline=opens + datetime.timedelta(days=30), scoring_deadline=opens + datetime.timedelta(days=58),
@@ -279,14 +305,17 @@ def _humas_memberships(assessor, institution_ids):
 def _sumsel_periods(sumsel: Institution, assessors: list[User]) -> None:
     with institution_scope(sumsel):
         rubric = services.rubric_create_default(actor=assessors[0], institution=sumsel)
+    first, second, current = demo_semesters(sumsel.local_today())
     with subtree_scope(sumsel):
-        _run_period(sumsel, rubric, assessors, year=2024, semester=1, semester_index=0, finalize=True)
-        _run_period(sumsel, rubric, assessors, year=2024, semester=2, semester_index=1, finalize=True)
-        _run_period(sumsel, rubric, assessors, year=2025, semester=1, semester_index=2, finalize=False, partial=True)
+        _run_period(sumsel, rubric, assessors, year=first[0], semester=first[1], semester_index=0, finalize=True)
+        _run_period(sumsel, rubric, assessors, year=second[0], semester=second[1], semester_index=1, finalize=True)
+        _run_period(sumsel, rubric, assessors, year=current[0], semester=current[1], semester_index=2, finalize=False,
+                    partial=True)
 
 
 def _ditjenpas_period(ditjenpas: Institution, assessor: User) -> None:
     with institution_scope(ditjenpas):
         rubric = services.rubric_create_default(actor=assessor, institution=ditjenpas)
     with subtree_scope(ditjenpas):
-        _run_period(ditjenpas, rubric, [assessor], year=2024, semester=2, semester_index=1, finalize=True)
+        _, second, _ = demo_semesters(ditjenpas.local_today())
+        _run_period(ditjenpas, rubric, [assessor], year=second[0], semester=second[1], semester_index=1, finalize=True)

@@ -1,10 +1,13 @@
 """The demo: Kanwil Kemenag Sumsel ranks a subtree with history; Ditjenpas has a finalized period."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
 from governance.audit import verify_chains
 from governance.models import AuditEntry, Institution
+from reports.demo import demo_semesters
 from reports.models import AssessmentPeriod, AssessorScore, Entry
 
 State = AssessmentPeriod.State
@@ -21,17 +24,23 @@ def demo(seeded_demo, db, settings):
 def test_the_demo_has_two_finalized_semesters_and_one_being_scored(demo, unscoped):
     sumsel = Institution.objects.get(slug="kanwil-kemenag-sumsel")
     periods = {(p.year, p.semester): p for p in AssessmentPeriod.objects.filter(institution=sumsel)}
+    # The calendar of the day the demo was loaded: on 7 December 2026, I 2025 and II 2025 are
+    # finalized and I 2026 is being scored.
+    first, second, current = demo_semesters(sumsel.local_today())
+    assert demo_semesters(datetime.date(2026, 12, 7)) == [(2025, 1), (2025, 2), (2026, 1)]
+    assert demo_semesters(datetime.date(2027, 1, 5)) == [(2025, 2), (2026, 1), (2026, 2)]
     assert {key: p.state for key, p in periods.items()} == {
-        (2024, 1): State.FINALIZED, (2024, 2): State.FINALIZED, (2025, 1): State.SCORING}
-    madrasahs = Entry.objects.filter(period=periods[(2024, 2)], institution__kind=Institution.Kind.MADRASAH)
+        first: State.FINALIZED, second: State.FINALIZED, current: State.SCORING}
+    assert periods[current].scoring_deadline >= sumsel.local_today()
+    madrasahs = Entry.objects.filter(period=periods[second], institution__kind=Institution.Kind.MADRASAH)
     assert madrasahs.count() >= 12
     totals = list(madrasahs.values_list("total", flat=True))
     assert len(set(totals)) >= 8 and max(totals) - min(totals) > 30  # a ranking worth reading
     assert len({e.band_label for e in madrasahs}) >= 3
-    assert Entry.objects.filter(period=periods[(2024, 2)], previous_total__isnull=False).count() == madrasahs.count() + 2
-    current = Entry.objects.filter(period=periods[(2025, 1)])
-    assert current.filter(complete=False).exists() and current.filter(disagreement_count__gt=0).exists()
-    assert AssessorScore.objects.filter(entry__period=periods[(2025, 1)]).values("assessor").distinct().count() == 2
+    assert Entry.objects.filter(period=periods[second], previous_total__isnull=False).count() == madrasahs.count() + 2
+    scored = Entry.objects.filter(period=periods[current])
+    assert scored.filter(complete=False).exists() and scored.filter(disagreement_count__gt=0).exists()
+    assert AssessorScore.objects.filter(entry__period=periods[current]).values("assessor").distinct().count() == 2
     pas = AssessmentPeriod.objects.get(institution__slug="ditjenpas")
     assert pas.state == State.FINALIZED
     assert set(pas.entries.values_list("institution__slug", flat=True)) == {"kanwil-pas-jateng", "rutan-kudus"}
