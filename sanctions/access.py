@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from . import selectors, services
 from .models import (
     CaseEvidence,
+    Explanation,
     Measure,
     MeasureState,
     Objection,
@@ -39,6 +41,27 @@ def report_for(request, pk) -> ViolationReport:
     report = get_object_or_404(ViolationReport, pk=pk)
     _case_handler(request)
     return report
+
+
+def report_for_subject(request, pk) -> ViolationReport:
+    """A confirmed case, for the person it is about (to explain): never anyone else's."""
+    report = get_object_or_404(ViolationReport, pk=pk)
+    if not selectors.is_subject(request.user, report):
+        raise PermissionDenied
+    if selectors.explanation_of(report) is None:
+        raise Http404("not asked to explain")
+    return report
+
+
+def explanation_for(request, pk) -> Explanation:
+    """The file of an explanation: for those who handle the case, and for the person themself."""
+    report = get_object_or_404(ViolationReport, pk=pk)
+    explanation = selectors.explanation_of(report)
+    if explanation is None or not explanation.file:
+        raise Http404("no file")
+    if not selectors.is_subject(request.user, report):
+        _case_handler(request)
+    return explanation
 
 
 def measure_for(request, pk) -> Measure:

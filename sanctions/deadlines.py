@@ -11,6 +11,8 @@ OBJECTION_WORKING_DAYS = 14
 REMOVAL_WORKING_DAYS = 3
 REMIND_AFTER_WORKING_DAYS = 3
 ESCALATE_AFTER_WORKING_DAYS = 7
+# The person reported may explain (klarifikasi) for this long after the report is confirmed.
+HEARING_WORKING_DAYS = 3
 
 
 def objection_deadline(measure: Measure) -> datetime.date | None:

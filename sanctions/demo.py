@@ -183,11 +183,16 @@ def _file(institution, *, at, ref, reporter, staff, channel, categories, descrip
         )
 
 
-def _confirm(report, humas, *, review_at, decide_at, reason) -> None:
+def _confirm(report, humas, *, review_at, decide_at, reason, heard="", how="oral") -> None:
+    """Confirm the report; ``heard`` is what the person said when public relations called them in
+    (klarifikasi), recorded half an hour later, so the head may decide before the hearing deadline."""
     with _travel(review_at):
         services.report_assign(actor=humas, report=report, assignee=humas)
     with _travel(decide_at):
         services.report_confirm(actor=humas, report=report, reason=reason)
+    if heard:
+        with _travel(decide_at + datetime.timedelta(minutes=30)):
+            services.explanation_record(actor=humas, report=report, text=heard, how=how)
 
 
 def _propose_and_approve(report, humas, head, *, propose_at, approve_at, reason, code=None, deviation="",
@@ -256,7 +261,8 @@ def _muara_enim(ctx) -> None:
                                    "tanpa memeriksa kebenarannya. Pengumuman resmi tidak pernah ada.",
                        screenshot=["Info: MTsN libur 1 minggu mulai", "besok krn banjir. Sebarkan!!"])
         _confirm(report, humas, review_at=at(2025, 1, 14, 9, 30), decide_at=at(2025, 1, 15, 10, 0),
-                 reason="Tangkapan layar jelas dan Kaur TU memastikan tidak ada pengumuman libur.")
+                 reason="Tangkapan layar jelas dan Kaur TU memastikan tidak ada pengumuman libur.",
+                 heard="Mengaku meneruskan pesan dari grup alumni tanpa mengecek ke Kaur TU dan sudah menghapusnya.")
         sp1 = _propose_and_approve(report, humas, head, propose_at=at(2025, 1, 15, 10, 5),
                                    approve_at=at(2025, 1, 16, 7, 45), reason="Hoaks meresahkan wali murid.")
         _deliver(sp1, humas, at=at(2025, 1, 17, 9, 0), method="in_person")
@@ -268,7 +274,8 @@ def _muara_enim(ctx) -> None:
                        description="Mengirim stiker wajah seorang pejabat yang diubah menjadi lelucon.",
                        screenshot=["[stiker]", "wkwkwk"])
         _confirm(report, humas, review_at=at(2025, 3, 10, 13, 5), decide_at=at(2025, 3, 11, 9, 0),
-                 reason="Melanggar butir 3; SP1 masih berlaku.")
+                 reason="Melanggar butir 3; SP1 masih berlaku.",
+                 heard="Menyatakan stiker itu hanya bercanda dan tidak bermaksud merendahkan; meminta maaf.")
         sp2 = _propose_and_approve(report, humas, head, propose_at=at(2025, 3, 11, 9, 10),
                                    approve_at=at(2025, 3, 12, 8, 0), reason="Pengulangan dalam masa SP1.")
         _deliver(sp2, humas, at=at(2025, 3, 12, 10, 0), method="whatsapp")
@@ -279,7 +286,8 @@ def _muara_enim(ctx) -> None:
                        description="Mengajak anggota grup mendukung seorang bakal calon dan membagikan poster kampanye.",
                        screenshot=["Ayo dukung calon kita!", "[poster]"])
         _confirm(report, humas, review_at=at(2025, 5, 6, 7, 30), decide_at=at(2025, 5, 6, 8, 0),
-                 reason="Pelanggaran ketiga dalam masa berlaku SP1 dan SP2.")
+                 reason="Pelanggaran ketiga dalam masa berlaku SP1 dan SP2.",
+                 heard="Tidak hadir pada panggilan klarifikasi; menjawab lewat surat bahwa poster itu kiriman kerabat.", how="paper")
         removal = _propose_and_approve(report, humas, head, propose_at=at(2025, 5, 6, 8, 10),
                                        approve_at=at(2025, 5, 7, 7, 30),
                                        reason="Sesuai kesepakatan rapat 8 Agustus 2020: setelah dua SP, dikeluarkan.")
@@ -292,7 +300,8 @@ def _muara_enim(ctx) -> None:
                        occurred=at(2025, 8, 3, 21, 5),
                        description="Gambar yang dinilai tidak pantas terkirim ke grup pada malam hari.")
         _confirm(report, humas, review_at=at(2025, 8, 4, 8, 0), decide_at=at(2025, 8, 5, 9, 0),
-                 reason="Gambar terkirim dari nomor yang bersangkutan.")
+                 reason="Gambar terkirim dari nomor yang bersangkutan.",
+                 heard="Menyatakan gambar itu cuplikan berita resmi tentang razia konten yang terpotong saat diteruskan.")
         voided = _propose_and_approve(report, humas, head, propose_at=at(2025, 8, 5, 9, 10),
                                       approve_at=at(2025, 8, 6, 8, 0), reason="Melanggar butir 2.")
         _deliver(voided, humas, at=at(2025, 8, 7, 9, 0), method="in_person")
@@ -350,7 +359,8 @@ def _banjarbaru(ctx) -> None:
                                    "di tengah masa kampanye Pilkada 2024.",
                        screenshot=["[gambar pasangan calon]", "Jangan lupa pilih no. 2 ya"])
         _confirm(report, humas, review_at=at(2024, 11, 5, 8, 40), decide_at=at(2024, 11, 5, 10, 0),
-                 reason="Unggahan berisi ajakan memilih; melanggar larangan kampanye di grup Kemenag.")
+                 reason="Unggahan berisi ajakan memilih; melanggar larangan kampanye di grup Kemenag.",
+                 heard="Mengakui membagikan gambar itu, tidak tahu larangannya berlaku di grup keluarga kantor, dan sudah menghapusnya.")
         measure = _propose_and_approve(report, humas, head, propose_at=at(2024, 11, 5, 10, 10),
                                        approve_at=at(2024, 11, 6, 9, 0),
                                        reason="Pelanggaran pertama; cukup teguran lisan dan unggahan sudah dihapus.")
@@ -380,7 +390,8 @@ def _rutan_kudus(ctx) -> None:
                        description="Melakukan siaran langsung di TikTok dengan pakaian dinas, berisi hiburan "
                                    "yang tidak berkaitan dengan kedinasan; rekaman diteruskan ke grup pegawai.")
         _confirm(report, humas, review_at=at(2025, 2, 11, 8, 15), decide_at=at(2025, 2, 12, 9, 0),
-                 reason="Rekaman siaran memperlihatkan seragam dinas; melanggar larangan nomor 7.")
+                 reason="Rekaman siaran memperlihatkan seragam dinas; melanggar larangan nomor 7.",
+                 heard="Menyatakan siaran dilakukan selepas jam dinas dan lupa berganti pakaian.")
         with _travel(at(2025, 2, 13, 10, 0)):
             referral = services.referral_create(
                 actor=humas, report=report, track="ethics",

@@ -190,6 +190,28 @@ class EvidenceForm(forms.Form):
     evidence = MultipleFileField(label=_("Add evidence"))
 
 
+class ExplanationForm(forms.Form):
+    """The person's own explanation (klarifikasi)."""
+
+    text = forms.CharField(label=_("Your explanation"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
+                           help_text=_("What happened, from your side. The people who decide read it before deciding."))
+    file = forms.FileField(label=_("A screenshot or PDF (optional)"), required=False)
+
+
+class ExplanationRecordForm(forms.Form):
+    """Public relations records what the person said, or why they are not heard."""
+
+    how = forms.ChoiceField(label=_("Given"), choices=[("oral", _("Orally")), ("paper", _("On paper"))],
+                            widget=forms.RadioSelect(attrs=CHECK), initial="oral")
+    text = forms.CharField(label=_("What the person said"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    file = forms.FileField(label=_("The signed statement (optional)"), required=False)
+
+
+class ExplanationSkipForm(forms.Form):
+    reason = forms.CharField(label=_("Why the person is not heard"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=2000, help_text=_("For example: unreachable since the report, or refused."))
+
+
 class ProposeForm(forms.Form):
     level = forms.ModelChoiceField(label=_("Level"), queryset=None, empty_label=None, widget=forms.RadioSelect(attrs=CHECK))
     reason = forms.CharField(label=_("Why another level than the one proposed"), required=False,

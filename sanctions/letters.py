@@ -14,7 +14,7 @@ from django.utils import translation
 from governance.models import Institution
 
 from .deadlines import OBJECTION_WORKING_DAYS
-from .models import WarningLetter
+from .models import Explanation, WarningLetter
 
 LETTER_CSS = Path(__file__).parent / "templates" / "sanctions" / "letters" / "warning_letter.css"
 
@@ -45,6 +45,7 @@ def letter_context(letter: WarningLetter) -> dict:
     report = measure.report
     institution = letter.institution
     chain = list(Institution.objects.filter(pk__in=institution.ancestor_ids()).order_by("depth"))
+    explanation = Explanation.objects.filter(report=report).first()
     return {
         "letter": letter,
         "measure": measure,
@@ -58,6 +59,9 @@ def letter_context(letter: WarningLetter) -> dict:
         "verification_code": grouped_code(letter.verification_code),
         "qr": qr_svg_data_uri(letter),
         "objection_days": OBJECTION_WORKING_DAYS,
+        "explanation": explanation,
+        "explanation_how": {Explanation.How.ORAL: " secara lisan", Explanation.How.PAPER: " secara tertulis"}.get(
+            explanation.how if explanation else "", ""),
     }
 
 

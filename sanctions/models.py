@@ -202,6 +202,61 @@ class CaseEvidence(models.Model):
         return self.content_type.startswith("image/")
 
 
+class Explanation(models.Model):
+    """The person reported is heard (klarifikasi) before a measure is decided: invited when the report
+    is confirmed, they answer in Santun within a few working days, or Humas records what they said
+    orally or on paper, or writes why they were not heard."""
+
+    class How(models.TextChoices):
+        ONLINE = "online", _("In Santun, by the person")
+        ORAL = "oral", _("Orally, recorded by public relations")
+        PAPER = "paper", _("On paper, recorded by public relations")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    report = models.OneToOneField(ViolationReport, on_delete=models.PROTECT, related_name="explanation")
+    invited_at = models.DateTimeField(_("invited at"))
+    due_on = models.DateField(_("explanation due on"))
+    text = models.TextField(_("explanation"), blank=True)
+    how = models.CharField(_("given"), max_length=10, choices=How.choices, blank=True)
+    given_at = models.DateTimeField(_("given at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    file = models.FileField(max_length=200, blank=True)
+    file_type = models.CharField(max_length=40, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    skipped_reason = models.TextField(_("why the person was not heard"), blank=True)
+    skipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    skipped_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_manager(institution="institution")
+
+    class Meta:
+        verbose_name = _("explanation")
+        verbose_name_plural = _("explanations")
+
+    def __str__(self):
+        return f"#{self.report_id} {self.status()}"
+
+    def status(self, today=None) -> str:
+        """"given", "skipped", "lapsed" (the deadline passed unanswered) or "waiting"."""
+        if self.given_at:
+            return "given"
+        if self.skipped_at:
+            return "skipped"
+        if (today or self.institution.local_today()) > self.due_on:
+            return "lapsed"
+        return "waiting"
+
+    @property
+    def given_online(self) -> bool:
+        return self.how == self.How.ONLINE
+
+    @property
+    def lapsed(self) -> bool:
+        return self.status() == "lapsed"
+
+
 class CaseNote(models.Model):
     """An internal note on a case, for the people who handle it."""
 

@@ -210,6 +210,48 @@ def check_object(actor, measure: Measure, *, access=None, subject=None, has_obje
             code="late")
 
 
+# --- the right to be heard (klarifikasi) ------------------------------------------------------------
+
+def _open_explanation(report: ViolationReport, explanation) -> None:
+    if explanation is None:
+        raise ValidationError(_("The person reported has not been invited to explain: the report is not confirmed."),
+                              code="no_invitation")
+    if explanation.given_at or explanation.skipped_at:
+        raise ValidationError(_("The explanation was already given or recorded; nothing was changed."), code="done")
+    if Measure.objects.filter(report=report).exclude(state__in=[MeasureState.PROPOSED, MeasureState.WITHDRAWN,
+                                                                  MeasureState.REJECTED]).exists():
+        raise ValidationError(_("A measure was already decided on this case."), code="decided")
+
+
+def check_give_explanation(actor, report: ViolationReport, explanation, *, today=None) -> None:
+    """The person reported answers in Santun, until the deadline."""
+    if not selectors.is_subject(actor, report):
+        raise PermissionDenied
+    _open_explanation(report, explanation)
+    if (today or report.institution.local_today()) > explanation.due_on:
+        raise ValidationError(
+            _("The time to explain ended on %(day)s. Tell public relations if you still want to be heard; they can "
+              "record what you say.") % {"day": f"{explanation.due_on:%d-%m-%Y}"}, code="late")
+
+
+def check_record_explanation(actor, report: ViolationReport, explanation, *, access=None, subject=None) -> None:
+    """Humas records what the person said orally or on paper, or why they were not heard."""
+    require(actor, report, "sanctions.triage", access=access)
+    not_the_subject(actor, report, subject=subject)
+    _open_explanation(report, explanation)
+
+
+def check_heard(measure: Measure, *, today=None) -> None:
+    """No measure is decided while the person reported may still explain."""
+    explanation = getattr(measure.report, "explanation", None)  # a missing one reads as None
+    if explanation is None or explanation.status(today) != "waiting":
+        return
+    raise ValidationError(
+        _("The person reported may still give their explanation until %(day)s. Decide after that day, or once public "
+          "relations has recorded their explanation or written why they are not heard.")
+        % {"day": f"{explanation.due_on:%d-%m-%Y}"}, code="not_heard")
+
+
 def check_decider(*, actor: User, decision, as_parent: bool, report: ViolationReport,
                   proposer: User | None = None) -> None:
     """``decision`` is ``sanctions.deciders``' answer for the case: only those it names decide, from
@@ -240,10 +282,12 @@ def _refuse_decider(decision) -> None:
     raise ValidationError(_("This case is decided by the head of this institution."), code="not_escalated")
 
 
-def check_decide_measure(actor, measure: Measure, *, as_parent: bool = False) -> None:
-    """Approving and rejecting a proposal share this guard."""
+def check_decide_measure(actor, measure: Measure, *, as_parent: bool = False, approving: bool = False) -> None:
+    """Approving and rejecting a proposal share this guard; approving also waits for the hearing."""
     if measure.state != MeasureState.PROPOSED:
         raise already_decided(measure)
+    if approving:
+        check_heard(measure)
     check_decider(actor=actor, decision=deciders.for_measure(measure), as_parent=as_parent,
                   report=measure.report, proposer=measure.proposed_by)
 

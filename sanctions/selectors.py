@@ -18,6 +18,7 @@ from members.models import GroupMembership, StaffMember
 
 from .models import (
     CaseEvidence,
+    Explanation,
     Ladder,
     LadderLevel,
     Measure,
@@ -345,6 +346,18 @@ def staff_measures(staff: StaffMember):
         .exclude(state__in=[MeasureState.WITHDRAWN, MeasureState.REJECTED])
         .select_related("report").prefetch_related("letter").order_by("-proposed_at")
     )
+
+
+def explanations_asked_of(user: User, institution: Institution) -> list:
+    """The confirmed cases about the user that still wait for their explanation."""
+    today = institution.local_today()
+    return list(Explanation.objects.filter(institution=institution, report__subject_staff__user=user,
+                                           given_at__isnull=True, skipped_at__isnull=True, due_on__gte=today)
+                .order_by("due_on"))
+
+
+def explanation_of(report: ViolationReport):
+    return Explanation.objects.filter(report=report).select_related("recorded_by", "skipped_by").first()
 
 
 def evidence_of(report: ViolationReport):

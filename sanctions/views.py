@@ -17,7 +17,7 @@ from governance.http import private_file, refuse, refuse_on_form
 from governance.models import User
 from governance.permissions import requires
 
-from . import access, deciders, selectors, services, visitor_actions
+from . import access, deciders, forms, rules, selectors, services, visitor_actions
 from .forms import (
     ERROR_FIELDS,
     AssignForm,
@@ -75,6 +75,7 @@ def my_cases(request, institution):
     return render(request, "sanctions/my_cases.html", {
         "reports": selectors.reports_filed_by(request.user, request.institution)[:50],
         "measures": visitor_actions.measures_about_with_actions(request.access, request.user, request.institution),
+        "explanations": selectors.explanations_asked_of(request.user, request.institution),
         "title": _("My reports and measures"),
     })
 
@@ -168,6 +169,7 @@ def _case_file(institution, pk) -> dict:
         "report": report, "measures": measures,
         "live": next((m for m in measures if m.state in selectors.LIVE_MEASURE_STATES), None),
         "evidence": evidence, "notes": notes, "referrals": referrals,
+        "explanation": selectors.explanation_of(report),
         "history": list(selectors.case_history(report, measures, evidence=evidence, notes=notes,
                                                referrals=referrals)[:200]),
         "suggestion": selectors.suggest_level(report, ladder=ladder) if ladder else None,
@@ -186,7 +188,7 @@ def report_detail(request, institution, pk):
         **case,
         "is_subject": selectors.is_subject(user, report),
         "actions": visitor_actions.case_actions(visitor, user, report, measures=case["measures"],
-                                          evidence_count=len(case["evidence"])),
+                                          evidence_count=len(case["evidence"]), explanation=case["explanation"]),
         "measure_rows": visitor_actions.case_measure_actions(visitor, user, report, case["measures"]),
         "waiting": _waiting(report, case["measures"]),
         "referral_rows": visitor_actions.case_referral_actions(visitor, user, report, case["referrals"]),
@@ -198,6 +200,8 @@ def report_detail(request, institution, pk):
             "note_form": NoteForm(), "decide_form": TriageDecisionForm(), "evidence_form": EvidenceForm(),
             "delivery_form": DeliveryForm(initial={"delivered_on": request.institution.local_today()}),
             "objection_form": ObjectionForm(),
+            "explanation_form": forms.ExplanationRecordForm(prefix="hearing"),
+            "explanation_skip_form": forms.ExplanationSkipForm(prefix="hearing"),
         })
     return render(request, "sanctions/case_detail.html", context)
 
@@ -209,6 +213,76 @@ def _waiting(report, measures) -> dict[int, str]:
         return {}
     seats = deciders.SeatIndex([report.institution, report.institution.parent if report.institution.parent_id else None])
     return {m.pk: deciders.describe(deciders.for_measure(m, seats)) for m in waiting}
+
+
+# --- the right to be heard (klarifikasi) ----------------------------------------------------------
+
+def _upload(form) -> tuple[str, bytes] | None:
+    upload = form.cleaned_data.get("file")
+    return read_uploads([upload])[0] if upload else None
+
+
+@requires("sanctions.view_own")
+def my_explanation(request, institution, pk):
+    """The person reported reads what the report says they did (never who reported it) and explains."""
+    report = access.report_for_subject(request, pk)
+    explanation = selectors.explanation_of(report)
+    may_give = rules.allowed(rules.check_give_explanation, request.user, report, explanation)
+    form = forms.ExplanationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and may_give and form.is_valid():
+        try:
+            services.explanation_give(actor=request.user, report=report, text=form.cleaned_data["text"],
+                                      upload=_upload(form))
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            messages.success(request, _("Thank you. Your explanation was sent to the people who decide."))
+            return redirect("sanctions:my_explanation", institution=institution, pk=pk)
+    return render(request, "sanctions/my_explanation.html", {
+        "report": report, "explanation": explanation, "form": form if may_give else None,
+        "rules": list(report.rules.all()), "title": _("Your explanation"),
+    }, status=400 if request.method == "POST" and form.errors else 200)
+
+
+@require_POST
+@requires("sanctions.triage")
+def explanation_record(request, institution, pk):
+    report = access.report_for(request, pk)
+    form = forms.ExplanationRecordForm(request.POST, request.FILES, prefix="hearing")
+    if form.is_valid():
+        try:
+            services.explanation_record(actor=request.user, report=report, text=form.cleaned_data["text"],
+                                        how=form.cleaned_data["how"], upload=_upload(form))
+        except ValidationError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, _("The explanation was recorded."))
+    else:
+        messages.error(request, _("Write what the person said."))
+    return redirect("sanctions:report_detail", institution=institution, pk=pk)
+
+
+@require_POST
+@requires("sanctions.triage")
+def explanation_skip(request, institution, pk):
+    report = access.report_for(request, pk)
+    try:
+        services.explanation_skip(actor=request.user, report=report, reason=request.POST.get("hearing-reason", ""))
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The reason was recorded; the decision no longer waits for an explanation."))
+    return redirect("sanctions:report_detail", institution=institution, pk=pk)
+
+
+@requires("sanctions.view_own")
+def explanation_file(request, institution, pk):
+    """The file attached to an explanation: for those who handle the case, and the person themself."""
+    explanation = access.explanation_for(request, pk)
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(explanation.file_type, "pdf")
+    return private_file(explanation.file, content_type=explanation.file_type,
+                        filename=f"klarifikasi-{explanation.report_id}.{extension}",
+                        inline=explanation.file_type.startswith("image/"))
 
 
 @requires("institution.view")
@@ -446,6 +520,7 @@ def _decide_measure(request, institution, pk, as_parent: bool):
             "measure": measure, "report": report, "evidence": selectors.evidence_of(report),
             "active": list(selectors.active_measures_of(report, request.institution.local_today()).exclude(pk=measure.pk)),
             "letter": WarningLetter.objects.filter(measure=measure).first(),
+            "explanation": selectors.explanation_of(report),
             "actions": visitor_actions.measure_decision_actions(request.user, measure, as_parent=as_parent),
             "title": _("Decide: %(level)s") % {"level": measure.level_code},
         }

@@ -13,7 +13,7 @@ from governance.models import Institution, User
 
 from . import rules
 from .models import Measure, Objection, Referral, RemovalTask, ViolationReport
-from .selectors import LIVE_MEASURE_STATES, is_subject, measures_about
+from .selectors import LIVE_MEASURE_STATES, explanation_of, is_subject, measures_about
 
 
 def _allowed(checks: dict) -> frozenset[str]:
@@ -21,11 +21,14 @@ def _allowed(checks: dict) -> frozenset[str]:
 
 
 def case_actions(access, user: User, report: ViolationReport, *, measures: list[Measure] | None = None,
-                 evidence_count: int | None = None) -> frozenset[str]:
-    """start_review, assign, confirm, dismiss, add_evidence, add_note, propose_measure, refer.
-    Pass the case's measures and number of files when the page holds them (no query then)."""
+                 evidence_count: int | None = None, explanation=False) -> frozenset[str]:
+    """start_review, assign, confirm, dismiss, add_evidence, add_note, propose_measure, refer,
+    record_explanation. Pass the case's measures, number of files and explanation when the page holds
+    them (no query then)."""
     known = {"access": access, "subject": is_subject(user, report)}
     live = None if measures is None else any(m.state in LIVE_MEASURE_STATES for m in measures)
+    if explanation is False:
+        explanation = explanation_of(report)
     decide = partial(rules.check_decide_report, user, report, **known)
     return _allowed({
         "start_review": partial(rules.check_start_review, user, report, **known),
@@ -36,6 +39,7 @@ def case_actions(access, user: User, report: ViolationReport, *, measures: list[
         "add_note": partial(rules.check_add_note, user, report, **known),
         "propose_measure": partial(rules.check_propose, user, report, has_live_measure=live, **known),
         "refer": partial(rules.check_refer, user, report, **known),
+        "record_explanation": partial(rules.check_record_explanation, user, report, explanation, **known),
     })
 
 
@@ -84,7 +88,7 @@ def case_referral_actions(access, user: User, report: ViolationReport,
 def measure_decision_actions(user: User, measure: Measure, *, as_parent: bool = False) -> frozenset[str]:
     """approve and reject, for the head (or the parent's head) who decides the proposal."""
     decide = partial(rules.check_decide_measure, user, measure, as_parent=as_parent)
-    return _allowed({"approve": decide, "reject": decide})
+    return _allowed({"approve": partial(decide, approving=True), "reject": decide})
 
 
 def objection_decision_actions(user: User, objection: Objection, *, as_parent: bool = False) -> frozenset[str]:

@@ -155,6 +155,8 @@ def case_calls(world):
                                                                           level=level(inst, 1), reason="Tingkat satu."),
         "refer": lambda actor, report: services.referral_create(actor=actor, report=report, track="ethics",
                                                                 referred_to="Majelis Kode Etik", referred_on=today),
+        "record_explanation": lambda actor, report: services.explanation_record(actor=actor, report=report, how="oral",
+                                                                                text="Mengaku khilaf."),
     }
 
 
@@ -180,7 +182,7 @@ def test_the_case_page_shows_a_button_exactly_for_each_action(world, reports_in_
     buttons = {"start_review": "sanctions:report_start_review", "assign": "sanctions:report_assign",
                "confirm": "sanctions:report_decide", "add_evidence": "sanctions:evidence_add",
                "add_note": "sanctions:report_note", "propose_measure": "sanctions:measure_propose",
-               "refer": "sanctions:referral_create"}
+               "refer": "sanctions:referral_create", "record_explanation": "sanctions:explanation_record"}
     for state, report in reports_in_every_state.items():
         for visitor, user, access in visits(world):
             response = page(user, "sanctions:report_detail", slug=slug, pk=report.pk)

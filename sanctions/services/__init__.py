@@ -11,6 +11,7 @@ beside it (``letters.letter_pdf_task``); services never import ``sanctions.tasks
 """
 
 from ..deadlines import objection_deadline
+from .explanations import explanation_give, explanation_invite, explanation_record, explanation_skip
 from .ladders import ladder_configure, ladder_ensure
 from .letters import VERIFICATION_ALPHABET, VERIFICATION_LENGTH, letter_render_pdf
 from .measures import (
@@ -37,6 +38,10 @@ from .reports import (
 )
 
 __all__ = [
+    "explanation_give",
+    "explanation_invite",
+    "explanation_record",
+    "explanation_skip",
     # violation reports (reports.py)
     "report_submit", "evidence_add", "report_start_review", "report_assign", "report_add_note",
     "report_confirm", "report_dismiss",

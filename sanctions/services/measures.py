@@ -97,7 +97,7 @@ def measure_approve(*, actor: User, measure: Measure, reason: str, as_parent: bo
     The row lock makes a double submission wait and then find the measure already decided."""
     institution = measure.institution
     measure = _lock_measure(measure)
-    rules.check_decide_measure(actor, measure, as_parent=as_parent)
+    rules.check_decide_measure(actor, measure, as_parent=as_parent, approving=True)
     measure.decision_reason = _text(reason, _("Write the reason for your decision."))
     now = timezone.now()
     today = _local_date(institution, now)

@@ -23,6 +23,7 @@ from .. import rules, selectors
 from ..evidence import MAX_FILES_PER_REPORT, inspect_evidence
 from ..models import CaseEvidence, CaseNote, ReportSource, ReportState, ViolationReport
 from ._common import _has, _local_date, _lock_report, _require, _store, _text
+from .explanations import explanation_invite
 
 
 def _evidence_path(institution: Institution, extension: str) -> str:
@@ -205,6 +206,8 @@ def _report_decide(*, actor, report, reason, state, action) -> ViolationReport:
     report.decided_at = timezone.now()
     report.save(update_fields=["state", "decision_reason", "decided_by", "decided_at", "updated_at"])
     log_action(action=action, institution=institution, actor=actor, target=report, data={"state": state})
+    if state == ReportState.CONFIRMED:
+        explanation_invite(actor=actor, report=report)
     # The reporter hears the outcome, never what follows for the person reported.
     told = [report.reporter] + ([report.on_behalf_of.user] if report.on_behalf_of_id and report.on_behalf_of.user_id else [])
     notices.send(

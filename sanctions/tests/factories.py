@@ -12,7 +12,7 @@ from django.utils import timezone
 from governance.models import ChannelKind, CodeVersion, Institution, Rule, RuleCategory, RuleKind, User
 from governance.tests.factories import ChannelFactory
 from members.models import GroupMembership, StaffMember
-from sanctions import services
+from sanctions import selectors, services
 from sanctions.models import LadderLevel, Measure, ReportSource, ViolationReport
 
 
@@ -126,8 +126,19 @@ def level(institution, position: int) -> LadderLevel:
     return ladder.levels.get(position=position)
 
 
-def proposed_measure(institution, *, humas, position=None, reason="", **kwargs) -> Measure:
+def hear(report: ViolationReport, humas) -> None:
+    """Public relations records what the person said, so that a measure may be decided at once."""
+    if selectors.is_subject(humas, report):
+        humas = next(u for u in selectors.triage_colleagues(report.institution) if not selectors.is_subject(u, report))
+    services.explanation_record(actor=humas, report=report, how="oral",
+                                text="Yang bersangkutan mengakui dan menyesal (keterangan lisan).")
+
+
+def proposed_measure(institution, *, humas, position=None, reason="", heard=True, **kwargs) -> Measure:
+    """A confirmed report with a proposal; the person has been heard unless ``heard=False``."""
     report = confirmed_report(institution, humas=humas, **kwargs)
+    if heard:
+        hear(report, humas)
     from sanctions.selectors import suggest_level
 
     ladder = services.ladder_ensure(actor=None, institution=institution)

@@ -65,6 +65,11 @@ def test_report_to_verified_letter_on_a_phone(live_server, page, tmp_path):
     page.get_by_role("button", name="Kirim kepada kepala").click()
     expect(page.get_by_text("Menunggu keputusan kepala").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Budi is heard before the head decides: Humas records what he said in person.
+    page.get_by_text("Catat klarifikasi yang bersangkutan, atau alasan tidak didengar").click()
+    page.get_by_label("Keterangan yang bersangkutan").fill("Budi mengaku meneruskan pesan tanpa mengecek sumbernya.")
+    page.get_by_role("button", name="Catat klarifikasi").click()
+    expect(page.get_by_text("Klarifikasi telah dicatat.")).to_be_visible()
 
     # The head, on a phone, signs in with TOTP and approves from the dashboard.
     page.context.clear_cookies()

@@ -52,7 +52,7 @@ def test_letter_content_in_indonesian(world):
                      budi.full_name, "198503152010011002", budi.position, world.channel.name,
                      "Tidak menyebarkan berita bohong", "berlaku selama 6 bulan", "12 Maret 2025", "11 September 2025",
                      "bukan hukuman disiplin", "Peraturan Pemerintah Nomor 94 Tahun 2021", "14 hari kerja",
-                     letter.signer_name]:
+                     letter.signer_name, "telah memberikan klarifikasi pada 12 Maret 2025 secara lisan"]:
         assert expected in " ".join(text.split()) or expected in html, expected
     assert verification_url(letter) in " ".join(text.split()).replace(" ", "") or verification_url(letter) in html
     assert qr_payload(letter) == f"http://127.0.0.1:8000/verifikasi/{letter.verification_code}/"

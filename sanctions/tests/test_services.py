@@ -28,6 +28,7 @@ from sanctions.tests.factories import (
     approved_measure,
     confirmed_report,
     file_report,
+    hear,
     level,
     png_bytes,
     proposed_measure,
@@ -193,6 +194,7 @@ def test_the_reporter_hears_the_outcome_but_not_the_sanction(world, django_captu
     notice = Notification.objects.get(recipient=reporter, kind="sanctions.report_outcome")
     assert f"#{report.pk}" in notice.body and "dikonfirmasi" in notice.body
     measure = services.measure_propose(actor=world.users["humas"], report=report, level=level(world.institution, 1))
+    hear(report, world.users["humas"])
     services.measure_approve(actor=world.users["kepala"], measure=measure, reason="Setuju.")
     assert not Notification.objects.filter(recipient=reporter).exclude(kind="sanctions.report_outcome").exists()
 
@@ -583,6 +585,7 @@ def test_a_full_history_is_audited_and_verifies(parent_world):
     services.report_add_note(actor=humas, report=report, text="Cek.")
     services.report_confirm(actor=humas, report=report, reason="Terbukti.")
     measure = services.measure_propose(actor=humas, report=report, level=level(inst, 1))
+    hear(report, humas)
     services.measure_approve(actor=head, measure=measure, reason="Setuju.")
     services.measure_record_delivery(actor=humas, measure=measure, method="in_person", delivered_on=inst.local_today())
     objection = services.objection_file(actor=humas, measure=measure, text="Keberatan.")

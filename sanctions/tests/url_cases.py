@@ -63,7 +63,15 @@ def objects(side) -> dict:
                                   evidence=[("layar.png", png_bytes())])
     level(inst, 1)
 
+    # The pegawai is asked to explain a confirmed report; another explanation was recorded with a file.
+    pegawai_case = confirmed_report(inst, humas=humas, subject_staff=staff["pegawai"], channel=channel,
+                                    categories=(RuleCategory.ETIQUETTE,))
+    explained = confirmed_report(inst, humas=humas, subject_name="Anggota Ketiga", channel=channel)
+    services.explanation_record(actor=humas, report=explained, how="paper", text="Surat pernyataan terlampir.",
+                                upload=("pernyataan.png", png_bytes()))
+
     return {
+        "pegawai_case": pegawai_case, "explained": explained,
         "open_report": open_report, "confirmed": confirmed, "referral": referral, "own": own,
         "own_letter": own.letter, "waiting": waiting, "removal_task": removal.removal,
         "local_objection": local_objection, "escalated_objection": escalated_objection,
@@ -80,6 +88,13 @@ CASES = [
     UrlCase("sanctions:my_measure_object", roles=frozenset({"pegawai"}), method="post", ok=POST_OK,
             kwargs=lambda o: {"pk": o["own"].pk}, data=lambda o: {"text": "Saya keberatan."}),
     UrlCase("sanctions:my_letter_pdf", roles=frozenset({"pegawai"}), kwargs=lambda o: {"pk": o["own"].pk}),
+    UrlCase("sanctions:my_explanation", roles=frozenset({"pegawai"}),
+            kwargs=lambda o: {"pk": o["pegawai_case"].pk}),
+    UrlCase("sanctions:explanation_record", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["confirmed"].pk}, data=lambda o: {"hearing-how": "oral", "hearing-text": "Mengaku khilaf."}),
+    UrlCase("sanctions:explanation_skip", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["confirmed"].pk}, data=lambda o: {"hearing-reason": "Tidak dapat dihubungi."}),
+    UrlCase("sanctions:explanation_file", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["explained"].pk}),
     UrlCase("sanctions:queue", roles=CASE_ROLES),
     UrlCase("sanctions:report_detail", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["open_report"].pk}),
     UrlCase("sanctions:report_start_review", roles=TRIAGE, method="post", ok=POST_OK,
