@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from .models import Measure
+from .models import Measure, Objection
 from .workdays import add_working_days
 
 OBJECTION_WORKING_DAYS = 14
@@ -13,6 +13,11 @@ REMIND_AFTER_WORKING_DAYS = 3
 ESCALATE_AFTER_WORKING_DAYS = 7
 # The person reported may explain (klarifikasi) for this long after the report is confirmed.
 HEARING_WORKING_DAYS = 3
+# UU 30/2014 on government administration: an objection (keberatan) is settled within 10 working days
+# (Pasal 77 ayat 4), and so is an appeal (banding, Pasal 78 ayat 4). Santun gives the person 14
+# working days to appeal after the objection was kept, as it does to object.
+RECONSIDER_WORKING_DAYS = 10
+APPEAL_WORKING_DAYS = 14
 
 
 def objection_deadline(measure: Measure) -> datetime.date | None:
@@ -20,3 +25,16 @@ def objection_deadline(measure: Measure) -> datetime.date | None:
     if not measure.delivered_on:
         return None
     return add_working_days(measure.delivered_on, OBJECTION_WORKING_DAYS)
+
+
+def appeal_deadline(objection: Objection) -> datetime.date | None:
+    """The last day to appeal: 14 working days after the objection was kept (None before that)."""
+    if not objection.decided_at:
+        return None
+    day = objection.decided_at.astimezone(objection.institution.tzinfo).date()
+    return add_working_days(day, APPEAL_WORKING_DAYS)
+
+
+def decide_by(institution, moment: datetime.datetime) -> datetime.date:
+    """When an objection or an appeal filed at ``moment`` should be decided."""
+    return add_working_days(moment.astimezone(institution.tzinfo).date(), RECONSIDER_WORKING_DAYS)

@@ -1,4 +1,4 @@
-"""Who decides a proposed measure or a filed objection, today: always someone, named on the case.
+"""Who decides a proposed measure, a filed objection or an appeal, today: always someone, named on the case.
 
 At the case's institution the head decides. An acting head (Plh/Plt, a dated ``Role.ACTING``
 membership) takes the head's place in three situations: during the head's leave (an appointment with
@@ -24,7 +24,7 @@ from governance.models import Institution, Membership, Role, User
 from governance.tenancy import rows_by_key, rows_of_children
 
 from . import selectors
-from .models import Measure, MeasureState, Objection, ObjectionState
+from .models import Appeal, Measure, MeasureState, Objection, ObjectionState
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,13 @@ def for_objection(objection, seats: SeatIndex | None = None) -> Decider:
                    since=objection.filed_at, seats=seats)
 
 
+def for_appeal(appeal, seats: SeatIndex | None = None) -> Decider:
+    """The next official up from the one who kept the measure: the parent's head, or at a top-level
+    institution its acting head. The official who decided the objection is left out."""
+    return decider(appeal.institution, escalated=True, subject=selectors.subject_user(appeal.objection.measure.report),
+                   proposer=appeal.objection.decided_by, since=appeal.filed_at, seats=seats)
+
+
 def nobody_decides_message(decision: Decider) -> str:
     """What to do when nobody may decide: who appoints an acting head, and where."""
     institution = decision.institution
@@ -151,16 +158,17 @@ def describe(decision: Decider) -> str:
         "institution": decision.institution.name, "since": since}
 
 
-def waiting_for(user: User, institution: Institution, *, above: bool) -> tuple[list, list]:
-    """The measures and objections of ``institution`` that ``user`` decides: at the institution
+def waiting_for(user: User, institution: Institution, *, above: bool) -> tuple[list, list, list]:
+    """The measures, objections and appeals of ``institution`` that ``user`` decides: at the institution
     itself, or (``above``) as the parent's head or acting head."""
-    measures, objections = selectors.decisions_waiting(institution, escalated=None)
-    for item in (*measures, *objections):
+    measures, objections, appeals = selectors.decisions_waiting(institution, escalated=None)
+    for item in (*measures, *objections, *appeals):
         item.institution = institution
     seats = SeatIndex([institution, institution.parent if institution.parent_id else None])
     mine = lambda decision: decision.above == above and decision.includes(user)  # noqa: E731
     return ([m for m in measures if mine(for_measure(m, seats))],
-            [o for o in objections if mine(for_objection(o, seats))])
+            [o for o in objections if mine(for_objection(o, seats))],
+            [a for a in appeals if mine(for_appeal(a, seats))])
 
 
 def waiting_below(parent: Institution) -> dict[Institution, int]:
@@ -174,8 +182,11 @@ def waiting_below(parent: Institution) -> dict[Institution, int]:
                 .select_related("report__subject_staff__user", "proposed_by"))
     objections = (rows_of_children(Objection, parent).filter(state=ObjectionState.FILED)
                   .select_related("measure__report__subject_staff__user"))
+    appeals = (rows_of_children(Appeal, parent).filter(state=ObjectionState.FILED)
+               .select_related("objection__measure__report__subject_staff__user", "objection__decided_by"))
     counts: dict[Institution, int] = {}
-    for item, decide in [*((m, for_measure) for m in measures), *((o, for_objection) for o in objections)]:
+    for item, decide in [*((m, for_measure) for m in measures), *((o, for_objection) for o in objections),
+                         *((a, for_appeal) for a in appeals)]:
         item.institution = by_pk[item.institution_id]
         item.institution.parent = parent
         if decide(item, seats).above:

@@ -294,7 +294,7 @@ def _muara_enim(ctx) -> None:
         with _travel(at(2025, 5, 8, 10, 0)):
             services.removal_confirm(actor=pegawai, task=removal.removal, carried_out_on=datetime.date(2025, 5, 8))
 
-        # 4. An SP1 voided: the objection is upheld by the Kankemenag head (the head signed the letter).
+        # 4. An SP1 voided on appeal: the head keeps it on objection, the Kankemenag head upholds the appeal.
         report = _file(institution, at=at(2025, 8, 4, 7, 50), ref="demo:mtsn:gambar", reporter=humas, staff=objector,
                        channel=channel, categories=[C.PORNOGRAPHY], source=ReportSource.HUMAS,
                        occurred=at(2025, 8, 3, 21, 5),
@@ -310,9 +310,17 @@ def _muara_enim(ctx) -> None:
                 actor=humas, measure=voided,
                 text="Yang bersangkutan menyatakan gambar itu adalah cuplikan berita resmi tentang razia konten, "
                      "terpotong saat diteruskan, dan melampirkan tautan beritanya.")
-        with _travel(at(2025, 8, 20, 14, 0)):
-            services.objection_decide(actor=parent_head, objection=objection, upheld=True, as_parent=True,
-                                      reason="Tautan berita resmi membuktikan konteks gambar; tidak ada unsur pornografi.")
+        with _travel(at(2025, 8, 18, 14, 0)):
+            services.objection_decide(actor=head, objection=objection, upheld=False,
+                                      reason="Gambar tetap terkirim ke grup pada malam hari tanpa keterangan apa pun.")
+        with _travel(at(2025, 8, 25, 9, 0)):
+            appeal = services.appeal_file(
+                actor=humas, objection=objection,
+                text="Yang bersangkutan mengajukan banding: tautan berita resmi dan pesan aslinya menunjukkan gambar "
+                     "itu bagian dari berita, bukan kiriman pribadi.")
+        with _travel(at(2025, 9, 2, 10, 30)):
+            services.appeal_decide(actor=parent_head, appeal=appeal, upheld=True, as_parent=True,
+                                   reason="Tautan berita resmi membuktikan konteks gambar; tidak ada unsur pornografi.")
 
         # 5. Dismissed: product promotion is allowed by the code (seed 000).
         report = _file(institution, at=at(2025, 9, 15, 12, 30), ref="demo:mtsn:promosi", reporter=pegawai,

@@ -250,6 +250,10 @@ class ObjectionForm(forms.Form):
     text = forms.CharField(label=_("Grounds of the objection"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class AppealForm(forms.Form):
+    text = forms.CharField(label=_("Grounds of the appeal"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class RemovalConfirmForm(forms.Form):
     carried_out_on = forms.DateField(label=_("Removed from the group on"), widget=DATE)
 

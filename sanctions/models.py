@@ -437,7 +437,8 @@ class ObjectionState(models.TextChoices):
 
 
 class Objection(models.Model):
-    """A keberatan against a measure, filed within 14 working days of delivery."""
+    """A keberatan against a measure, filed within 14 working days of delivery and reconsidered by the
+    official who decided the measure (UU 30/2014, Pasal 77)."""
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
     measure = models.OneToOneField(Measure, on_delete=models.PROTECT, related_name="objection")
@@ -445,6 +446,7 @@ class Objection(models.Model):
     filed_at = models.DateTimeField()
     text = models.TextField(_("grounds of the objection"))
     deadline = models.DateField(null=True, blank=True)
+    decide_by = models.DateField(null=True, blank=True)
     escalated = models.BooleanField(default=False)
     state = models.CharField(_("state"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.FILED)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -460,6 +462,41 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"objection #{self.pk}"
+
+
+class Appeal(models.Model):
+    """A banding: when the official who decided a measure keeps it on objection, the person may appeal
+    to the next official up within 14 working days of that decision (UU 30/2014, Pasal 78)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    objection = models.OneToOneField(Objection, on_delete=models.PROTECT, related_name="appeal")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+    text = models.TextField(_("grounds of the appeal"))
+    decide_by = models.DateField(null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.FILED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    objects = scoped_manager(institution="institution")
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-filed_at"]
+
+    def __str__(self):
+        return f"appeal #{self.pk}"
+
+    @property
+    def measure(self) -> Measure:
+        return self.objection.measure
+
+    @property
+    def escalated(self) -> bool:
+        """Decided above the case's institution (always, except by the acting head of a top-level one)."""
+        return self.institution.parent_id is not None
 
 
 class ReferralTrack(models.TextChoices):

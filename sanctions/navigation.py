@@ -11,8 +11,9 @@ from governance.navigation import NavItem, Panel, Section, register_nav, registe
 def _head_panel(request) -> dict:
     from . import deciders
 
-    measures, objections = deciders.waiting_for(request.user, request.institution, above=False)
-    return {"measures": measures[:5], "objections": objections[:5], "count": len(measures) + len(objections),
+    measures, objections, appeals = deciders.waiting_for(request.user, request.institution, above=False)
+    return {"measures": measures[:5], "objections": objections[:5], "appeals": appeals[:5],
+            "count": len(measures) + len(objections) + len(appeals),
             "below": deciders.waiting_below(request.institution)}
 
 

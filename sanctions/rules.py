@@ -24,9 +24,10 @@ from governance.permissions import Access
 from governance.tenancy import access_for
 
 from . import deciders, selectors
-from .deadlines import objection_deadline
+from .deadlines import appeal_deadline, objection_deadline
 from .evidence import MAX_FILES_PER_REPORT
 from .models import (
+    Appeal,
     Measure,
     MeasureState,
     Objection,
@@ -210,6 +211,35 @@ def check_object(actor, measure: Measure, *, access=None, subject=None, has_obje
             code="late")
 
 
+def check_appeal(actor, objection: Objection, *, access=None, subject=None, has_appeal: bool | None = None,
+                 today: datetime.date | None = None) -> None:
+    """After the official who decided the measure kept it, the person (or Humas for them) appeals to
+    the next official up, within 14 working days. A case decided above from the start has no appeal."""
+    measure = objection.measure
+    if not _subject(actor, measure.report, subject) and not has(actor, measure, "sanctions.triage", access=access):
+        raise PermissionDenied
+    if objection.state != ObjectionState.REJECTED or measure.state != MeasureState.ACTIVE:
+        raise ValidationError(_("An appeal is possible only once the objection was rejected and while the measure is "
+                                "in force."), code="state")
+    if objection.escalated:
+        raise ValidationError(no_appeal_message(), code="no_appeal")
+    if has_appeal is None:
+        has_appeal = Appeal.objects.filter(objection=objection).exists()
+    if has_appeal:
+        raise ValidationError(_("An appeal was already filed. Open the measure to follow the decision."),
+                              code="duplicate")
+    deadline = appeal_deadline(objection)
+    if deadline and (today or measure.institution.local_today()) > deadline:
+        raise ValidationError(
+            _("The time to appeal ended on %(day)s (14 working days after the objection was decided).")
+            % {"day": f"{deadline:%d-%m-%Y}"}, code="late")
+
+
+def no_appeal_message() -> str:
+    return _("There is no appeal: the objection was decided by the highest official who may decide this case "
+             "(the parent institution's head or the acting head at the top).")
+
+
 # --- the right to be heard (klarifikasi) ------------------------------------------------------------
 
 def _open_explanation(report: ViolationReport, explanation) -> None:
@@ -298,6 +328,15 @@ def check_decide_objection(actor, objection: Objection, *, as_parent: bool = Fal
         raise ValidationError(_("This objection was already decided; nothing was changed."), code="decided")
     check_decider(actor=actor, decision=deciders.for_objection(objection), as_parent=as_parent,
                   report=objection.measure.report)
+
+
+def check_decide_appeal(actor, appeal: Appeal, *, as_parent: bool = False) -> None:
+    """Upholding and rejecting an appeal share this guard; whoever kept the measure on objection does
+    not hear the appeal."""
+    if appeal.state != ObjectionState.FILED:
+        raise ValidationError(_("This appeal was already decided; nothing was changed."), code="decided")
+    check_decider(actor=actor, decision=deciders.for_appeal(appeal), as_parent=as_parent,
+                  report=appeal.objection.measure.report, proposer=appeal.objection.decided_by)
 
 
 # --- removals from a group ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from governance.tenancy import rows_by_key
 from members.models import GroupMembership, StaffMember
 
 from .models import (
+    Appeal,
     CaseEvidence,
     Explanation,
     Ladder,
@@ -247,14 +248,15 @@ def case_file(institution: Institution, pk: int) -> ViolationReport:
 def case_measures(report: ViolationReport) -> list[Measure]:
     return list(
         report.measures.select_related("level", "suggested_level", "proposed_by", "decided_by", "letter", "removal",
-                                       "objection")
+                                       "objection", "objection__decided_by", "objection__appeal",
+                                       "objection__appeal__decided_by")
         .order_by("proposed_at")
     )
 
 
 def case_history(report: ViolationReport, measures=None, *, evidence=None, notes=None, referrals=None):
     """Every audit entry about the case: the report, its evidence, notes, measures, letters,
-    removals, objections and referrals, newest first (one query on the trail). Pass the lists the
+    removals, objections, appeals and referrals, newest first (one query on the trail). Pass the lists the
     page already holds to save reading their ids again."""
     measures = measures if measures is not None else case_measures(report)
 
@@ -279,10 +281,15 @@ def case_history(report: ViolationReport, measures=None, *, evidence=None, notes
                 targets[label].append(str(related.pk))
                 if attribute == "removal" and related.group_membership_id:
                     memberships.append(str(related.group_membership_id))
+                appeal = getattr(related, "appeal", None) if attribute == "objection" else None
+                if appeal is not None:
+                    targets["sanctions.appeal"].append(str(appeal.pk))
     condition = Q()
     for target_type, ids in targets.items():
         if ids:
             condition |= Q(target_type=target_type, target_id__in=ids)
+    # The hearing's entries name the report in their data (no query for the explanation's id).
+    condition |= Q(target_type="sanctions.explanation", data__report=report.pk)
     if memberships:
         # Of the group membership's own history, only its ending belongs to this case.
         condition |= Q(target_type="members.groupmembership", target_id__in=memberships,
@@ -293,7 +300,8 @@ def case_history(report: ViolationReport, measures=None, *, evidence=None, notes
 # --- decisions --------------------------------------------------------------------------------
 
 def decisions_waiting(institution: Institution, *, escalated: bool | None):
-    """Proposed measures and filed objections at ``institution`` (``escalated=None``: all of them).
+    """Proposed measures, filed objections and filed appeals at ``institution`` (``escalated=None``:
+    all of them; appeals are never filtered by it).
     Who decides each is ``sanctions.deciders``' answer."""
     flag = {} if escalated is None else {"escalated": escalated}
     measures = (
@@ -304,7 +312,11 @@ def decisions_waiting(institution: Institution, *, escalated: bool | None):
         Objection.objects.filter(institution=institution, state=ObjectionState.FILED, **flag)
         .select_related("measure", "measure__report", "measure__report__subject_staff__user").order_by("filed_at")
     )
-    return list(measures), list(objections)
+    appeals = (
+        Appeal.objects.filter(institution=institution, state=ObjectionState.FILED)
+        .select_related("objection__measure__report__subject_staff__user", "objection__decided_by").order_by("filed_at")
+    )
+    return list(measures), list(objections), list(appeals)
 
 
 # --- what a person sees of their own ---------------------------------------------------------
@@ -322,7 +334,7 @@ def measures_about(user: User, institution: Institution):
     return (
         Measure.objects.filter(institution=institution, report__subject_staff__user=user)
         .filter(state__in=[MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED])
-        .select_related("report", "report__channel").prefetch_related("letter", "objection")
+        .select_related("report", "report__channel", "objection", "objection__appeal").prefetch_related("letter")
         .order_by("-decided_at")
     )
 
@@ -388,6 +400,7 @@ class Verification:
     institution_name: str
     status: str
     active_until: datetime.date | None
+    voided_on: datetime.date | None = None
 
     @property
     def is_voided(self) -> bool:
@@ -413,6 +426,7 @@ def verify_letter_code(code: str) -> Verification | None:
     return Verification(
         number=letter.number, issued_on=letter.issued_on, institution_name=letter.institution.name,
         status=letter_status(letter), active_until=letter.measure.active_until,
+        voided_on=timezone.localtime(letter.voided_at, letter.institution.tzinfo).date() if letter.voided_at else None,
     )
 
 

@@ -20,6 +20,7 @@ from governance.permissions import requires
 from . import access, deciders, forms, rules, selectors, services, visitor_actions
 from .forms import (
     ERROR_FIELDS,
+    AppealForm,
     AssignForm,
     DecisionForm,
     DeliveryForm,
@@ -38,7 +39,7 @@ from .forms import (
     read_uploads,
 )
 from .ladders import PRESETS
-from .models import LadderLevel, Measure, MeasureState, Objection, ObjectionState, WarningLetter
+from .models import Appeal, LadderLevel, Measure, MeasureState, Objection, ObjectionState, WarningLetter
 
 
 def _case_url(institution, pk) -> str:
@@ -91,8 +92,19 @@ def my_measure(request, institution, pk):
                                              has_objection=objection is not None),
         "letter_voided": letter is not None and selectors.letter_status(letter) == "voided",
         "deadline": services.objection_deadline(measure), "form": ObjectionForm(),
+        **_appeal_context(objection),
         "title": measure.level_name,
     })
+
+
+def _appeal_context(objection) -> dict:
+    """What the measure pages say about the appeal: the appeal itself, or until when one may be
+    filed, or that there is none (the case was decided at the highest level for it)."""
+    if objection is None or objection.state != ObjectionState.REJECTED:
+        return {}
+    return {"appeal": getattr(objection, "appeal", None), "appeal_deadline": services.appeal_deadline(objection),
+            "no_appeal": rules.no_appeal_message() if objection.escalated else "",
+            "appeal_form": AppealForm()}
 
 
 @require_POST
@@ -199,7 +211,7 @@ def report_detail(request, institution, pk):
             "assign_form": AssignForm(institution=request.institution, initial={"assignee": report.assignee_id}),
             "note_form": NoteForm(), "decide_form": TriageDecisionForm(), "evidence_form": EvidenceForm(),
             "delivery_form": DeliveryForm(initial={"delivered_on": request.institution.local_today()}),
-            "objection_form": ObjectionForm(),
+            "objection_form": ObjectionForm(), "appeal_form": AppealForm(),
             "explanation_form": forms.ExplanationRecordForm(prefix="hearing"),
             "explanation_skip_form": forms.ExplanationSkipForm(prefix="hearing"),
         })
@@ -432,6 +444,37 @@ def measure_delivery(request, institution, pk):
 
 
 @require_POST
+@requires("sanctions.view_own")
+def my_measure_appeal(request, institution, pk):
+    measure = access.measure_for_subject(request, pk)
+    _file_appeal(request, measure, _("Your appeal was filed. You will be told the decision."))
+    return redirect("sanctions:my_measure", institution=institution, pk=pk)
+
+
+@require_POST
+@requires("sanctions.triage")
+def appeal_file_for(request, institution, pk):
+    measure = access.measure_for(request, pk)
+    _file_appeal(request, measure, _("The appeal was filed on the person's behalf."))
+    return redirect(_case_url(institution, measure.report_id))
+
+
+def _file_appeal(request, measure, done: str) -> None:
+    form = AppealForm(request.POST)
+    objection = Objection.objects.filter(measure=measure).first()
+    try:
+        if objection is None:
+            raise ValidationError(_("An appeal is possible only once the objection was rejected and while the measure "
+                                    "is in force."))
+        if not form.is_valid():
+            raise ValidationError(_("Write the grounds of your appeal."))
+        services.appeal_file(actor=request.user, objection=objection, text=form.cleaned_data["text"])
+        messages.success(request, done)
+    except ValidationError as error:
+        refuse(request, error)
+
+
+@require_POST
 @requires("sanctions.triage")
 def objection_file_for(request, institution, pk):
     measure = access.measure_for(request, pk)
@@ -455,9 +498,9 @@ def letter_pdf(request, institution, pk):
 # --- decisions by the head (and the parent's head) -----------------------------------------------
 
 def _decisions(request, escalated: bool):
-    measures, objections = deciders.waiting_for(request.user, request.institution, above=escalated)
+    measures, objections, appeals = deciders.waiting_for(request.user, request.institution, above=escalated)
     return render(request, "sanctions/decisions.html", {
-        "measures": measures, "objections": objections, "escalated": escalated,
+        "measures": measures, "objections": objections, "appeals": appeals, "escalated": escalated,
         "title": _("Decisions for the parent's head") if escalated else _("Awaiting my decision"),
     })
 
@@ -572,6 +615,41 @@ def objection_decide(request, institution, pk):
 @requires("sanctions.decide_escalated")
 def objection_decide_escalated(request, institution, pk):
     return _decide_objection(request, institution, pk, as_parent=True)
+
+
+def _decide_appeal(request, institution, pk, as_parent: bool):
+    def decide(appeal, data):
+        services.appeal_decide(actor=request.user, appeal=appeal, upheld=data["decision"] == "uphold",
+                               reason=data["reason"], as_parent=as_parent)
+        return _("The appeal was decided and the people concerned told.")
+
+    def context(appeal):
+        measure = appeal.objection.measure
+        return {
+            "appeal": appeal, "objection": appeal.objection, "measure": measure, "report": measure.report,
+            "evidence": selectors.evidence_of(measure.report),
+            "letter": WarningLetter.objects.filter(measure=measure).first(),
+            "explanation": selectors.explanation_of(measure.report),
+            "actions": visitor_actions.appeal_decision_actions(request.user, appeal, as_parent=as_parent),
+            "title": _("Decide an appeal"),
+        }
+
+    return _decision_page(
+        request, institution, pk, as_parent=as_parent, url_name="appeal_decide",
+        queryset=Appeal.objects.select_related("objection", "objection__decided_by", "objection__measure",
+                                               "objection__measure__report", "objection__measure__decided_by"),
+        form_class=ObjectionDecisionForm, template="sanctions/appeal_decide.html", decide=decide, context=context,
+        decider=deciders.for_appeal)
+
+
+@requires("sanctions.decide")
+def appeal_decide(request, institution, pk):
+    return _decide_appeal(request, institution, pk, as_parent=False)
+
+
+@requires("sanctions.decide_escalated")
+def appeal_decide_escalated(request, institution, pk):
+    return _decide_appeal(request, institution, pk, as_parent=True)
 
 
 # --- removals ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from functools import partial
 from governance.models import Institution, User
 
 from . import rules
-from .models import Measure, Objection, Referral, RemovalTask, ViolationReport
+from .models import Appeal, Measure, Objection, ObjectionState, Referral, RemovalTask, ViolationReport
 from .selectors import LIVE_MEASURE_STATES, explanation_of, is_subject, measures_about
 
 
@@ -45,7 +45,8 @@ def case_actions(access, user: User, report: ViolationReport, *, measures: list[
 
 def measure_actions(access, user: User, measure: Measure, *, subject: bool | None = None,
                     has_objection: bool | None = None) -> frozenset[str]:
-    """withdraw, record_delivery, acknowledge, object (the person) and object_for (Humas for them).
+    """withdraw, record_delivery, acknowledge, object (the person) and object_for (Humas for them),
+    appeal and appeal_for once the objection was kept.
     The head's decision is ``measure_decision_actions``."""
     if subject is None:
         subject = is_subject(user, measure.report)
@@ -60,6 +61,11 @@ def measure_actions(access, user: User, measure: Measure, *, subject: bool | Non
     })
     if not measure.acknowledged_at and rules.allowed(rules.check_acknowledge, user, measure, subject=subject):
         actions |= {"acknowledge"}
+    kept = getattr(measure, "objection", None) if has_objection else None
+    if kept is not None and kept.state == ObjectionState.REJECTED:
+        kept.measure = measure
+        actions |= _allowed({"appeal" if subject else "appeal_for": partial(
+            rules.check_appeal, user, kept, has_appeal=hasattr(kept, "appeal"), **known)})
     return actions
 
 
@@ -94,6 +100,12 @@ def measure_decision_actions(user: User, measure: Measure, *, as_parent: bool = 
 def objection_decision_actions(user: User, objection: Objection, *, as_parent: bool = False) -> frozenset[str]:
     """uphold and reject, for the head (or the parent's head) who decides the objection."""
     decide = partial(rules.check_decide_objection, user, objection, as_parent=as_parent)
+    return _allowed({"uphold": decide, "reject": decide})
+
+
+def appeal_decision_actions(user: User, appeal: Appeal, *, as_parent: bool = False) -> frozenset[str]:
+    """uphold and reject, for the official next up who hears the appeal."""
+    decide = partial(rules.check_decide_appeal, user, appeal, as_parent=as_parent)
     return _allowed({"uphold": decide, "reject": decide})
 
 

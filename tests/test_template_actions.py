@@ -34,7 +34,7 @@ from reports.models import AssessmentPeriod, Entry, Export
 from reports.selectors import criteria_for
 from reports.tests.factories import make_period, small_rubric
 from sanctions import selectors, services, visitor_actions
-from sanctions.models import Measure, MeasureState, Objection, Referral, RemovalTask, ViolationReport
+from sanctions.models import Appeal, Measure, MeasureState, Objection, Referral, RemovalTask, ViolationReport
 from sanctions.tests.factories import (
     StaffMemberFactory,
     approved_measure,
@@ -224,13 +224,25 @@ def measures_in_every_state(world):
     services.measure_reject(actor=head, measure=rejected, reason="Kurang bukti.")
     voided = approved_measure(inst, humas=humas, head=head, **about)
     objection = services.objection_file(actor=humas, measure=voided, text="Akun dipakai orang lain.")
-    services.objection_decide(actor=world.parent_users[Role.HEAD], objection=objection, upheld=True,
-                              reason="Terbukti bukan dia.", as_parent=True)
+    services.objection_decide(actor=head, objection=objection, upheld=True, reason="Terbukti bukan dia.")
+    kept = approved_measure(inst, humas=humas, head=head, **about)
+    services.objection_decide(actor=head, upheld=False, reason="Bukti cukup.",
+                              objection=services.objection_file(actor=world.subject, measure=kept, text="Bukan saya."))
+    appealed = approved_measure(inst, humas=humas, head=head, **about)
+    services.appeal_file(actor=humas, text="Mohon ditinjau atasan.", objection=services.objection_decide(
+        actor=head, upheld=False, reason="Bukti cukup.",
+        objection=services.objection_file(actor=world.subject, measure=appealed, text="Bukan saya.")))
     about_head = proposed_measure(inst, humas=humas, reporter=world.users[Role.STAFF],
                                   subject_staff=inst.staff.get(user=head), channel=world.channel, position=1)
+    head_measure = proposed_measure(inst, humas=humas, reporter=world.users[Role.STAFF],
+                                    subject_staff=inst.staff.get(user=head), channel=world.channel, position=1)
+    services.measure_approve(actor=world.parent_users[Role.HEAD], measure=head_measure, reason="Terbukti.",
+                             as_parent=True)
+    services.objection_file(actor=head, measure=head_measure, text="Saya keberatan.")
     return {"proposed": proposed, "active": active, "delivered": delivered, "acknowledged": acknowledged,
             "objected": objected, "too late to object": late, "expired": expired, "withdrawn": withdrawn,
-            "rejected": rejected, "voided": voided, "proposed about the head": about_head}
+            "rejected": rejected, "voided": voided, "kept on objection": kept, "appealed": appealed,
+            "proposed about the head": about_head, "about the head, objected": head_measure}
 
 
 def test_measure_actions_are_exactly_what_the_services_accept(world, measures_in_every_state):
@@ -241,23 +253,32 @@ def test_measure_actions_are_exactly_what_the_services_accept(world, measures_in
         if measure.acknowledged_at:  # acknowledging again changes nothing: not a step to offer
             raise ValidationError("unchanged")
 
+    def appeal(actor, measure):
+        objection = Objection.objects.filter(measure=measure).first()
+        if objection is None:  # nothing to appeal against: what the page's view answers too
+            raise ValidationError("no objection")
+        services.appeal_file(actor=actor, objection=objection, text="Banding.")
+
     calls = {
         "withdraw": lambda actor, m: services.measure_withdraw(actor=actor, measure=m, reason="Salah orang."),
         "record_delivery": lambda actor, m: services.measure_record_delivery(actor=actor, measure=m, method="whatsapp",
                                                                              delivered_on=today),
         "acknowledge": acknowledge,
         "object": lambda actor, m: services.objection_file(actor=actor, measure=m, text="Keberatan."),
+        "appeal": appeal,
     }
     seen = set()
     for state, measure in measures_in_every_state.items():
         for visitor, user, access in visits(world):
             actions = visitor_actions.measure_actions(access, user, fresh(measure))
             expected = {name for name, call in calls.items() if accepted(call, user, fresh(measure))}
-            if "object" in expected and not selectors.is_subject(user, measure.report):
-                expected = expected - {"object"} | {"object_for"}
+            if not selectors.is_subject(user, measure.report):
+                for own, for_them in (("object", "object_for"), ("appeal", "appeal_for")):
+                    if own in expected:
+                        expected = expected - {own} | {for_them}
             assert actions == expected, (state, visitor)
             seen |= actions
-    assert seen == {"withdraw", "record_delivery", "acknowledge", "object", "object_for"}
+    assert seen == {"withdraw", "record_delivery", "acknowledge", "object", "object_for", "appeal", "appeal_for"}
 
 
 def test_decision_actions_are_exactly_what_the_services_accept(world, measures_in_every_state):
@@ -279,7 +300,9 @@ def test_decision_actions_are_exactly_what_the_services_accept(world, measures_i
             actor=world.users[Role.PUBLIC_RELATIONS], text="Bukan saya.",
             measure=approved_measure(world.institution, humas=world.users[Role.PUBLIC_RELATIONS], head=world.users[Role.HEAD],
                                      subject_staff=world.subject_staff, channel=world.channel, position=3)),
-        "filed, decided by the parent's head": Objection.objects.get(measure=measures_in_every_state["objected"]),
+        "filed, reconsidered by the head who signed": Objection.objects.get(measure=measures_in_every_state["objected"]),
+        "filed, decided by the parent's head": Objection.objects.get(
+            measure=measures_in_every_state["about the head, objected"]),
         "decided": Objection.objects.get(measure=measures_in_every_state["voided"]),
     }
     seen = set()
@@ -294,6 +317,18 @@ def test_decision_actions_are_exactly_what_the_services_accept(world, measures_i
                 seen |= actions
     assert seen == {"uphold", "reject"}
 
+    appeal = Appeal.objects.get(objection__measure=measures_in_every_state["appealed"])
+    seen = set()
+    for visitor, user, _access in visits(world):
+        for as_parent in (False, True):
+            actions = visitor_actions.appeal_decision_actions(user, fresh(appeal), as_parent=as_parent)
+            expected = {name for name, upheld in (("uphold", True), ("reject", False))
+                        if accepted(services.appeal_decide, actor=user, appeal=fresh(appeal), upheld=upheld,
+                                    reason="Diputuskan.", as_parent=as_parent)}
+            assert actions == expected, (visitor, as_parent)
+            seen |= actions
+    assert seen == {"uphold", "reject"}
+
 
 def test_measure_pages_show_a_button_exactly_for_each_action(world, measures_in_every_state):
     slug = world.institution.slug
@@ -306,13 +341,15 @@ def test_measure_pages_show_a_button_exactly_for_each_action(world, measures_in_
                 body = response.content.decode()
                 for action, name in (("withdraw", "sanctions:measure_withdraw"),
                                      ("record_delivery", "sanctions:measure_delivery"),
-                                     ("object_for", "sanctions:objection_file_for")):
+                                     ("object_for", "sanctions:objection_file_for"),
+                                     ("appeal_for", "sanctions:appeal_file_for")):
                     assert offers(body, name, slug, pk=measure.pk) == (action in actions), (state, visitor, action)
             own = page(user, "sanctions:my_measure", slug=slug, pk=measure.pk)
             if own.status_code == 200:
                 body = own.content.decode()
                 for action, name in (("acknowledge", "sanctions:my_measure_acknowledge"),
-                                     ("object", "sanctions:my_measure_object")):
+                                     ("object", "sanctions:my_measure_object"),
+                                     ("appeal", "sanctions:my_measure_appeal")):
                     assert offers(body, name, slug, pk=measure.pk) == (action in actions), (state, visitor, action)
                 rows = dict(visitor_actions.measures_about_with_actions(access, user, world.institution))
                 assert {m.pk: acts for m, acts in rows.items()}[measure.pk] == actions, (state, visitor)

@@ -10,7 +10,7 @@ re-exports the public functions and nothing else. A Celery task that a service q
 beside it (``letters.letter_pdf_task``); services never import ``sanctions.tasks``.
 """
 
-from ..deadlines import objection_deadline
+from ..deadlines import appeal_deadline, objection_deadline
 from .explanations import explanation_give, explanation_invite, explanation_record, explanation_skip
 from .ladders import ladder_configure, ladder_ensure
 from .letters import VERIFICATION_ALPHABET, VERIFICATION_LENGTH, letter_render_pdf
@@ -23,7 +23,7 @@ from .measures import (
     measure_withdraw,
     measures_expire_due,
 )
-from .objections import objection_decide, objection_file
+from .objections import appeal_decide, appeal_file, objection_decide, objection_file
 from .referrals import referral_create, referral_record_outcome
 from .reminders import decisions_remind
 from .removals import may_confirm_removal, removal_confirm, removals_remind
@@ -54,8 +54,8 @@ __all__ = [
     "letter_render_pdf", "VERIFICATION_ALPHABET", "VERIFICATION_LENGTH",
     # removals from groups (removals.py)
     "may_confirm_removal", "removal_confirm", "removals_remind",
-    # objections (objections.py)
-    "objection_deadline", "objection_file", "objection_decide",
+    # objections and appeals (objections.py)
+    "objection_deadline", "objection_file", "objection_decide", "appeal_deadline", "appeal_file", "appeal_decide",
     # reminders to deciders (reminders.py)
     "decisions_remind",
     # referrals to the formal process (referrals.py)

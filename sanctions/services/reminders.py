@@ -1,4 +1,4 @@
-"""The daily reminder to deciders about measures and objections waiting for a decision."""
+"""The daily reminder to deciders about measures, objections and appeals waiting for a decision."""
 
 from __future__ import annotations
 
@@ -22,12 +22,13 @@ def decisions_remind(*, institution: Institution, today: datetime.date | None = 
     today = today or institution.local_today()
     stats = {"reminded": 0, "escalated": 0}
     with transaction.atomic():
-        measures, objections = selectors.decisions_waiting(institution, escalated=None)
-        for item in (*measures, *objections):
+        measures, objections, appeals = selectors.decisions_waiting(institution, escalated=None)
+        for item in (*measures, *objections, *appeals):
             item.institution = institution
         seats = deciders.SeatIndex([institution, institution.parent if institution.parent_id else None])
         items = [(m.proposed_at, "measure_decide", m.pk, deciders.for_measure(m, seats)) for m in measures]
         items += [(o.filed_at, "objection_decide", o.pk, deciders.for_objection(o, seats)) for o in objections]
+        items += [(a.filed_at, "appeal_decide", a.pk, deciders.for_appeal(a, seats)) for a in appeals]
         for since, name, pk, decision in items:
             waited = working_days_between(_local_date(institution, since), today)
             if waited <= REMIND_AFTER_WORKING_DAYS:

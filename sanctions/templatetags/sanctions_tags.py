@@ -32,6 +32,13 @@ ACTION_LABELS = {
     "sanctions.objection.filed": _("Objection filed"),
     "sanctions.objection.upheld": _("Objection upheld"),
     "sanctions.objection.rejected": _("Objection rejected"),
+    "sanctions.explanation.invited": _("Person reported invited to explain"),
+    "sanctions.explanation.given": _("Explanation given by the person reported"),
+    "sanctions.explanation.recorded": _("Explanation recorded by public relations"),
+    "sanctions.explanation.skipped": _("Hearing skipped, with a reason"),
+    "sanctions.appeal.filed": _("Appeal filed"),
+    "sanctions.appeal.upheld": _("Appeal upheld"),
+    "sanctions.appeal.rejected": _("Appeal rejected"),
     "sanctions.referral.created": _("Referred to the formal process"),
     "sanctions.referral.outcome_recorded": _("Outcome of the referral recorded"),
 }

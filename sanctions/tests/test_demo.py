@@ -18,7 +18,7 @@ def demo(seeded_demo, db, settings):
     settings.DEBUG = True
 
 
-def test_muara_enim_has_the_whole_ladder_an_upheld_objection_a_dismissal_and_an_open_report(demo, unscoped):
+def test_muara_enim_has_the_whole_ladder_an_upheld_appeal_a_dismissal_and_an_open_report(demo, unscoped):
     mtsn = Institution.objects.get(slug="mtsn-1-muara-enim")
     levels = list(Measure.objects.filter(institution=mtsn, report__source_ref__in=[
         "demo:mtsn:hoaks", "demo:mtsn:stiker", "demo:mtsn:politik"]).order_by("proposed_at").values_list("level_code", flat=True))
@@ -31,7 +31,10 @@ def test_muara_enim_has_the_whole_ladder_an_upheld_objection_a_dismissal_and_an_
     assert numbers == ["B-1/Mts.06.03.1/KP.04.2/01/2025", "B-2/Mts.06.03.1/KP.04.2/03/2025",
                        "B-3/Mts.06.03.1/KP.04.2/08/2025"]
     objection = Objection.objects.get(institution=mtsn)
-    assert objection.state == "upheld" and objection.escalated and objection.measure.state == "voided"
+    # The head kept the SP1 on objection; the Kankemenag head upheld the appeal.
+    assert objection.state == "rejected" and not objection.escalated and objection.measure.state == "voided"
+    assert objection.appeal.state == "upheld" and objection.appeal.decided_by.memberships.filter(
+        institution=mtsn.parent, role="kepala").exists()
     assert WarningLetter.objects.get(measure=objection.measure).voided_at is not None
     assert ViolationReport.objects.get(institution=mtsn, source_ref="demo:mtsn:promosi").state == "dismissed"
     assert ViolationReport.objects.get(institution=mtsn, source_ref="demo:mtsn:baru").state == "submitted"

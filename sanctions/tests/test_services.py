@@ -222,8 +222,7 @@ def measure_in(world, state):
                                          + datetime.timedelta(days=1))
         if state == MeasureState.VOIDED:
             objection = services.objection_file(actor=humas, measure=measure, text="Keberatan.")
-            services.objection_decide(actor=world.parent_head, objection=objection, upheld=True, reason="Benar.",
-                                      as_parent=True)
+            services.objection_decide(actor=head, objection=objection, upheld=True, reason="Benar.")
     measure.refresh_from_db()
     assert measure.state == state
     return measure
@@ -474,20 +473,20 @@ def test_an_upheld_objection_voids_the_measure_and_letter(parent_world, django_c
                                channel=world.channel)
     with django_capture_on_commit_callbacks(execute=True):
         objection = services.objection_file(actor=person, measure=measure, text="Bukan saya.")
-    assert objection.escalated, "the head signed the letter, so the parent's head decides"
+    assert not objection.escalated, "the head who signed the letter reconsiders it first"
     assert set(Notification.objects.filter(kind="sanctions.objection_filed").values_list("recipient", flat=True)) == {
-        world.parent_head.pk, world.users["humas"].pk}
+        world.users["kepala"].pk, world.users["humas"].pk}
     with pytest.raises(ValidationError):
-        services.objection_decide(actor=world.users["kepala"], objection=objection, upheld=True, reason="x")
-    services.objection_decide(actor=world.parent_head, objection=objection, upheld=True, reason="Akun dipakai orang lain.",
-                              as_parent=True)
+        services.objection_decide(actor=world.parent_head, objection=objection, upheld=True, reason="x", as_parent=True)
+    services.objection_decide(actor=world.users["kepala"], objection=objection, upheld=True,
+                              reason="Akun dipakai orang lain.")
     measure.refresh_from_db()
     letter = WarningLetter.objects.get(measure=measure)
     assert measure.state == MeasureState.VOIDED and letter.voided_at
     assert selectors.verify_letter_code(letter.verification_code).status == "voided"
     assert Notification.objects.filter(kind="sanctions.objection_decided", recipient=person).exists()
     with pytest.raises(ValidationError):
-        services.objection_decide(actor=world.parent_head, objection=objection, upheld=False, reason="x", as_parent=True)
+        services.objection_decide(actor=world.users["kepala"], objection=objection, upheld=False, reason="x")
 
 
 def test_a_rejected_objection_leaves_the_measure_and_a_verbal_one_is_the_heads(world):
@@ -589,7 +588,7 @@ def test_a_full_history_is_audited_and_verifies(parent_world):
     services.measure_approve(actor=head, measure=measure, reason="Setuju.")
     services.measure_record_delivery(actor=humas, measure=measure, method="in_person", delivered_on=inst.local_today())
     objection = services.objection_file(actor=humas, measure=measure, text="Keberatan.")
-    services.objection_decide(actor=world.parent_head, objection=objection, upheld=True, reason="Benar.", as_parent=True)
+    services.objection_decide(actor=head, objection=objection, upheld=True, reason="Benar.")
     history = [e.action for e in selectors.case_history(report)]
     for action in ["sanctions.report.submitted", "sanctions.evidence.added", "sanctions.report.assigned",
                    "sanctions.report.note_added", "sanctions.report.confirmed", "sanctions.measure.proposed",

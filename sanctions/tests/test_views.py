@@ -174,7 +174,9 @@ def test_the_person_sees_downloads_and_acknowledges_their_own_letter(world):
     client.post(url(world, "my_measure_acknowledge", pk=measure.pk))
     assert Measure.objects.get(pk=measure.pk).acknowledged_at is not None
     client.post(url(world, "my_measure_object", pk=measure.pk), {"text": "Akun saya dipakai anak saya."})
-    assert Measure.objects.get(pk=measure.pk).objection.escalated
+    assert not Measure.objects.get(pk=measure.pk).objection.escalated  # the head who signed reconsiders
+    assert "reconsiders it" in client.get(url(world, "my_measure", pk=measure.pk)).content.decode() or \
+        "meninjau ulang" in client.get(url(world, "my_measure", pk=measure.pk)).content.decode()
     # Someone else's measure is not theirs to open.
     other = approved_measure(world.institution, humas=world.users["humas"], head=world.users["kepala"],
                              subject_staff=world.budi)

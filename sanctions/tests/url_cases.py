@@ -53,10 +53,23 @@ def objects(side) -> dict:
     removal = approved_measure(inst, humas=humas, head=head, subject_name="Anggota Luar", channel=channel, position=3)
     local_objection = services.objection_file(actor=humas, measure=removal, text="Bukan saya yang mengirim.")
 
-    # A letter the head signed: its objection goes to the parent's head.
-    signed = approved_measure(inst, humas=humas, head=head, subject_name="Anggota Lain", channel=channel,
-                              categories=(RuleCategory.PORNOGRAPHY,))
-    escalated_objection = services.objection_file(actor=humas, measure=signed, text="Gambar itu berita resmi.")
+    # A case about the head, decided by the parent's head: its objection goes back to them.
+    head_case = proposed_measure(inst, humas=humas, subject_staff=staff["kepala"], channel=channel,
+                                 categories=(RuleCategory.PORNOGRAPHY,))
+    services.measure_approve(actor=side.parent_users["kepala"], measure=head_case, reason="Terbukti.", as_parent=True)
+    escalated_objection = services.objection_file(actor=humas, measure=head_case, text="Gambar itu berita resmi.")
+
+    # The head kept the pegawai's second measure on objection (the pegawai may appeal), and kept
+    # another one whose appeal now waits for the parent's head.
+    kept = approved_measure(inst, humas=humas, head=head, subject_staff=staff["pegawai"], channel=channel,
+                            categories=(RuleCategory.POLITICS,))
+    services.objection_decide(actor=head, objection=services.objection_file(actor=humas, measure=kept, text="Keliru."),
+                              upheld=False, reason="Bukti cukup.")
+    appealed = approved_measure(inst, humas=humas, head=head, subject_name="Anggota Kelima", channel=channel,
+                                categories=(RuleCategory.POLITICS,))
+    rejected = services.objection_decide(actor=head, upheld=False, reason="Bukti cukup.",
+                                         objection=services.objection_file(actor=humas, measure=appealed, text="Keliru."))
+    appeal = services.appeal_file(actor=humas, objection=rejected, text="Mohon ditinjau atasan.")
 
     # A case about the head, with evidence: the parent's head decides it and may see the evidence.
     about_head = proposed_measure(inst, humas=humas, subject_staff=staff["kepala"], channel=channel,
@@ -74,7 +87,8 @@ def objects(side) -> dict:
         "pegawai_case": pegawai_case, "explained": explained,
         "open_report": open_report, "confirmed": confirmed, "referral": referral, "own": own,
         "own_letter": own.letter, "waiting": waiting, "removal_task": removal.removal,
-        "local_objection": local_objection, "escalated_objection": escalated_objection,
+        "local_objection": local_objection, "escalated_objection": escalated_objection, "kept": kept,
+        "appeal": appeal,
         "about_head": about_head, "head_evidence": about_head.report.evidence.first(), "humas_user": humas,
     }
 
@@ -87,6 +101,8 @@ CASES = [
             kwargs=lambda o: {"pk": o["own"].pk}),
     UrlCase("sanctions:my_measure_object", roles=frozenset({"pegawai"}), method="post", ok=POST_OK,
             kwargs=lambda o: {"pk": o["own"].pk}, data=lambda o: {"text": "Saya keberatan."}),
+    UrlCase("sanctions:my_measure_appeal", roles=frozenset({"pegawai"}), method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["kept"].pk}, data=lambda o: {"text": "Saya mengajukan banding."}),
     UrlCase("sanctions:my_letter_pdf", roles=frozenset({"pegawai"}), kwargs=lambda o: {"pk": o["own"].pk}),
     UrlCase("sanctions:my_explanation", roles=frozenset({"pegawai"}),
             kwargs=lambda o: {"pk": o["pegawai_case"].pk}),
@@ -118,6 +134,8 @@ CASES = [
             kwargs=lambda o: {"pk": o["own"].pk}),
     UrlCase("sanctions:objection_file_for", roles=TRIAGE, method="post", ok=POST_OK,
             kwargs=lambda o: {"pk": o["own"].pk}),
+    UrlCase("sanctions:appeal_file_for", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["kept"].pk}, data=lambda o: {"text": "Banding atas nama pegawai."}),
     UrlCase("sanctions:letter_pdf", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["own_letter"].pk}),
     UrlCase("sanctions:decisions", roles=HEAD),
     UrlCase("sanctions:measure_decide", roles=HEAD, kwargs=lambda o: {"pk": o["waiting"].pk}),
@@ -126,6 +144,10 @@ CASES = [
     UrlCase("sanctions:measure_decide_escalated", parent_roles=PARENT_HEAD, kwargs=lambda o: {"pk": o["about_head"].pk}),
     UrlCase("sanctions:objection_decide_escalated", parent_roles=PARENT_HEAD,
             kwargs=lambda o: {"pk": o["escalated_objection"].pk}),
+    # An appeal at an institution with a parent is heard above, on the parent's pages: the local
+    # address (for the acting head of a top-level institution) is refused to everyone here.
+    UrlCase("sanctions:appeal_decide", kwargs=lambda o: {"pk": o["appeal"].pk}),
+    UrlCase("sanctions:appeal_decide_escalated", parent_roles=PARENT_HEAD, kwargs=lambda o: {"pk": o["appeal"].pk}),
     UrlCase("sanctions:removals", roles=ALL_MEMBER_ROLES),
     UrlCase("sanctions:removal_confirm", roles=frozenset({"humas", "pegawai"}),
             kwargs=lambda o: {"pk": o["removal_task"].pk}),
