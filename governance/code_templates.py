@@ -173,7 +173,7 @@ PEMASYARAKATAN = CodeTemplate(
         TemplateRule("7", C.LIVE_IN_UNIFORM, K.PROHIBITION, S.MEDIUM,
                      "Dilarang melakukan siaran langsung di media sosial dengan mengenakan pakaian dinas untuk materi "
                      "yang tidak berkaitan dengan kedinasan, pada jam dinas maupun di luar jam dinas."),
-        TemplateRule("8", C.OTHER, K.PROHIBITION, S.MEDIUM,
+        TemplateRule("8", C.OTHER, K.SANCTION, S.MEDIUM,
                      "Pelanggaran atas etika bermedia sosial ini dapat dikenai sanksi sesuai Kode Etik "
                      "Pemasyarakatan."),
     ),

@@ -435,6 +435,9 @@ class RuleKind(models.TextChoices):
     PROHIBITION = "prohibition", _("Prohibition")
     RECOMMENDATION = "recommendation", _("Recommendation")
     PERMISSION = "permission", _("Permission")
+    # What follows a breach (seed 003, point 8: sanctions under the Pemasyarakatan code of ethics): a
+    # provision shown with the code, never a rule that someone breaks.
+    SANCTION = "sanction", _("Sanction clause")
 
 
 class Severity(models.IntegerChoices):

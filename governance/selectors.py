@@ -30,12 +30,13 @@ from .models import (
 )
 from .tenancy import institution_scope
 
-KIND_ORDER = [RuleKind.PROHIBITION, RuleKind.RECOMMENDATION, RuleKind.PERMISSION]
+KIND_ORDER = [RuleKind.PROHIBITION, RuleKind.RECOMMENDATION, RuleKind.PERMISSION, RuleKind.SANCTION]
 # The heading of each kind's part of a code (the kinds' own labels are singular).
 KIND_HEADINGS = {
     RuleKind.PROHIBITION: gettext_lazy("Prohibitions"),
     RuleKind.RECOMMENDATION: gettext_lazy("Recommendations"),
     RuleKind.PERMISSION: pgettext_lazy("kinds of rules", "Permissions"),
+    RuleKind.SANCTION: gettext_lazy("Sanction clauses"),
 }
 CATEGORY_ORDER = list(RuleCategory.values)
 # Categories pinned to the top of a code while an election period is active.

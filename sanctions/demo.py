@@ -165,10 +165,11 @@ def _staff_of(user, institution) -> StaffMember | None:
     return StaffMember.objects.filter(institution=institution, user=user).first()
 
 
-def _rules(institution, *categories) -> list[int]:
-    return list(Rule.objects.filter(version__institution=institution, version__state="published",
-                                    category__in=categories).exclude(kind=RuleKind.PERMISSION)
-                .values_list("pk", flat=True))
+def _rules(institution, *categories, channel=None) -> list[int]:
+    """The prohibitions of these categories in the code in force that apply where it happened."""
+    found = Rule.objects.filter(version__institution=institution, version__state="published",
+                                category__in=categories, kind=RuleKind.PROHIBITION)
+    return [rule.pk for rule in found if channel is None or rule.applies_to(channel.kind)]
 
 
 # --- the steps of a case, each at its own moment --------------------------------------------------
@@ -178,7 +179,7 @@ def _file(institution, *, at, ref, reporter, staff, channel, categories, descrip
     with _travel(at):
         return services.report_submit(
             actor=reporter, institution=institution, subject_staff=staff, channel=channel, occurred_at=occurred,
-            rule_ids=_rules(institution, *categories), description=description, source=source, source_ref=ref,
+            rule_ids=_rules(institution, *categories, channel=channel), description=description, source=source, source_ref=ref,
             evidence=[("tangkapan-layar.png", _screenshot(screenshot))] if screenshot else [],
         )
 
@@ -324,8 +325,9 @@ def _muara_enim(ctx) -> None:
 
         # 5. Dismissed: product promotion is allowed by the code (seed 000).
         report = _file(institution, at=at(2025, 9, 15, 12, 30), ref="demo:mtsn:promosi", reporter=pegawai,
-                       staff=promoter, channel=channel, categories=[C.ETIQUETTE], occurred=at(2025, 9, 15, 12, 0),
-                       description="Menawarkan kue kering buatan sendiri di grup pada jam istirahat.")
+                       staff=promoter, channel=channel, categories=[C.HARASSMENT], occurred=at(2025, 9, 15, 12, 0),
+                       description="Menawarkan kue kering buatan sendiri di grup pada jam istirahat; pelapor "
+                                   "menganggapnya mengganggu anggota lain.")
         with _travel(at(2025, 9, 16, 8, 0)):
             services.report_start_review(actor=humas, report=report)
         with _travel(at(2025, 9, 16, 8, 20)):
@@ -431,14 +433,14 @@ def _oku_timur_head(ctx) -> None:
         _ensure_member(channel, subject)
         now = timezone.now().replace(second=0, microsecond=0)
         report = _file(institution, at=now - datetime.timedelta(days=3), ref="demo:okut:kepala", reporter=humas,
-                       staff=subject, channel=channel, categories=[C.HOAX], source=ReportSource.HUMAS,
+                       staff=subject, channel=channel, categories=[C.POLITICS], source=ReportSource.HUMAS,
                        occurred=now - datetime.timedelta(days=3, hours=14),
-                       description="Meneruskan kabar pemadaman listrik sekabupaten yang belum diverifikasi ke grup "
-                                   "koordinasi; PLN kemudian membantah kabar itu.",
-                       screenshot=["[tangkapan layar pesan berantai]", "Besok listrik padam seharian"])
+                       description="Meneruskan ke grup koordinasi poster dukungan bagi seorang bakal calon bupati "
+                                   "dengan tulisan \"siap menangkan\"; poster itu kemudian beredar di luar grup.",
+                       screenshot=["[poster bakal calon]", "Siap menangkan!"])
         _confirm(report, humas, review_at=now - datetime.timedelta(days=3, hours=-1),
                  decide_at=now - datetime.timedelta(days=2),
-                 reason="Kabar terbukti tidak benar; diteruskan tanpa cek ke sumber resmi.")
+                 reason="Poster menunjukkan keberpihakan; netralitas berlaku juga di grup dan akun pribadi ASN.")
         with _travel(now - datetime.timedelta(days=2, hours=-1)):
             ladder = services.ladder_ensure(actor=humas, institution=institution)
             services.measure_propose(actor=humas, report=report, level=suggest_level(report, ladder=ladder).level)

@@ -106,6 +106,11 @@ class ViolationReport(models.Model):
     place_note = models.CharField(_("other place"), max_length=200, blank=True)
     occurred_at = models.DateTimeField(_("when"))
     rules = models.ManyToManyField(Rule, related_name="violation_reports", verbose_name=_("rules broken"))
+    # The code version in force when it happened (None: no version was published yet), and when the
+    # person reported had acknowledged it, if they had by then (fixed when the report is filed).
+    code_version = models.ForeignKey("governance.CodeVersion", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("code in force"))
+    code_acknowledged_at = models.DateTimeField(_("code acknowledged at"), null=True, blank=True)
     description = models.TextField(_("what happened"))
     source = models.CharField(_("source"), max_length=20, choices=ReportSource.choices, default=ReportSource.STAFF)
     # An idempotency key for reports created by machines (chat triage, demo data).

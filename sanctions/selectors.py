@@ -14,7 +14,7 @@ from django.utils import timezone
 from governance.models import CodeVersion, Institution, Membership, Role, Rule, RuleCategory, RuleKind, User
 from governance.selectors import audit_entries
 from governance.tenancy import rows_by_key
-from members.models import GroupMembership, StaffMember
+from members.models import Acknowledgement, GroupMembership, StaffMember
 
 from .models import (
     Appeal,
@@ -43,13 +43,29 @@ def current_code(institution: Institution) -> CodeVersion | None:
 
 
 def citable_rules(institution: Institution):
-    """Rules of the institution's published code that a report may cite (not the permissions)."""
+    """Rules of the institution's published code that a report may cite: only prohibitions (a
+    recommendation, a permission or a sanction clause is not a rule anyone breaks)."""
     return (
-        Rule.objects.filter(version__institution=institution, version__state=CodeVersion.State.PUBLISHED)
-        .exclude(kind=RuleKind.PERMISSION)
+        Rule.objects.filter(version__institution=institution, version__state=CodeVersion.State.PUBLISHED,
+                            kind=RuleKind.PROHIBITION)
         .select_related("version")
         .order_by("position", "pk")
     )
+
+
+def code_in_force(institution: Institution, moment: datetime.datetime) -> CodeVersion | None:
+    """The version of the code that was in force at ``moment``: the last one published by then."""
+    return (CodeVersion.objects.filter(institution=institution, published_at__lte=moment,
+                                       state__in=[CodeVersion.State.PUBLISHED, CodeVersion.State.SUPERSEDED])
+            .order_by("-published_at").first())
+
+
+def code_acknowledged_at(staff, version: CodeVersion | None, moment: datetime.datetime) -> datetime.datetime | None:
+    """When ``staff`` acknowledged ``version``, if they had by ``moment``."""
+    if staff is None or version is None:
+        return None
+    found = Acknowledgement.objects.filter(staff=staff, version=version, acknowledged_at__lte=moment).first()
+    return found.acknowledged_at if found else None
 
 
 def is_politics(rules) -> bool:

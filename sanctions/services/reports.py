@@ -29,7 +29,7 @@ from .explanations import explanation_invite
 def _evidence_path(institution: Institution, extension: str) -> str:
     return f"evidence/{institution.pk}/{uuid.uuid4().hex}.{extension}"
 
-def _check_rules(institution: Institution, rule_ids) -> list:
+def _check_rules(institution: Institution, rule_ids, channel: Channel | None = None) -> list:
     ids = {int(pk) for pk in rule_ids or []}
     if not ids:
         if selectors.current_code(institution) is None:
@@ -42,6 +42,13 @@ def _check_rules(institution: Institution, rule_ids) -> list:
         raise ValidationError(
             _("A rule you chose is not part of this institution's current code of conduct. "
               "Choose rules from the code in force."), code="foreign_rule")
+    if channel is not None:
+        for rule in rules:
+            if not rule.applies_to(channel.kind):
+                raise ValidationError(
+                    _("Rule %(number)s applies only to %(kinds)s, and this happened in %(kind)s. Choose a rule that "
+                      "applies there.") % {"number": rule.number, "kinds": ", ".join(rule.channel_kind_labels()),
+                                           "kind": channel.get_kind_display()}, code="rule_channel")
     return rules
 
 
@@ -72,7 +79,8 @@ def report_submit(
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError(_("The time of the violation is in the future. Check the date and time."), code="future")
     description = _text(description, _("Describe what happened."))
-    rules = _check_rules(institution, rule_ids)
+    rules = _check_rules(institution, rule_ids, channel)
+    code_version = selectors.code_in_force(institution, occurred_at)
     if len(evidence) > MAX_FILES_PER_REPORT:
         raise ValidationError(
             _("Attach at most %(n)d files to one report.") % {"n": MAX_FILES_PER_REPORT}, code="too_many")
@@ -95,6 +103,8 @@ def report_submit(
                 channel=channel, place_note=(place_note or "").strip(), occurred_at=occurred_at,
                 description=description, source=source, source_ref=source_ref, reporter=actor,
                 on_behalf_of=on_behalf_of, priority=bool(periods), election_period=periods[0] if periods else None,
+                code_version=code_version,
+                code_acknowledged_at=selectors.code_acknowledged_at(subject_staff, code_version, occurred_at),
             )
             report.rules.set(rules)
             log_action(
@@ -102,7 +112,9 @@ def report_submit(
                 data={"source": source, "priority": report.priority, "rules": sorted(r.pk for r in rules),
                       "subject": "staff" if subject_staff else "external",
                       "channel": channel.pk if channel else None, "evidence": len(inspected),
-                      "election_period": report.election_period_id},
+                      "election_period": report.election_period_id,
+                      "code_version": code_version.number if code_version else None,
+                      "code_acknowledged": report.code_acknowledged_at is not None},
             )
             for name, data, facts in inspected:
                 path = _store(_evidence_path(institution, facts.extension), data)
