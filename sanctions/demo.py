@@ -399,15 +399,15 @@ def _rutan_kudus(ctx) -> None:
                        occurred=at(2025, 2, 10, 21, 0),
                        description="Melakukan siaran langsung di TikTok dengan pakaian dinas, berisi hiburan "
                                    "yang tidak berkaitan dengan kedinasan; rekaman diteruskan ke grup pegawai.")
+        # Seed 003: violations go to the Kode Etik Pemasyarakatan process, not up a group ladder.
+        with _travel(at(2025, 2, 10, 8, 0)):
+            services.ladder_set_policy(actor=head, institution=institution, referral_only=True, referral_track="ethics",
+                                       referral_to="Majelis Kode Etik Kantor Wilayah Ditjenpas Jawa Tengah",
+                                       referral_working_days=20)
         _confirm(report, humas, review_at=at(2025, 2, 11, 8, 15), decide_at=at(2025, 2, 12, 9, 0),
                  reason="Rekaman siaran memperlihatkan seragam dinas; melanggar larangan nomor 7.",
                  heard="Menyatakan siaran dilakukan selepas jam dinas dan lupa berganti pakaian.")
-        with _travel(at(2025, 2, 13, 10, 0)):
-            referral = services.referral_create(
-                actor=humas, report=report, track="ethics",
-                referred_to="Majelis Kode Etik Kantor Wilayah Ditjenpas Jawa Tengah",
-                referred_on=datetime.date(2025, 2, 13), due_on=datetime.date(2025, 3, 14),
-                note="Sesuai butir 8 etika media sosial: pelanggaran dikenai sanksi menurut Kode Etik Pemasyarakatan.")
+        referral = report.referrals.get()
         with _travel(at(2025, 3, 10, 11, 0)):
             services.referral_record_outcome(
                 actor=humas, referral=referral, outcome_on=datetime.date(2025, 3, 7),

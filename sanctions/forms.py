@@ -273,6 +273,27 @@ class ReferralOutcomeForm(forms.Form):
     outcome_on = forms.DateField(label=_("Date of the outcome"), widget=DATE)
 
 
+class LadderPolicyForm(forms.Form):
+    referral_only = forms.BooleanField(
+        label=_("Referral only: confirmed cases go to the formal process, not up the group ladder"), required=False,
+        help_text=_("For example a Rutan or Lapas, where violations are dealt with under the Pemasyarakatan code of "
+                    "ethics."))
+    referral_track = forms.ChoiceField(label=_("Process"), choices=ReferralTrack.choices, initial="ethics")
+    referral_to = forms.CharField(label=_("Referred to"), max_length=200, required=False,
+                                  help_text=_("The competent official or council, e.g. the head of the regional office."))
+    referral_working_days = forms.IntegerField(label=_("Outcome expected within (working days)"), min_value=1,
+                                               max_value=120, initial=20)
+    informal = forms.TypedMultipleChoiceField(
+        label=_("Rungs that also apply to informal channels"), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple(attrs=CHECK),
+        help_text=_("Informal: a group the institution does not administer, a group without a registered admin, or "
+                    "a personal account."))
+
+    def __init__(self, *args, levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["informal"].choices = [(level.position, f"{level.code} — {level.name}") for level in levels]
+
+
 class LadderForm(forms.Form):
     preset = forms.ChoiceField(label=_("Ladder"), choices=[(key, spec["name"]) for key, spec in PRESETS.items()],
                                widget=forms.RadioSelect(attrs=CHECK))

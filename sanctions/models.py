@@ -31,6 +31,12 @@ class Ladder(models.Model):
     is_current = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Referral only (seed 003, Pemasyarakatan): a confirmed case goes to the formal process named
+    # here instead of up the group ladder, with an outcome due after this many working days.
+    referral_only = models.BooleanField(_("referral only"), default=False)
+    referral_track = models.CharField(_("process"), max_length=12, default="ethics")
+    referral_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    referral_working_days = models.PositiveSmallIntegerField(_("outcome expected within (working days)"), default=20)
 
     objects = scoped_manager(institution="institution")
 
@@ -58,6 +64,9 @@ class LadderLevel(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("what it does"), max_length=10, choices=LevelKind.choices, default=LevelKind.LETTER)
     active_months = models.PositiveSmallIntegerField(_("active for (months)"), default=6)
+    # Whether the rung applies to a channel the institution does not administer (an informal group,
+    # a personal account, a group without a registered admin; seed 000 allows informal groups).
+    informal = models.BooleanField(_("applies to informal channels"), default=True)
 
     objects = scoped_manager(institution="ladder__institution")
 
@@ -524,6 +533,7 @@ class Referral(models.Model):
     referred_to = models.CharField(_("referred to"), max_length=200)
     referred_on = models.DateField(_("referred on"))
     due_on = models.DateField(_("outcome expected by"), null=True, blank=True)
+    last_reminded_on = models.DateField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=ReferralState.choices, default=ReferralState.REFERRED)
     outcome = models.TextField(_("outcome"), blank=True)

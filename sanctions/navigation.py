@@ -9,12 +9,13 @@ from governance.navigation import NavItem, Panel, Section, register_nav, registe
 
 
 def _head_panel(request) -> dict:
-    from . import deciders
+    from . import deciders, selectors
 
     measures, objections, appeals = deciders.waiting_for(request.user, request.institution, above=False)
     return {"measures": measures[:5], "objections": objections[:5], "appeals": appeals[:5],
             "count": len(measures) + len(objections) + len(appeals),
-            "below": deciders.waiting_below(request.institution)}
+            "below": deciders.waiting_below(request.institution),
+            "overdue_referrals": list(selectors.overdue_referrals(request.institution)[:5])}
 
 
 def _humas_panel(request) -> dict:

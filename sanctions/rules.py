@@ -131,7 +131,7 @@ def check_decide_report(actor, report: ViolationReport, *, access=None, subject=
 
 
 def check_propose(actor, report: ViolationReport, *, access=None, subject=None,
-                  has_live_measure: bool | None = None) -> None:
+                  has_live_measure: bool | None = None, referral_only: bool | None = None) -> None:
     require(actor, report, "sanctions.triage", access=access)
     not_the_subject(actor, report, subject=subject)
     if report.state != ReportState.CONFIRMED:
@@ -140,6 +140,13 @@ def check_propose(actor, report: ViolationReport, *, access=None, subject=None,
         has_live_measure = Measure.objects.filter(report=report, state__in=selectors.LIVE_MEASURE_STATES).exists()
     if has_live_measure:
         raise ValidationError(_("This case already has a measure. Open the case to follow it."), code="duplicate")
+    if referral_only is None:
+        ladder = selectors.current_ladder(report.institution)
+        referral_only = bool(ladder and ladder.referral_only)
+    if referral_only:
+        raise ValidationError(
+            _("This institution's policy sends confirmed cases to the formal process instead of the group ladder: "
+              "follow the referral on the case file."), code="referral_only")
 
 
 def check_refer(actor, report: ViolationReport, *, access=None, subject=None) -> None:

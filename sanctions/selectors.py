@@ -27,6 +27,7 @@ from .models import (
     Objection,
     ObjectionState,
     Referral,
+    ReferralState,
     RemovalState,
     RemovalTask,
     ReportState,
@@ -176,10 +177,25 @@ class Suggestion:
     active: list  # the measures that led to it
 
 
+def is_informal(report: ViolationReport) -> bool:
+    """Whether it happened where the institution does not administer: no registered channel (a
+    personal account), a channel not marked official, or a group without a registered admin."""
+    channel = report.channel
+    if channel is None or not channel.is_official:
+        return True
+    return channel.is_group and not admin_staff_of(channel).exists()
+
+
+def levels_for(report: ViolationReport, levels: list) -> list:
+    """The rungs that apply where the case happened (all of them in an official, administered channel)."""
+    return [level for level in levels if level.informal] if is_informal(report) else list(levels)
+
+
 def suggest_level(report: ViolationReport, *, ladder: Ladder | None = None, on: datetime.date | None = None) -> Suggestion:
-    """The next rung after the highest one the person holds *actively*; the first rung when none."""
+    """The next rung after the highest one the person holds *actively*; the first rung when none.
+    In an informal channel only the rungs that apply there count, the last of them repeating."""
     ladder = ladder or current_ladder(report.institution)
-    levels = ladder_levels(ladder)
+    levels = levels_for(report, ladder_levels(ladder))
     if not levels:
         return Suggestion(None, [])
     on = on or report.institution.local_today()
@@ -311,6 +327,13 @@ def case_history(report: ViolationReport, measures=None, *, evidence=None, notes
         condition |= Q(target_type="members.groupmembership", target_id__in=memberships,
                        action="sanctions.removal.membership_ended")
     return audit_entries(report.institution).filter(condition)
+
+
+def overdue_referrals(institution: Institution, today: datetime.date | None = None):
+    """Referrals still waiting for their outcome after the day it was expected, oldest first."""
+    today = today or institution.local_today()
+    return (Referral.objects.filter(institution=institution, state=ReferralState.REFERRED, due_on__lt=today)
+            .select_related("report", "report__subject_staff").order_by("due_on"))
 
 
 # --- decisions --------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ def send_reminders(self, institution):
         return None
     decisions = services.decisions_remind(institution=institution)
     removals = services.removals_remind(institution=institution)
-    return {**decisions, "removals": removals}
+    referrals = services.referrals_remind(institution=institution)
+    return {**decisions, "removals": removals, "referrals": referrals}
 
 
 def _active_institution_ids() -> list[int]:

@@ -26,6 +26,7 @@ from .forms import (
     DeliveryForm,
     EvidenceForm,
     LadderForm,
+    LadderPolicyForm,
     NoteForm,
     ObjectionDecisionForm,
     ObjectionForm,
@@ -734,10 +735,40 @@ def ladder(request, institution):
                                       months=dict.fromkeys(range(1, count + 1), form.cleaned_data["months"]))
             messages.success(request, _("The ladder was changed. Measures already decided keep their level."))
             return redirect("sanctions:ladder", institution=institution)
+    levels = selectors.ladder_levels(current)
     return render(request, "sanctions/ladder.html", {
-        "ladder": current, "levels": selectors.ladder_levels(current), "form": form,
+        "ladder": current, "levels": levels, "form": form, "policy_form": _policy_form(current, levels),
         "title": _("Sanction ladder"),
     })
+
+
+def _policy_form(ladder, levels, data=None) -> LadderPolicyForm:
+    initial = {"informal": [level.position for level in levels if level.informal]}
+    if ladder is not None:
+        initial |= {name: getattr(ladder, name) for name in services.LADDER_POLICY_FIELDS}
+    return LadderPolicyForm(data, initial=initial, levels=levels)
+
+
+@require_POST
+@requires("sanctions.decide")
+def ladder_policy(request, institution):
+    ladder = services.ladder_ensure(actor=request.user, institution=request.institution)
+    levels = selectors.ladder_levels(selectors.current_ladder(request.institution))
+    form = _policy_form(ladder, levels, request.POST)
+    if form.is_valid():
+        try:
+            services.ladder_set_policy(actor=request.user, institution=request.institution,
+                                       informal_positions=set(form.cleaned_data["informal"]),
+                                       **{name: form.cleaned_data[name] for name in services.LADDER_POLICY_FIELDS})
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            messages.success(request, _("The policy was saved. It applies to cases confirmed from now on."))
+            return redirect("sanctions:ladder", institution=institution)
+    return render(request, "sanctions/ladder.html", {
+        "ladder": ladder, "levels": levels, "form": LadderForm(initial={"preset": "sp"}), "policy_form": form,
+        "policy_open": True, "title": _("Sanction ladder"),
+    }, status=400)
 
 
 # --- the public verification page (not a tenant page) -------------------------------------------

@@ -12,7 +12,8 @@ beside it (``letters.letter_pdf_task``); services never import ``sanctions.tasks
 
 from ..deadlines import appeal_deadline, objection_deadline
 from .explanations import explanation_give, explanation_invite, explanation_record, explanation_skip
-from .ladders import ladder_configure, ladder_ensure
+from .ladders import POLICY_FIELDS as LADDER_POLICY_FIELDS
+from .ladders import ladder_configure, ladder_ensure, ladder_set_policy
 from .letters import VERIFICATION_ALPHABET, VERIFICATION_LENGTH, letter_render_pdf
 from .measures import (
     measure_acknowledge,
@@ -24,7 +25,7 @@ from .measures import (
     measures_expire_due,
 )
 from .objections import appeal_decide, appeal_file, objection_decide, objection_file
-from .referrals import referral_create, referral_record_outcome
+from .referrals import referral_create, referral_record_outcome, referrals_remind
 from .reminders import decisions_remind
 from .removals import may_confirm_removal, removal_confirm, removals_remind
 from .reports import (
@@ -46,7 +47,7 @@ __all__ = [
     "report_submit", "evidence_add", "report_start_review", "report_assign", "report_add_note",
     "report_confirm", "report_dismiss",
     # the ladder (ladders.py)
-    "ladder_ensure", "ladder_configure",
+    "ladder_ensure", "ladder_configure", "ladder_set_policy", "LADDER_POLICY_FIELDS",
     # measures (measures.py)
     "measure_propose", "measure_withdraw", "measure_approve", "measure_reject", "measure_record_delivery",
     "measure_acknowledge", "measures_expire_due",
@@ -59,5 +60,5 @@ __all__ = [
     # reminders to deciders (reminders.py)
     "decisions_remind",
     # referrals to the formal process (referrals.py)
-    "referral_create", "referral_record_outcome",
+    "referral_create", "referrals_remind", "referral_record_outcome",
 ]

@@ -52,6 +52,10 @@ def measure_propose(
         raise ValidationError(
             _("%(level)s removes the person from a group, but this violation did not happen in a group. "
               "Choose another level and write why.") % {"level": level.name}, code="not_a_group")
+    if not level.informal and selectors.is_informal(report):
+        raise ValidationError(
+            _("%(level)s applies only to official groups and accounts that the institution administers (with a "
+              "registered group admin). Choose another level.") % {"level": level.name}, code="informal_channel")
     subject = selectors.subject_user(report)
     escalated = bool(subject and selectors.is_head(subject, institution)) or selectors.is_head(actor, institution)
     measure = Measure.objects.create(

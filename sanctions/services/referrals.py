@@ -7,11 +7,13 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from governance.audit import log_action
-from governance.models import User
+from governance.models import Institution, User
 
-from .. import rules
+from .. import notifications as notices
+from .. import rules, selectors
 from ..models import Referral, ReferralState, ReferralTrack, ViolationReport
 from ._common import _lock_report, _text
 
@@ -54,3 +56,34 @@ def referral_record_outcome(*, actor: User, referral: Referral, outcome: str, ou
     log_action(action="sanctions.referral.outcome_recorded", institution=institution, actor=actor, target=referral,
                data={"outcome_on": outcome_on.isoformat(), "state": referral.state})
     return referral
+
+
+REMIND_EVERY_DAYS = 7
+
+
+def referrals_remind(*, institution: Institution, today: datetime.date | None = None) -> int:
+    """Referrals past their expected outcome remind Humas and the head, once a week until the
+    outcome is recorded. Returns how many were reminded."""
+    today = today or institution.local_today()
+    count = 0
+    for referral in selectors.overdue_referrals(institution, today):
+        if referral.last_reminded_on and (today - referral.last_reminded_on).days < REMIND_EVERY_DAYS:
+            continue
+        with transaction.atomic():
+            referral.last_reminded_on = today
+            referral.save(update_fields=["last_reminded_on"])
+            log_action(action="sanctions.referral.reminded", institution=institution, actor=None, target=referral,
+                       data={"due_on": referral.due_on.isoformat()})
+            subject = selectors.subject_user(referral.report)
+            notices.send(
+                recipients=[u for u in [*notices.humas(institution), *notices.heads(institution)]
+                            if subject is None or u.pk != subject.pk],
+                institution=institution, kind="referral_overdue", title=gettext_lazy("A referral is overdue"),
+                body=notices.lazy_format(
+                    gettext_lazy("The outcome of report #%(pk)s from %(to)s was expected by %(day)s. Ask for it and "
+                                 "record it."), pk=referral.report_id, to=referral.referred_to,
+                    day=f"{referral.due_on:%d-%m-%Y}"),
+                url=notices.page_url(institution, "report_detail", pk=referral.report_id),
+            )
+        count += 1
+    return count

@@ -22,8 +22,10 @@ from .. import notifications as notices
 from .. import rules, selectors
 from ..evidence import MAX_FILES_PER_REPORT, inspect_evidence
 from ..models import CaseEvidence, CaseNote, ReportSource, ReportState, ViolationReport
+from ..workdays import add_working_days
 from ._common import _has, _local_date, _lock_report, _require, _store, _text
 from .explanations import explanation_invite
+from .referrals import referral_create
 
 
 def _evidence_path(institution: Institution, extension: str) -> str:
@@ -208,6 +210,19 @@ def report_add_note(*, actor: User, report: ViolationReport, text: str) -> CaseN
     return note
 
 
+def _refer_by_policy(*, actor, report) -> None:
+    """Under a referral-only policy (seed 003) a confirmed case goes to the formal process at once,
+    with its outcome due after the policy's number of working days."""
+    ladder = selectors.current_ladder(report.institution)
+    if ladder is None or not ladder.referral_only:
+        return
+    today = report.institution.local_today()
+    referral_create(actor=actor, report=report, track=ladder.referral_track,
+                    referred_to=ladder.referral_to or _("The competent code of ethics council"), referred_on=today,
+                    due_on=add_working_days(today, ladder.referral_working_days),
+                    note=_("Referred under the institution's referral-only policy."))
+
+
 def _report_decide(*, actor, report, reason, state, action) -> ViolationReport:
     institution = report.institution
     report = _lock_report(report)
@@ -220,6 +235,7 @@ def _report_decide(*, actor, report, reason, state, action) -> ViolationReport:
     log_action(action=action, institution=institution, actor=actor, target=report, data={"state": state})
     if state == ReportState.CONFIRMED:
         explanation_invite(actor=actor, report=report)
+        _refer_by_policy(actor=actor, report=report)
     # The reporter hears the outcome, never what follows for the person reported.
     told = [report.reporter] + ([report.on_behalf_of.user] if report.on_behalf_of_id and report.on_behalf_of.user_id else [])
     notices.send(

@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "sanctions.appeal.rejected": _("Appeal rejected"),
     "sanctions.referral.created": _("Referred to the formal process"),
     "sanctions.referral.outcome_recorded": _("Outcome of the referral recorded"),
+    "sanctions.referral.reminded": _("Overdue referral reminded"),
 }
 
 BADGES = {

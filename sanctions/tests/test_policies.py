@@ -1,0 +1,92 @@
+"""Policies that match each regime: referral only (seed 003, Pemasyarakatan) and the rungs that apply
+to informal channels (seed 000 allows informal groups beside the official one)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from governance.models import AuditEntry, Notification
+from members.models import GroupMembership
+from sanctions import selectors, services
+from sanctions.models import ReferralState
+from sanctions.tests.conftest import mfa_client
+from sanctions.tests.factories import approved_measure, confirmed_report, group, join, level
+
+# Monday 3 November 2025, 09:00 WIB.
+MONDAY = datetime.datetime(2025, 11, 3, 2, tzinfo=datetime.UTC)
+
+
+def referral_only(world, **extra):
+    return services.ladder_set_policy(actor=world.users["kepala"], institution=world.institution, referral_only=True,
+                                      referral_track="ethics", referral_to="Majelis Kode Etik Kanwil",
+                                      referral_working_days=10, **extra)
+
+
+def test_under_referral_only_a_confirmed_case_goes_to_the_formal_process(world):
+    with time_machine.travel(MONDAY, tick=False):
+        referral_only(world)
+        report = confirmed_report(world.institution, humas=world.users["humas"], reporter=world.users["pegawai"],
+                                  subject_staff=world.budi, channel=world.channel)
+        referral = report.referrals.get()
+        # Ten working days from Monday 3 November 2025.
+        assert referral.referred_to == "Majelis Kode Etik Kanwil" and referral.due_on == datetime.date(2025, 11, 17)
+        with pytest.raises(ValidationError) as refused:
+            services.measure_propose(actor=world.users["humas"], report=report, level=level(world.institution, 1))
+        assert refused.value.code == "referral_only"
+        page = mfa_client(world.users["humas"]).get(
+            reverse("sanctions:report_detail", kwargs={"institution": world.institution.slug, "pk": report.pk}))
+        assert reverse("sanctions:measure_propose", kwargs={"institution": world.institution.slug, "pk": report.pk}) \
+            not in page.content.decode()
+
+    # Overdue: Humas and the head are reminded, once a week, until the outcome is recorded.
+    assert services.referrals_remind(institution=world.institution, today=datetime.date(2025, 11, 18)) == 1
+    assert services.referrals_remind(institution=world.institution, today=datetime.date(2025, 11, 19)) == 0
+    assert services.referrals_remind(institution=world.institution, today=datetime.date(2025, 11, 25)) == 1
+    told = set(Notification.objects.filter(kind="sanctions.referral_overdue").values_list("recipient", flat=True))
+    assert {world.users["humas"].pk, world.users["kepala"].pk} <= told
+    assert list(selectors.overdue_referrals(world.institution, datetime.date(2025, 11, 18))) == [referral]
+    services.referral_record_outcome(actor=world.users["kepala"], referral=referral, outcome="Teguran tertutup.",
+                                     outcome_on=datetime.date(2025, 11, 20))
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.CLOSED
+    assert services.referrals_remind(institution=world.institution, today=datetime.date(2025, 12, 2)) == 0
+
+
+def test_removal_does_not_apply_in_a_group_without_a_registered_admin(world):
+    inst, humas, head = world.institution, world.users["humas"], world.users["kepala"]
+    informal = group(inst, name="Grup Guru Santai", is_official=False)
+    join(informal, world.budi)
+    for _ in range(2):  # SP1 and SP2 in force
+        approved_measure(inst, humas=humas, head=head, subject_staff=world.budi, channel=world.channel)
+    report = confirmed_report(inst, humas=humas, reporter=world.users["pegawai"], subject_staff=world.budi,
+                              channel=informal)
+    assert selectors.suggest_level(report).level.position == 2, "the last rung that applies repeats"
+    with pytest.raises(ValidationError) as refused:
+        services.measure_propose(actor=humas, report=report, level=level(inst, 3), reason="Pelanggaran ketiga.")
+    assert refused.value.code == "informal_channel"
+
+    # The official group has a registered admin (the pegawai): removal applies there.
+    official = confirmed_report(inst, humas=humas, reporter=world.users["pegawai"], subject_staff=world.budi,
+                                channel=world.channel)
+    assert GroupMembership.objects.filter(channel=world.channel, role="admin").exists()
+    assert selectors.suggest_level(official).level.position == 3
+
+
+def test_the_head_sets_the_policy_on_the_ladder_page_and_a_refusal_keeps_what_was_typed(world):
+    client = mfa_client(world.users["kepala"])
+    url = reverse("sanctions:ladder_policy", kwargs={"institution": world.institution.slug})
+    refused = client.post(url, {"referral_only": "on", "referral_track": "ethics", "referral_to": "",
+                                "referral_working_days": "15", "informal": ["1"]})
+    assert refused.status_code == 400 and 'value="15"' in refused.content.decode()
+    assert not selectors.current_ladder(world.institution).referral_only
+    client.post(url, {"referral_track": "ethics", "referral_working_days": "20", "informal": ["1", "2", "3"]})
+    ladder = selectors.current_ladder(world.institution)
+    assert [lvl.informal for lvl in selectors.ladder_levels(ladder)] == [True, True, True]
+    assert AuditEntry.objects.filter(action="sanctions.ladder.policy_set").count() == 1
+    page = client.get(reverse("sanctions:ladder", kwargs={"institution": world.institution.slug})).content.decode()
+    assert page.count('name="informal"') == 3 and page.count("checked") >= 3
