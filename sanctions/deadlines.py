@@ -9,8 +9,9 @@ from .workdays import add_working_days
 
 OBJECTION_WORKING_DAYS = 14
 REMOVAL_WORKING_DAYS = 3
-REMIND_AFTER_WORKING_DAYS = 3
-ESCALATE_AFTER_WORKING_DAYS = 7
+# A decision reminds its decider after this many working days unless the institution sets its own
+# (``Ladder.remind_after_working_days``); after twice as long the parent's head sees it.
+REMIND_AFTER_WORKING_DAYS = 5
 # The person reported may explain (klarifikasi) for this long after the report is confirmed.
 HEARING_WORKING_DAYS = 3
 # UU 30/2014 on government administration: an objection (keberatan) is settled within 10 working days

@@ -24,7 +24,9 @@ from governance.models import Institution, Membership, Role, User
 from governance.tenancy import rows_by_key, rows_of_children
 
 from . import selectors
-from .models import Appeal, Measure, MeasureState, Objection, ObjectionState
+from .deadlines import REMIND_AFTER_WORKING_DAYS
+from .models import Appeal, Ladder, Measure, MeasureState, Objection, ObjectionState
+from .workdays import working_days_between
 
 
 @dataclass(frozen=True)
@@ -171,13 +173,19 @@ def waiting_for(user: User, institution: Institution, *, above: bool) -> tuple[l
             [a for a in appeals if mine(for_appeal(a, seats))])
 
 
-def waiting_below(parent: Institution) -> dict[Institution, int]:
-    """For a parent's dashboard: at each direct child, how many decisions fall to the parent."""
+def waiting_below(parent: Institution, *, late: bool = False) -> dict[Institution, int]:
+    """For a parent's dashboard: at each direct child, how many decisions fall to the parent — or,
+    with ``late``, how many the child's own deciders have left waiting more than twice the child's
+    reminder days (the oversight list: the parent sees them, it does not decide them)."""
     children = list(Institution.objects.filter(parent=parent, is_active=True).order_by("name"))
     if not children:
         return {}
     seats = SeatIndex([parent, *children])
     by_pk = {child.pk: child for child in children}
+    limits = {child.pk: REMIND_AFTER_WORKING_DAYS for child in children}
+    if late:
+        for ladder in rows_of_children(Ladder, parent).filter(is_current=True):
+            limits[ladder.institution_id] = ladder.remind_after_working_days
     measures = (rows_of_children(Measure, parent).filter(state=MeasureState.PROPOSED)
                 .select_related("report__subject_staff__user", "proposed_by"))
     objections = (rows_of_children(Objection, parent).filter(state=ObjectionState.FILED)
@@ -189,6 +197,13 @@ def waiting_below(parent: Institution) -> dict[Institution, int]:
                          *((a, for_appeal) for a in appeals)]:
         item.institution = by_pk[item.institution_id]
         item.institution.parent = parent
-        if decide(item, seats).above:
+        decision = decide(item, seats)
+        if late:
+            since = timezone.localtime(decision.since, item.institution.tzinfo).date()
+            counted = not decision.above and working_days_between(
+                since, item.institution.local_today()) > 2 * limits[item.institution_id]
+        else:
+            counted = decision.above
+        if counted:
             counts[item.institution] = counts.get(item.institution, 0) + 1
     return {child: counts[child] for child in children if child in counts}

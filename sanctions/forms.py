@@ -283,6 +283,10 @@ class LadderPolicyForm(forms.Form):
                                   help_text=_("The competent official or council, e.g. the head of the regional office."))
     referral_working_days = forms.IntegerField(label=_("Outcome expected within (working days)"), min_value=1,
                                                max_value=120, initial=20)
+    remind_after_working_days = forms.IntegerField(
+        label=_("Remind the decider after (working days)"), min_value=1, max_value=30, initial=5,
+        help_text=_("A decision waiting longer reminds its decider; after twice as long the parent institution's head "
+                    "sees it on the oversight list."))
     informal = forms.TypedMultipleChoiceField(
         label=_("Rungs that also apply to informal channels"), coerce=int, required=False,
         widget=forms.CheckboxSelectMultiple(attrs=CHECK),

@@ -37,6 +37,10 @@ class Ladder(models.Model):
     referral_track = models.CharField(_("process"), max_length=12, default="ethics")
     referral_to = models.CharField(_("referred to"), max_length=200, blank=True)
     referral_working_days = models.PositiveSmallIntegerField(_("outcome expected within (working days)"), default=20)
+    # A decision waiting longer than this reminds its decider; twice as long, and the parent's head
+    # sees it on the oversight list (seeing, not deciding).
+    remind_after_working_days = models.PositiveSmallIntegerField(_("remind the decider after (working days)"),
+                                                                 default=5)
 
     objects = scoped_manager(institution="institution")
 

@@ -15,6 +15,7 @@ def _head_panel(request) -> dict:
     return {"measures": measures[:5], "objections": objections[:5], "appeals": appeals[:5],
             "count": len(measures) + len(objections) + len(appeals),
             "below": deciders.waiting_below(request.institution),
+            "late_below": deciders.waiting_below(request.institution, late=True),
             "overdue_referrals": list(selectors.overdue_referrals(request.institution)[:5])}
 
 

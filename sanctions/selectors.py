@@ -16,6 +16,7 @@ from governance.selectors import audit_entries
 from governance.tenancy import rows_by_key
 from members.models import Acknowledgement, GroupMembership, StaffMember
 
+from .deadlines import REMIND_AFTER_WORKING_DAYS
 from .models import (
     Appeal,
     CaseEvidence,
@@ -327,6 +328,11 @@ def case_history(report: ViolationReport, measures=None, *, evidence=None, notes
         condition |= Q(target_type="members.groupmembership", target_id__in=memberships,
                        action="sanctions.removal.membership_ended")
     return audit_entries(report.institution).filter(condition)
+
+
+def remind_after_working_days(institution: Institution) -> int:
+    ladder = current_ladder(institution)
+    return ladder.remind_after_working_days if ladder else REMIND_AFTER_WORKING_DAYS
 
 
 def overdue_referrals(institution: Institution, today: datetime.date | None = None):

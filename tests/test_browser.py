@@ -29,7 +29,8 @@ def test_demo_head_signs_in_on_a_phone_and_lands_on_the_dashboard(live_server, p
     expect(page.get_by_role("heading", level=1)).to_have_text("MTs Negeri 1 Muara Enim")
     # Nothing sticks out sideways on a 360-pixel screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    # The menu opens with the keyboard.
+    # The menu opens with the keyboard (once its script has loaded: a busy machine can be slow).
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Buka menu").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("link", name="Beranda")).to_be_visible()

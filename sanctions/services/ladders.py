@@ -14,7 +14,7 @@ from ..ladders import PRESETS
 from ..models import Ladder, LadderLevel, LevelKind, ReferralTrack
 from ._common import _require
 
-POLICY_FIELDS = ("referral_only", "referral_track", "referral_to", "referral_working_days")
+POLICY_FIELDS = ("referral_only", "referral_track", "referral_to", "referral_working_days", "remind_after_working_days")
 
 
 def _create_ladder(*, actor, institution, preset: str, months: dict | None = None) -> Ladder:
@@ -55,7 +55,7 @@ def ladder_configure(*, actor: User, institution: Institution, preset: str, mont
 
 @transaction.atomic
 def ladder_set_policy(*, actor: User, institution: Institution, referral_only: bool, referral_track: str = "ethics",
-                      referral_to: str = "", referral_working_days: int = 20,
+                      referral_to: str = "", referral_working_days: int = 20, remind_after_working_days: int = 5,
                       informal_positions: set[int] | None = None) -> Ladder:
     """The head sets how confirmed cases are handled: up the group ladder (with the rungs that apply
     to informal channels), or referral only, to the formal process named here."""
@@ -65,12 +65,15 @@ def ladder_set_policy(*, actor: User, institution: Institution, referral_only: b
         raise ValidationError(_("Choose the process the case is referred to."), code="track")
     if not 1 <= int(referral_working_days) <= 120:
         raise ValidationError(_("The outcome is expected within 1 to 120 working days."), code="days")
+    if not 1 <= int(remind_after_working_days) <= 30:
+        raise ValidationError(_("Remind the decider after 1 to 30 working days."), code="remind_days")
     referral_to = (referral_to or "").strip()
     if referral_only and not referral_to:
         raise ValidationError(_("Say to whom confirmed cases are referred, e.g. the code of ethics council."),
                               code="referral_to")
     ladder.referral_only, ladder.referral_track = bool(referral_only), referral_track
     ladder.referral_to, ladder.referral_working_days = referral_to[:200], int(referral_working_days)
+    ladder.remind_after_working_days = int(remind_after_working_days)
     ladder.save(update_fields=list(POLICY_FIELDS))
     if informal_positions is not None:
         for level in ladder.levels.all():
@@ -80,6 +83,6 @@ def ladder_set_policy(*, actor: User, institution: Institution, referral_only: b
                 level.save(update_fields=["informal"])
     log_action(action="sanctions.ladder.policy_set", institution=institution, actor=actor, target=ladder,
                data={"referral_only": ladder.referral_only, "track": referral_track,
-                     "working_days": ladder.referral_working_days,
+                     "working_days": ladder.referral_working_days, "remind_after": ladder.remind_after_working_days,
                      "informal": sorted(lvl.position for lvl in ladder.levels.all() if lvl.informal)})
     return ladder

@@ -11,15 +11,16 @@ from governance.models import Institution
 
 from .. import deciders, selectors
 from .. import notifications as notices
-from ..deadlines import ESCALATE_AFTER_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS
 from ..workdays import working_days_between
 from ._common import _local_date
 
 
 def decisions_remind(*, institution: Institution, today: datetime.date | None = None) -> dict:
-    """Daily: decisions waiting more than 3 working days remind their decider; after 7 the parent's
-    head hears too. Returns {"reminded": n, "escalated": n}."""
+    """Daily: decisions waiting more than the institution's number of working days (5 unless its
+    policy says otherwise) remind their decider; after twice as long the parent's head hears too, and
+    sees them on the oversight list. Returns {"reminded": n, "escalated": n}."""
     today = today or institution.local_today()
+    remind_after = selectors.remind_after_working_days(institution)
     stats = {"reminded": 0, "escalated": 0}
     with transaction.atomic():
         measures, objections, appeals = selectors.decisions_waiting(institution, escalated=None)
@@ -31,12 +32,12 @@ def decisions_remind(*, institution: Institution, today: datetime.date | None = 
         items += [(a.filed_at, "appeal_decide", a.pk, deciders.for_appeal(a, seats)) for a in appeals]
         for since, name, pk, decision in items:
             waited = working_days_between(_local_date(institution, since), today)
-            if waited <= REMIND_AFTER_WORKING_DAYS:
+            if waited <= remind_after:
                 continue
             if decision.above:
                 name += "_escalated"
             recipients = list(decision.users)
-            if waited > ESCALATE_AFTER_WORKING_DAYS and not decision.above:
+            if waited > 2 * remind_after and not decision.above:
                 recipients += notices.parent_heads(institution)
                 stats["escalated"] += 1
             if not decision.exists:  # nobody may decide: those who appoint an acting head hear of it

@@ -81,10 +81,11 @@ def test_the_head_sets_the_policy_on_the_ladder_page_and_a_refusal_keeps_what_wa
     client = mfa_client(world.users["kepala"])
     url = reverse("sanctions:ladder_policy", kwargs={"institution": world.institution.slug})
     refused = client.post(url, {"referral_only": "on", "referral_track": "ethics", "referral_to": "",
-                                "referral_working_days": "15", "informal": ["1"]})
+                                "referral_working_days": "15", "remind_after_working_days": "5", "informal": ["1"]})
     assert refused.status_code == 400 and 'value="15"' in refused.content.decode()
     assert not selectors.current_ladder(world.institution).referral_only
-    client.post(url, {"referral_track": "ethics", "referral_working_days": "20", "informal": ["1", "2", "3"]})
+    client.post(url, {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "4",
+                      "informal": ["1", "2", "3"]})
     ladder = selectors.current_ladder(world.institution)
     assert [lvl.informal for lvl in selectors.ladder_levels(ladder)] == [True, True, True]
     assert AuditEntry.objects.filter(action="sanctions.ladder.policy_set").count() == 1

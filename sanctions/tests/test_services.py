@@ -15,7 +15,7 @@ from governance.audit import verify_chains
 from governance.models import AuditEntry, Notification, Role, RuleCategory
 from governance.tests.factories import InstitutionFactory, make_member
 from members.models import GroupMembership
-from sanctions import selectors, services
+from sanctions import deciders, selectors, services
 from sanctions.models import (
     Measure,
     MeasureState,
@@ -543,16 +543,33 @@ def test_waiting_decisions_remind_the_head_then_the_parents_head(world):
     with time_machine.travel(datetime.datetime(2025, 6, 2, 3, tzinfo=datetime.UTC), tick=False):
         proposed_measure(inst, humas=world.users["humas"], subject_staff=world.budi)
     Notification.objects.all().delete()
-    # Proposed Monday 2 June 2025; Friday 6 June (Idul Adha) and Monday 9 June (collective leave) do not count.
-    assert services.decisions_remind(institution=inst, today=datetime.date(2025, 6, 9))["reminded"] == 0
-    assert services.decisions_remind(institution=inst, today=datetime.date(2025, 6, 10)) == {"reminded": 1, "escalated": 0}
+    # Proposed Monday 2 June 2025; Friday 6 June (Idul Adha) and Monday 9 June (collective leave) do not
+    # count, so the fifth working day is Wednesday 11 June and the default reminder comes on the 12th.
+    assert services.decisions_remind(institution=inst, today=datetime.date(2025, 6, 11))["reminded"] == 0
+    assert services.decisions_remind(institution=inst, today=datetime.date(2025, 6, 12)) == {"reminded": 1, "escalated": 0}
     assert list(Notification.objects.values_list("recipient", flat=True)) == [world.users["kepala"].pk]
     Notification.objects.all().delete()
-    # More than 7 working days by 16 June: the parent's head hears too.
-    stats = services.decisions_remind(institution=inst, today=datetime.date(2025, 6, 16))
+    # More than 10 working days by 19 June: the parent's head hears too, and sees it on the oversight list.
+    stats = services.decisions_remind(institution=inst, today=datetime.date(2025, 6, 19))
     assert stats == {"reminded": 1, "escalated": 1}
     assert set(Notification.objects.values_list("recipient", flat=True)) == {
         world.users["kepala"].pk, world.parent_users["kepala"].pk}
+    with time_machine.travel(datetime.datetime(2025, 6, 19, 3, tzinfo=datetime.UTC), tick=False):
+        assert deciders.waiting_below(world.parent, late=True) == {inst: 1}
+        assert deciders.waiting_below(world.parent) == {}, "the parent oversees; it does not decide"
+
+
+def test_an_institution_sets_its_own_reminder_days(world):
+    inst = world.institution
+    services.ladder_set_policy(actor=world.users["kepala"], institution=inst, referral_only=False,
+                               remind_after_working_days=2)
+    with time_machine.travel(datetime.datetime(2025, 6, 2, 3, tzinfo=datetime.UTC), tick=False):
+        proposed_measure(inst, humas=world.users["humas"], subject_staff=world.budi)
+    assert services.decisions_remind(institution=inst, today=datetime.date(2025, 6, 4))["reminded"] == 0
+    assert services.decisions_remind(institution=inst, today=datetime.date(2025, 6, 5)) == {"reminded": 1, "escalated": 0}
+    with pytest.raises(ValidationError):
+        services.ladder_set_policy(actor=world.users["kepala"], institution=inst, referral_only=False,
+                                   remind_after_working_days=0)
 
 
 # --- referrals ----------------------------------------------------------------------------------

@@ -153,5 +153,6 @@ CASES = [
             kwargs=lambda o: {"pk": o["removal_task"].pk}),
     UrlCase("sanctions:ladder", roles=CASE_ROLES),
     UrlCase("sanctions:ladder_policy", roles=HEAD, method="post", ok=POST_OK,
-            data=lambda o: {"referral_track": "ethics", "referral_working_days": "20", "informal": ["1", "2"]}),
+            data=lambda o: {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "5",
+                              "informal": ["1", "2"]}),
 ]
