@@ -11,12 +11,15 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
+from .audit import log_action
 from .elections import ensure_shipped_periods
 from .models import (
     Channel,
     ChannelKind,
     CodeVersion,
+    ElectionPeriod,
     Institution,
     Publication,
     Role,
@@ -106,8 +109,34 @@ def roles_for(slug: str) -> list[str]:
         ([Role.ACTING] if slug in TOP_INSTITUTIONS else [])
 
 
+DEMO_ELECTION_NAME = "Contoh demo: Pemungutan Suara Ulang Pilkada Kota Banjarbaru"
+
+
+def seed_demo_election(today: datetime.date) -> ElectionPeriod:
+    """A clearly named demo regional election around the day the demo is loaded, in Banjarbaru
+    (regency code 63.72), so election mode shows there on any day beside the real 2024 periods."""
+    dates = {"campaign_starts_on": today - datetime.timedelta(days=14),
+             "campaign_ends_on": today + datetime.timedelta(days=14),
+             "quiet_starts_on": today + datetime.timedelta(days=15),
+             "quiet_ends_on": today + datetime.timedelta(days=17),
+             "voting_day": today + datetime.timedelta(days=18)}
+    period = ElectionPeriod.objects.filter(name=DEMO_ELECTION_NAME).first()
+    if period is None:
+        period = ElectionPeriod.objects.create(
+            name=DEMO_ELECTION_NAME, kind=ElectionPeriod.Kind.PILKADA, coverage=ElectionPeriod.Coverage.REGENCY,
+            region_codes=["63.72"], candidate_names="Pasangan Calon Contoh 1\nPasangan Calon Contoh 2", **dates)
+        log_action(action="governance.election_period.created", institution=None, actor=None, target=period,
+                   data={"kind": period.kind, "demo": True})
+    elif not period.campaign_starts_on <= today <= period.voting_day:
+        ElectionPeriod.objects.filter(pk=period.pk).update(**dates)
+        log_action(action="governance.election_period.updated", institution=None, actor=None, target=period,
+                   data={"demo": True, "voting_day": dates["voting_day"].isoformat()})
+    return period
+
+
 def seed(ctx) -> None:
     ensure_shipped_periods()
+    seed_demo_election(timezone.localdate())
     institutions = ctx.institutions
     # Hash the shared demo password once: hashing is deliberately slow.
     password_hash = make_password(settings.SANTUN_DEMO_PASSWORD)
