@@ -53,14 +53,14 @@ def objects(side) -> dict:
     removal = approved_measure(inst, humas=humas, head=head, subject_name="Anggota Luar", channel=channel, position=3)
     local_objection = services.objection_file(actor=humas, measure=removal, text="Bukan saya yang mengirim.")
 
-    # A letter the head signed: its objection goes to the parent's head.
+    # A letter the head signed, with evidence: its objection goes to the parent's head, who may see the
+    # evidence (the head and Humas here may too: the case is not about them).
     signed = approved_measure(inst, humas=humas, head=head, subject_name="Anggota Lain", channel=channel,
-                              categories=(RuleCategory.PORNOGRAPHY,))
+                              categories=(RuleCategory.PORNOGRAPHY,), evidence=[("layar.png", png_bytes())])
     escalated_objection = services.objection_file(actor=humas, measure=signed, text="Gambar itu berita resmi.")
 
-    # A case about the head, with evidence: the parent's head decides it and may see the evidence.
-    about_head = proposed_measure(inst, humas=humas, subject_staff=staff["kepala"], channel=channel,
-                                  evidence=[("layar.png", png_bytes())])
+    # A case about the head: the parent's head decides it (the head never opens it).
+    about_head = proposed_measure(inst, humas=humas, subject_staff=staff["kepala"], channel=channel)
     level(inst, 1)
 
     # The pegawai is asked to explain a confirmed report; another explanation was recorded with a file.
@@ -75,7 +75,7 @@ def objects(side) -> dict:
         "open_report": open_report, "confirmed": confirmed, "referral": referral, "own": own,
         "own_letter": own.letter, "waiting": waiting, "removal_task": removal.removal,
         "local_objection": local_objection, "escalated_objection": escalated_objection,
-        "about_head": about_head, "head_evidence": about_head.report.evidence.first(), "humas_user": humas,
+        "about_head": about_head, "escalated_evidence": signed.report.evidence.first(), "humas_user": humas,
     }
 
 
@@ -111,7 +111,7 @@ CASES = [
     UrlCase("sanctions:referral_create", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["confirmed"].pk}),
     UrlCase("sanctions:referral_outcome", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["referral"].pk}),
     UrlCase("sanctions:evidence_file", roles=CASE_ROLES, parent_roles=PARENT_HEAD,
-            kwargs=lambda o: {"pk": o["head_evidence"].pk}),
+            kwargs=lambda o: {"pk": o["escalated_evidence"].pk}),
     UrlCase("sanctions:measure_withdraw", roles=TRIAGE, method="post", ok=POST_OK,
             kwargs=lambda o: {"pk": o["waiting"].pk}, data=lambda o: {"reason": "Salah orang."}),
     UrlCase("sanctions:measure_delivery", roles=TRIAGE, method="post", ok=POST_OK,
