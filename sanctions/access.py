@@ -19,7 +19,6 @@ from .models import (
     CaseEvidence,
     Explanation,
     Measure,
-    MeasureState,
     Objection,
     Referral,
     RemovalTask,
@@ -27,20 +26,37 @@ from .models import (
     WarningLetter,
 )
 
-# What the reported person may open of a measure about them: never a proposal still being decided.
-SUBJECT_VISIBLE_STATES = (MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED)
 
-
-def _case_handler(request) -> None:
-    if not request.access.has("sanctions.view_cases"):
+def not_about_visitor(request, report: ViolationReport) -> None:
+    """Recusal: a head, Humas or operator never opens, as a handler, a case about themselves; they
+    follow it only as its subject (``my_cases``, their measure pages, ``my_explanation``)."""
+    if selectors.is_subject(request.user, report):
         raise PermissionDenied
 
 
+def _case_handler(request, report: ViolationReport) -> None:
+    if not request.access.has("sanctions.view_cases"):
+        raise PermissionDenied
+    not_about_visitor(request, report)
+
+
 def report_for(request, pk) -> ViolationReport:
-    """A case, for the people who handle cases here (the head and Humas)."""
-    report = get_object_or_404(ViolationReport, pk=pk)
-    _case_handler(request)
+    """A case, for the people who handle cases here (the head and Humas), never its subject."""
+    report = get_object_or_404(ViolationReport.objects.select_related("subject_staff"), pk=pk)
+    _case_handler(request, report)
     return report
+
+
+def case_file_for(request, pk) -> ViolationReport:
+    """The case file (``selectors.case_file``), for the people who handle cases here, never its subject."""
+    report = selectors.case_file(request.institution, pk)
+    _case_handler(request, report)
+    return report
+
+
+def case_handler(request, report: ViolationReport) -> None:
+    """The same check on a case the view already holds (the cached case file)."""
+    _case_handler(request, report)
 
 
 def report_for_subject(request, pk) -> ViolationReport:
@@ -60,35 +76,36 @@ def explanation_for(request, pk) -> Explanation:
     if explanation is None or not explanation.file:
         raise Http404("no file")
     if not selectors.is_subject(request.user, report):
-        _case_handler(request)
+        _case_handler(request, report)
     return explanation
 
 
 def measure_for(request, pk) -> Measure:
     """A measure, for the people who handle cases here."""
-    measure = get_object_or_404(Measure, pk=pk)
-    _case_handler(request)
+    measure = get_object_or_404(Measure.objects.select_related("report", "report__subject_staff"), pk=pk)
+    _case_handler(request, measure.report)
     return measure
 
 
 def letter_for(request, pk) -> WarningLetter:
     """A warning letter, for the people who handle cases here."""
-    letter = get_object_or_404(WarningLetter, pk=pk)
-    _case_handler(request)
+    letter = get_object_or_404(WarningLetter.objects.select_related("measure__report__subject_staff"), pk=pk)
+    _case_handler(request, letter.measure.report)
     return letter
 
 
 def referral_for(request, pk) -> Referral:
     """A referral to the formal process, for the people who handle cases here."""
-    referral = get_object_or_404(Referral.objects.select_related("report"), pk=pk)
-    _case_handler(request)
+    referral = get_object_or_404(Referral.objects.select_related("report", "report__subject_staff"), pk=pk)
+    _case_handler(request, referral.report)
     return referral
 
 
 def evidence_for(request, pk) -> CaseEvidence:
     """Evidence, for the people who handle the case, and for the parent's head deciding an escalated
-    measure or objection of that case. Never for the reported person as such."""
-    item = get_object_or_404(CaseEvidence.objects.select_related("report"), pk=pk)
+    measure or objection of that case. Never for the reported person, whatever their role."""
+    item = get_object_or_404(CaseEvidence.objects.select_related("report", "report__subject_staff"), pk=pk)
+    not_about_visitor(request, item.report)
     access = request.access
     allowed = access.has("sanctions.view_cases") or (
         access.has("sanctions.decide_escalated") and (
@@ -102,7 +119,7 @@ def evidence_for(request, pk) -> CaseEvidence:
 def measure_for_subject(request, pk) -> Measure:
     """A decided measure, for the person it is about (their own page, letter, acknowledgement, objection)."""
     measure = get_object_or_404(Measure.objects.select_related("report", "report__channel"), pk=pk)
-    if measure.state not in SUBJECT_VISIBLE_STATES or not selectors.is_subject(request.user, measure.report):
+    if measure.state not in selectors.SUBJECT_VISIBLE_STATES or not selectors.is_subject(request.user, measure.report):
         raise PermissionDenied
     return measure
 
@@ -114,6 +131,8 @@ def decision_for(request, queryset: QuerySet, pk) -> Model:
     item = get_object_or_404(queryset, pk=pk)
     if not request.access.has("sanctions.decide_escalated" if item.escalated else "sanctions.decide"):
         raise PermissionDenied
+    measure = item if isinstance(item, Measure) else item.measure
+    not_about_visitor(request, measure.report)
     return item
 
 

@@ -176,9 +176,12 @@ class TriageDecisionForm(ReasonForm):
 class AssignForm(forms.Form):
     assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int)
 
-    def __init__(self, *args, institution, **kwargs):
+    def __init__(self, *args, institution, report=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [(u.pk, str(u)) for u in selectors.triage_colleagues(institution)]
+        # The case page does not offer the person reported as its handler (the service refuses them too).
+        subject = selectors.subject_user(report) if report is not None else None
+        self.fields["assignee"].choices = [(u.pk, str(u)) for u in selectors.triage_colleagues(institution)
+                                           if subject is None or u.pk != subject.pk]
 
 
 class NoteForm(forms.Form):

@@ -22,7 +22,7 @@ def _head_panel(request) -> dict:
 def _humas_panel(request) -> dict:
     from . import selectors
 
-    return {"counts": selectors.queue_counts(request.institution)}
+    return {"counts": selectors.queue_counts(request.institution, visitor=request.user)}
 
 
 def _staff_panel(request) -> dict:
@@ -39,7 +39,13 @@ def _staff_panel(request) -> dict:
 def _staff_profile_section(request, staff=None, **objects) -> dict:
     from . import selectors
 
-    return {"measures": list(selectors.staff_measures(staff)) if staff is not None else []}
+    if staff is None:
+        return {"measures": []}
+    if staff.user_id is not None and staff.user_id == request.user.pk:
+        # One's own profile: the measures as their subject sees them (decided ones, on their own pages).
+        return {"measures": list(selectors.staff_measures(staff).filter(state__in=selectors.SUBJECT_VISIBLE_STATES)),
+                "own": True}
+    return {"measures": list(selectors.staff_measures(staff))}
 
 
 def register() -> None:

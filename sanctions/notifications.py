@@ -58,6 +58,12 @@ def humas(institution: Institution) -> list[User]:
     return users_with_role(institution, Role.PUBLIC_RELATIONS)
 
 
+def not_the_subject(users, report) -> list[User]:
+    """``users`` without the person the case is about: they hear of it only as its subject."""
+    subject_id = report.subject_staff.user_id if report.subject_staff_id else None
+    return [u for u in users if u is not None and (subject_id is None or u.pk != subject_id)]
+
+
 def page_url(institution: Institution, name: str, **kwargs) -> str:
     """The path of the sanctions page ``name`` at ``institution`` (a notice's link)."""
     return reverse(f"sanctions:{name}", kwargs={"institution": institution.slug, **kwargs})

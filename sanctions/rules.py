@@ -349,12 +349,16 @@ def check_decide_appeal(actor, appeal: Appeal, *, as_parent: bool = False) -> No
 # --- removals from a group ------------------------------------------------------------------------
 
 def may_confirm_removal(actor, task: RemovalTask, *, access=None, is_admin: bool | None = None) -> bool:
+    """Humas and the group's admins, never the person removed (not even as Humas or admin)."""
+    if selectors.is_subject(actor, task.measure.report):
+        return False
     if has(actor, task, "sanctions.triage", access=access):
         return True
     return selectors.is_group_admin(actor, task.channel) if is_admin is None else is_admin
 
 
 def check_confirm_removal(actor, task: RemovalTask, *, access=None, is_admin: bool | None = None) -> None:
+    not_the_subject(actor, task.measure.report)
     if not may_confirm_removal(actor, task, access=access, is_admin=is_admin):
         raise PermissionDenied
     if task.state != RemovalState.OPEN:

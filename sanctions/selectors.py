@@ -38,6 +38,8 @@ from .models import (
 from .workdays import working_days_between
 
 LIVE_MEASURE_STATES = (MeasureState.PROPOSED, MeasureState.ACTIVE, MeasureState.EXPIRED)
+# What the reported person may see of a measure about them: never a proposal still being decided.
+SUBJECT_VISIBLE_STATES = (MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED)
 
 
 def current_code(institution: Institution) -> CodeVersion | None:
@@ -217,8 +219,16 @@ class QueueFilters:
     priority: bool = False
 
 
-def report_queue(institution: Institution, filters: QueueFilters):
-    qs = ViolationReport.objects.filter(institution=institution)
+def not_about(qs, visitor: User | None, path: str = ""):
+    """``qs`` without the cases about ``visitor`` (``path`` leads from its rows to the case)."""
+    if visitor is None or not visitor.is_authenticated:
+        return qs
+    return qs.exclude(**{f"{path}subject_staff__user": visitor})
+
+
+def report_queue(institution: Institution, filters: QueueFilters, *, visitor: User | None = None):
+    """The queue of cases; ``visitor``: leave out the cases about them (they are not theirs to handle)."""
+    qs = not_about(ViolationReport.objects.filter(institution=institution), visitor)
     if filters.state == "open":
         qs = qs.filter(state__in=[ReportState.SUBMITTED, ReportState.IN_REVIEW])
     elif filters.state:
@@ -243,15 +253,19 @@ def report_queue(institution: Institution, filters: QueueFilters):
     )
 
 
-def queue_counts(institution: Institution) -> dict:
-    """The queue's counters, kept in the institution's cache until its data changes."""
+def queue_counts(institution: Institution, *, visitor: User | None = None) -> dict:
+    """The queue's counters, kept in the institution's cache until its data changes. For a
+    ``visitor`` who is the subject of a case here, counted without those cases (and not cached)."""
     from governance.cache import cached
 
+    if visitor is not None and visitor.is_authenticated and ViolationReport.objects.filter(
+            institution=institution, subject_staff__user=visitor).exists():
+        return _queue_counts(institution, visitor)
     return cached(institution, "queue_counts", lambda: _queue_counts(institution))
 
 
-def _queue_counts(institution: Institution) -> dict:
-    counts = ViolationReport.objects.filter(institution=institution).aggregate(
+def _queue_counts(institution: Institution, visitor: User | None = None) -> dict:
+    counts = not_about(ViolationReport.objects.filter(institution=institution), visitor).aggregate(
         submitted=Count("pk", filter=Q(state=ReportState.SUBMITTED)),
         in_review=Count("pk", filter=Q(state=ReportState.IN_REVIEW)),
         confirmed=Count("pk", filter=Q(state=ReportState.CONFIRMED)),
@@ -260,8 +274,10 @@ def _queue_counts(institution: Institution) -> dict:
         unassigned_open=Count("pk", filter=Q(assignee__isnull=True, state__in=[ReportState.SUBMITTED, ReportState.IN_REVIEW])),
     )
     counts["open"] = counts["submitted"] + counts["in_review"]
-    counts["awaiting_decision"] = Measure.objects.filter(institution=institution, state=MeasureState.PROPOSED).count()
-    counts["removals_open"] = RemovalTask.objects.filter(institution=institution, state=RemovalState.OPEN).count()
+    counts["awaiting_decision"] = not_about(
+        Measure.objects.filter(institution=institution, state=MeasureState.PROPOSED), visitor, "report__").count()
+    counts["removals_open"] = not_about(
+        RemovalTask.objects.filter(institution=institution, state=RemovalState.OPEN), visitor, "measure__report__").count()
     return counts
 
 
@@ -378,14 +394,15 @@ def measures_about(user: User, institution: Institution):
     """Measures about the user (through their staff record), once decided (never proposals)."""
     return (
         Measure.objects.filter(institution=institution, report__subject_staff__user=user)
-        .filter(state__in=[MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED])
+        .filter(state__in=SUBJECT_VISIBLE_STATES)
         .select_related("report", "report__channel", "objection", "objection__appeal").prefetch_related("letter")
         .order_by("-decided_at")
     )
 
 
 def removal_tasks_for(user: User, institution: Institution, *, everything: bool):
-    qs = RemovalTask.objects.filter(institution=institution).select_related(
+    """The removals the user may carry out: never their own."""
+    qs = not_about(RemovalTask.objects.filter(institution=institution), user, "measure__report__").select_related(
         "channel", "measure", "measure__report", "measure__report__subject_staff",
     )
     if not everything:

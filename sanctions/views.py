@@ -162,11 +162,13 @@ def queue(request, institution):
         data = form.cleaned_data
         filters = selectors.QueueFilters(state=data["state"], category=data["category"], channel=data["channel"],
                                          assignee=data["assignee"], priority=data["priority"])
-    page = Paginator(selectors.report_queue(request.institution, filters), 25).get_page(request.GET.get("page"))
+    # Cases about the visitor are not theirs to handle: the queue and its counts leave them out.
+    page = Paginator(selectors.report_queue(request.institution, filters, visitor=request.user), 25).get_page(
+        request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "sanctions/queue.html", {
-        "form": form, "page": page, "counts": selectors.queue_counts(request.institution),
+        "form": form, "page": page, "counts": selectors.queue_counts(request.institution, visitor=request.user),
         "query": query.urlencode(), "title": _("Violation reports"),
     })
 
@@ -196,10 +198,10 @@ def report_detail(request, institution, pk):
     inst = request.institution
     case = cached(inst, f"case_file:{int(pk)}", lambda: _case_file(inst, pk), day=inst.local_today())
     report = case["report"]
+    access.case_handler(request, report)  # the person reported never opens their own case file
     visitor, user = request.access, request.user
     context = {
         **case,
-        "is_subject": selectors.is_subject(user, report),
         "actions": visitor_actions.case_actions(visitor, user, report, measures=case["measures"],
                                           evidence_count=len(case["evidence"]), explanation=case["explanation"]),
         "measure_rows": visitor_actions.case_measure_actions(visitor, user, report, case["measures"]),
@@ -209,7 +211,8 @@ def report_detail(request, institution, pk):
     }
     if request.access.has("sanctions.triage"):
         context.update({
-            "assign_form": AssignForm(institution=request.institution, initial={"assignee": report.assignee_id}),
+            "assign_form": AssignForm(institution=request.institution, report=report,
+                                      initial={"assignee": report.assignee_id}),
             "note_form": NoteForm(), "decide_form": TriageDecisionForm(), "evidence_form": EvidenceForm(),
             "delivery_form": DeliveryForm(initial={"delivered_on": request.institution.local_today()}),
             "objection_form": ObjectionForm(), "appeal_form": AppealForm(),
@@ -392,7 +395,7 @@ def evidence_add(request, institution, pk):
 
 @requires("sanctions.triage")
 def measure_propose(request, institution, pk):
-    report = selectors.case_file(request.institution, pk)
+    report = access.case_file_for(request, pk)
     ladder = selectors.current_ladder(request.institution)
     if ladder is None:
         ladder = services.ladder_ensure(actor=request.user, institution=request.institution)
@@ -688,7 +691,7 @@ def removal_confirm(request, institution, pk):
 
 @requires("sanctions.view_cases")
 def referral_create(request, institution, pk):
-    report = selectors.case_file(request.institution, pk)
+    report = access.case_file_for(request, pk)
     form = ReferralForm(request.POST or None, initial={"referred_on": request.institution.local_today()})
     if request.method == "POST" and form.is_valid():
         try:

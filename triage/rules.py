@@ -74,6 +74,17 @@ def check_in_triage(flag: ChatFlag, chat_import: ChatImport | None = None) -> No
                               code="state")
 
 
+def check_not_own_message(actor: User | None, flag: ChatFlag) -> None:
+    """Recusal: a person does not triage a flag on a message they wrote themselves."""
+    message = flag.message
+    author = message.author if message is not None else None
+    staff = author.staff if author is not None and author.staff_id else None
+    if actor is not None and staff is not None and staff.user_id == actor.pk:
+        raise ValidationError(
+            _("This message was written by you, so you cannot handle its flag. Ask a colleague to take it over."),
+            code="recusal")
+
+
 def check_open(flag: ChatFlag) -> None:
     if flag.state != ChatFlagState.OPEN:
         raise ValidationError(_("This flag has already been handled."), code="state")

@@ -337,11 +337,14 @@ def chat_import_actions(access, chat_import: ChatImport) -> frozenset[str]:
     return frozenset(name for name, check in checks.items() if rules.allowed(check, chat_import))
 
 
-def flag_actions(access, flag: ChatFlag, *, chat_import: ChatImport | None = None) -> frozenset[str]:
-    """dismiss, reopen and report. Pass the flag's import when the page holds it (no query then)."""
+def flag_actions(access, flag: ChatFlag, *, chat_import: ChatImport | None = None, user=None) -> frozenset[str]:
+    """dismiss, reopen and report. Pass the flag's import when the page holds it (no query then);
+    ``user``: the visitor, who handles no flag on their own message."""
     if access is None or not rules.allowed(rules.require, None, None, access=access):
         return frozenset()
     if not rules.allowed(rules.check_in_triage, flag, chat_import):
+        return frozenset()
+    if not rules.allowed(rules.check_not_own_message, user, flag):
         return frozenset()
     actions = set()
     if rules.allowed(rules.check_open, flag):

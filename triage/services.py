@@ -451,6 +451,7 @@ def chat_flag_dismiss(*, actor: User, flag: ChatFlag, reason: str) -> ChatFlag:
     """A person decides the flagged message breaks no rule, and says why."""
     _require(actor, flag.chat_import.institution)
     flag = _lock_flag(flag)
+    rules.check_not_own_message(actor, flag)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write why this message breaks no rule."), code="reason")
@@ -468,6 +469,7 @@ def chat_flag_reopen(*, actor: User, flag: ChatFlag) -> ChatFlag:
     """Undo a dismissal (the reason is kept in the audit trail only as the fact that it was dismissed)."""
     _require(actor, flag.chat_import.institution)
     flag = _lock_flag(flag)
+    rules.check_not_own_message(actor, flag)
     rules.check_dismissed(flag)
     flag.state, flag.dismiss_reason, flag.decided_by, flag.decided_at = ChatFlagState.OPEN, "", None, None
     flag.save(update_fields=["state", "dismiss_reason", "decided_by", "decided_at"])
@@ -489,6 +491,7 @@ def chat_flag_report(*, actor: User, flag: ChatFlag, occurred_at: datetime.datet
             flag = _lock_flag(flag)
             if flag.report_id:
                 return flag.report, False
+            rules.check_not_own_message(actor, flag)
             rules.check_reportable(flag)
             pdf = flag_evidence_pdf(flag)
             report = sanctions_services.report_submit(

@@ -248,7 +248,8 @@ def chat_triage(request, institution, pk):
     page = Paginator(selectors.triage_flags(chat_import, filters), FLAGS_PER_PAGE).get_page(request.GET.get("page"))
     around = selectors.contexts(chat_import, page.object_list)
     items = [{"flag": flag, "before": around.get(flag.pk, ([], []))[0], "after": around.get(flag.pk, ([], []))[1],
-              "actions": selectors.flag_actions(request.access, flag, chat_import=chat_import)}
+              "actions": selectors.flag_actions(request.access, flag, chat_import=chat_import,
+                                                user=request.user)}
              for flag in page.object_list]
     counts = selectors.triage_counts(chat_import, filters)
     labels = dict(FlagFilterForm.STATES)

@@ -117,7 +117,8 @@ def measure_approve(*, actor: User, measure: Measure, reason: str, as_parent: bo
     removal = _removal_create(actor=actor, measure=measure, day=today) if measure.is_removal else None
 
     notices.send(
-        recipients=notices.humas(institution), institution=institution, kind="measure_approved",
+        recipients=notices.not_the_subject(notices.humas(institution), measure.report), institution=institution,
+        kind="measure_approved",
         title=gettext_lazy("A proposed measure was approved"),
         body=notices.lazy_format(gettext_lazy("%(level)s for report #%(pk)s was approved."), level=measure.level_code,
                                  pk=measure.report_id),
@@ -153,7 +154,8 @@ def measure_reject(*, actor: User, measure: Measure, reason: str, as_parent: boo
     log_action(action="sanctions.measure.rejected", institution=institution, actor=actor, target=measure,
                data={"state": measure.state, "level": measure.level_code, "escalated": measure.escalated})
     notices.send(
-        recipients=notices.humas(institution), institution=institution, kind="measure_rejected",
+        recipients=notices.not_the_subject(notices.humas(institution), measure.report), institution=institution,
+        kind="measure_rejected",
         title=gettext_lazy("A proposed measure was rejected"),
         body=notices.lazy_format(gettext_lazy("%(level)s for report #%(pk)s was rejected; the reason is on the case page."),
                                  level=measure.level_code, pk=measure.report_id),

@@ -44,7 +44,8 @@ def objection_file(*, actor: User, measure: Measure, text: str) -> Objection:
     decision = deciders.for_objection(objection)
     name = "objection_decide_escalated" if decision.above else "objection_decide"
     notices.send(
-        recipients=[*(decision.users or _appointers(decision)), *notices.humas(institution)],
+        recipients=[*(decision.users or _appointers(decision)),
+                    *notices.not_the_subject(notices.humas(institution), measure.report)],
         institution=institution, kind="objection_filed", title=gettext_lazy("An objection was filed"),
         body=notices.lazy_format(gettext_lazy("An objection to %(level)s (report #%(pk)s) awaits a decision."),
                                  level=measure.level_code, pk=measure.report_id),
@@ -130,7 +131,8 @@ def appeal_file(*, actor: User, objection: Objection, text: str) -> Appeal:
                data={"objection": objection.pk, "measure": objection.measure_id, "by_person": own})
     decision = deciders.for_appeal(appeal)
     notices.send(
-        recipients=[*(decision.users or _appointers(decision)), *notices.humas(institution)],
+        recipients=[*(decision.users or _appointers(decision)),
+                    *notices.not_the_subject(notices.humas(institution), objection.measure.report)],
         institution=institution, kind="appeal_filed", title=gettext_lazy("An appeal was filed"),
         body=notices.lazy_format(gettext_lazy("An appeal against the decision on an objection to %(level)s "
                                               "(report #%(pk)s) awaits a decision."),

@@ -41,9 +41,10 @@ def _removal_create(*, actor: User, measure: Measure, day: datetime.date) -> Rem
 
 def _notify_removal_due(task: RemovalTask, *, first: bool) -> None:
     institution = task.institution
-    admins = selectors.group_admin_users(task.channel)
+    report = task.measure.report
+    admins = notices.not_the_subject(selectors.group_admin_users(task.channel), report)
     notices.send(
-        recipients=admins or notices.humas(institution), institution=institution, kind="removal_due",
+        recipients=admins or notices.not_the_subject(notices.humas(institution), report), institution=institution, kind="removal_due",
         title=gettext_lazy("A removal from a group is due") if first else gettext_lazy("A removal from a group is overdue"),
         body=notices.lazy_format(gettext_lazy("Remove the person named in task #%(pk)s from the group by %(due)s, "
                                               "then confirm it in Santun."), pk=task.pk, due=f"{task.due_on:%d-%m-%Y}"),

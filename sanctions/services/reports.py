@@ -122,7 +122,7 @@ def report_submit(
                 path = _store(_evidence_path(institution, facts.extension), data)
                 stored.append(path)
                 _evidence_create(actor=actor, report=report, path=path, name=name, facts=facts)
-            recipients = [u for u in notices.humas(institution) if u.pk != actor.pk]
+            recipients = [u for u in notices.not_the_subject(notices.humas(institution), report) if u.pk != actor.pk]
             notices.send(
                 recipients=recipients, institution=institution, kind="report_submitted",
                 title=gettext_lazy("Priority violation report to triage") if report.priority

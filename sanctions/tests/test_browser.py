@@ -53,7 +53,16 @@ def test_report_to_verified_letter_on_a_phone(live_server, page, tmp_path):
     page.locator("#id_evidence").set_input_files(str(screenshot))
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Laporan #")
-    expect(page.locator(".evidence-thumb img")).to_be_visible()
+    expect(page.locator(".evidence-item img")).to_be_visible()
+    # The screenshot is blurred until Humas chooses to see it, from the keyboard as well.
+    image = page.locator(".evidence-item img").first
+    assert "blur" in image.evaluate("element => getComputedStyle(element).filter")
+    reveal = page.get_by_role("button", name="Tampilkan", exact=True)
+    reveal.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Samarkan lagi")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.evidence-item img')).filter === 'none'")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     # Triage and proposal.
     page.get_by_role("button", name="Saya mulai menelaah").click()

@@ -55,7 +55,7 @@ def objects(side) -> dict:
 
     # A case about the head, decided by the parent's head: its objection goes back to them.
     head_case = proposed_measure(inst, humas=humas, subject_staff=staff["kepala"], channel=channel,
-                                 categories=(RuleCategory.PORNOGRAPHY,))
+                                 categories=(RuleCategory.PORNOGRAPHY,), evidence=[("layar.png", png_bytes())])
     services.measure_approve(actor=side.parent_users["kepala"], measure=head_case, reason="Terbukti.", as_parent=True)
     escalated_objection = services.objection_file(actor=humas, measure=head_case, text="Gambar itu berita resmi.")
 
@@ -71,9 +71,8 @@ def objects(side) -> dict:
                                          objection=services.objection_file(actor=humas, measure=appealed, text="Keliru."))
     appeal = services.appeal_file(actor=humas, objection=rejected, text="Mohon ditinjau atasan.")
 
-    # A case about the head, with evidence: the parent's head decides it and may see the evidence.
-    about_head = proposed_measure(inst, humas=humas, subject_staff=staff["kepala"], channel=channel,
-                                  evidence=[("layar.png", png_bytes())])
+    # A case about the head: the parent's head decides it (the head never opens it).
+    about_head = proposed_measure(inst, humas=humas, subject_staff=staff["kepala"], channel=channel)
     level(inst, 1)
 
     # The pegawai is asked to explain a confirmed report; another explanation was recorded with a file.
@@ -89,7 +88,7 @@ def objects(side) -> dict:
         "own_letter": own.letter, "waiting": waiting, "removal_task": removal.removal,
         "local_objection": local_objection, "escalated_objection": escalated_objection, "kept": kept,
         "appeal": appeal,
-        "about_head": about_head, "head_evidence": about_head.report.evidence.first(), "humas_user": humas,
+        "about_head": about_head, "escalated_evidence": head_case.report.evidence.first(), "humas_user": humas,
     }
 
 
@@ -126,8 +125,10 @@ CASES = [
     UrlCase("sanctions:measure_propose", roles=TRIAGE, kwargs=lambda o: {"pk": o["confirmed"].pk}),
     UrlCase("sanctions:referral_create", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["confirmed"].pk}),
     UrlCase("sanctions:referral_outcome", roles=CASE_ROLES, kwargs=lambda o: {"pk": o["referral"].pk}),
-    UrlCase("sanctions:evidence_file", roles=CASE_ROLES, parent_roles=PARENT_HEAD,
-            kwargs=lambda o: {"pk": o["head_evidence"].pk}),
+    # Evidence of the case about the head: Humas, the acting head and the parent's head see it; the head,
+    # its subject, does not.
+    UrlCase("sanctions:evidence_file", roles=frozenset({"humas", "plt"}), parent_roles=PARENT_HEAD,
+            kwargs=lambda o: {"pk": o["escalated_evidence"].pk}),
     UrlCase("sanctions:measure_withdraw", roles=TRIAGE, method="post", ok=POST_OK,
             kwargs=lambda o: {"pk": o["waiting"].pk}, data=lambda o: {"reason": "Salah orang."}),
     UrlCase("sanctions:measure_delivery", roles=TRIAGE, method="post", ok=POST_OK,

@@ -1,4 +1,4 @@
-// Sanctions pages: show only the fields that apply (no inline scripts: strict CSP).
+// Sanctions pages: show only the fields that apply, blur evidence (no inline scripts: strict CSP).
 (function () {
   "use strict";
 
@@ -18,6 +18,22 @@
     var hasError = block.querySelector(".invalid-feedback");
     block.hidden = !hasError && (!checked || checked.value === suggested);
   }
+
+  // Evidence images are blurred until the viewer chooses to see them; the button blurs them again.
+  function toggleEvidence(button) {
+    var figure = document.getElementById(button.getAttribute("aria-controls"));
+    if (!figure) { return; }
+    var reveal = figure.classList.contains("is-blurred");
+    figure.classList.toggle("is-blurred", !reveal);
+    figure.classList.toggle("is-revealed", reveal);
+    button.setAttribute("aria-pressed", reveal ? "true" : "false");
+    button.textContent = button.getAttribute(reveal ? "data-hide-label" : "data-show-label");
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.evidence-reveal") : null;
+    if (button) { toggleEvidence(button); }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.report-form").forEach(function (form) {
