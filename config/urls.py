@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("governance.public_urls")),
+    path("", include("governance.platform_urls")),
     path("", include("members.public_urls")),
     path("", include("sanctions.public_urls")),
     path("instansi/<slug:institution>/", include(tenant_patterns)),

@@ -1,12 +1,12 @@
 """Django admin for platform operators. The audit trail is read-only there, as everywhere."""
 
-import re
-
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .forms import ElectionPeriodForm
 from .models import (
     AuditEntry,
     Channel,
@@ -121,46 +121,42 @@ class ElectionReminderAdmin(ReadOnlyAdminMixin, UnscopedAdminMixin, admin.ModelA
     list_display = ["period", "institution", "sent_at", "recipients"]
 
 
-class RegionCodesField(forms.CharField):
-    """Kemendagri codes typed as text ("16.03, 16.08" or one per line), stored as a list."""
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        return [code for code in re.split(r"[\s,;]+", value or "") if code]
-
-
-class ElectionPeriodForm(forms.ModelForm):
-    region_codes = RegionCodesField(
-        label=_("region codes"), required=False,
-        help_text=_("Kemendagri codes separated by commas: provinces like 16, regencies/cities like 16.03. "
-                    "Empty for the whole country."),
-    )
-
-    class Meta:
-        model = ElectionPeriod
-        fields = ["name", "kind", "coverage", "region_codes", "campaign_starts_on", "campaign_ends_on",
-                  "quiet_starts_on", "quiet_ends_on", "voting_day", "candidate_names", "campaign_terms"]
-
-
 @admin.register(ElectionPeriod)
 class ElectionPeriodAdmin(admin.ModelAdmin):
-    """Platform operators enter the elections after 2024 here (the 2024 ones ship as data)."""
+    """Platform operators enter national periods here or on their election page; regional ones are
+    kept by province and regency offices in Santun. Saves go through the audited service."""
 
     form = ElectionPeriodForm
-    list_display = ["name", "kind", "coverage", "campaign_starts_on", "quiet_starts_on", "voting_day"]
+    list_display = ["name", "kind", "coverage", "owner", "campaign_starts_on", "quiet_starts_on", "voting_day"]
     list_filter = ["kind", "coverage"]
+    readonly_fields = ["owner"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "coverage", "region_codes"]}),
+        (None, {"fields": ["name", "kind", "coverage", "region_codes", "owner"]}),
         (_("Dates"), {"fields": ["campaign_starts_on", "campaign_ends_on", "quiet_starts_on", "quiet_ends_on",
                                  "voting_day"]}),
         (_("For spotting campaign material"), {"fields": ["candidate_names", "campaign_terms"]}),
     ]
 
+    def has_change_permission(self, request, obj=None):
+        # A period whose election is over stays as it was.
+        return super().has_change_permission(request, obj) and (obj is None or obj.voting_day >= timezone.localdate())
+
     def has_delete_permission(self, request, obj=None):
-        # A period that reminded staff stays, with the record of that reminder.
-        return obj is None or not obj.reminders.exists()
+        # A period that started or reminded staff stays, with the record of that reminder.
+        return obj is None or (obj.campaign_starts_on > timezone.localdate() and not obj.reminders.exists())
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.ELECTION_FIELDS if name in form.cleaned_data}
+        saved = services.election_period_save(actor=request.user, owner=obj.owner if change else None,
+                                              period=obj if change else None, **fields)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.election_period_delete(actor=request.user, owner=obj.owner, period=obj)
+
+    def delete_queryset(self, request, queryset):
+        for period in queryset:
+            self.delete_model(request, period)
 
 
 @admin.register(AuditEntry)

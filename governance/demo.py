@@ -345,6 +345,8 @@ def seed_codes(ctx) -> None:
                             preamble=draft.preamble, source_note=draft.source_note,
                             change_note="Aturan 1 dipertegas untuk informasi kedinasan; aturan 10 baru tentang cek "
                                         "fakta sebelum meneruskan kabar.")
+    # The demo Pilkada is kept by the office of its region, as a real one would be.
+    ElectionPeriod.objects.filter(name=DEMO_ELECTION_NAME, owner=None).update(owner=inst["kemenag-banjarbaru"])
     if not _has_code(inst["kanwil-kemenag-kalsel"]):
         from_template("kanwil-kemenag-kalsel", "kemenag_neutrality", (2020, 11, 23))
     if not _has_code(inst["kemenag-banjarbaru"]):

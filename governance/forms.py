@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Channel, ChannelKind, Institution, RuleCategory, RuleKind, Severity
+from .models import Channel, ChannelKind, ElectionPeriod, Institution, RuleCategory, RuleKind, Severity
 from .selectors import MAX_RANGE_DAYS
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -164,3 +165,49 @@ class PublicationImportForm(forms.Form):
         if not cleaned.get("file") and not cleaned.get("content"):
             raise forms.ValidationError(_("Choose the CSV file to import."))
         return cleaned
+
+
+class RegionCodesField(forms.CharField):
+    """Kemendagri codes typed as text ("16.03, 16.08" or one per line), stored as a list."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [code for code in re.split(r"[\s,;]+", value or "") if code]
+
+
+class ElectionPeriodForm(forms.ModelForm):
+    """One election period; the model checks the order of the dates, the service who may keep it."""
+
+    region_codes = RegionCodesField(
+        label=_("Region codes"), required=False,
+        help_text=_("Kemendagri codes separated by commas: provinces like 16, regencies/cities like 16.03. "
+                    "Empty for the whole country."),
+    )
+
+    class Meta:
+        model = ElectionPeriod
+        fields = ["name", "kind", "coverage", "region_codes", "campaign_starts_on", "campaign_ends_on",
+                  "quiet_starts_on", "quiet_ends_on", "voting_day", "candidate_names", "campaign_terms"]
+        widgets = {
+            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+               for name in ("campaign_starts_on", "campaign_ends_on", "quiet_starts_on", "quiet_ends_on", "voting_day")},
+            "candidate_names": forms.Textarea(attrs={"rows": 3}),
+            "campaign_terms": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if region is not None:
+            # An institution keeps the regional elections of its own region only.
+            self.fields["kind"].choices = [(value, label) for value, label in ElectionPeriod.Kind.choices
+                                           if value != ElectionPeriod.Kind.PEMILU]
+            coverages = [ElectionPeriod.Coverage.REGENCY] if region.coverage == ElectionPeriod.Coverage.REGENCY \
+                else [ElectionPeriod.Coverage.PROVINCE, ElectionPeriod.Coverage.REGENCY]
+            self.fields["coverage"].choices = [(value, label) for value, label in ElectionPeriod.Coverage.choices
+                                               if value in coverages]
+            if not self.instance.pk and not self.is_bound:
+                self.initial.setdefault("coverage", region.coverage)
+                self.initial.setdefault("region_codes", [region.code])
+

@@ -586,6 +586,7 @@ class ElectionPeriod(models.Model):
     class Kind(models.TextChoices):
         PEMILU = "pemilu", _("General election (Pemilu)")
         PILKADA = "pilkada", _("Regional election (Pilkada)")
+        PILKADES = "pilkades", _("Village head election (Pilkades)")
 
     class Coverage(models.TextChoices):
         NATIONAL = "national", _("Whole country")
@@ -603,6 +604,12 @@ class ElectionPeriod(models.Model):
     voting_day = models.DateField(_("voting day"))
     candidate_names = models.TextField(_("candidate names"), blank=True, help_text=_("One per line."))
     campaign_terms = models.TextField(_("campaign terms"), blank=True, help_text=_("One per line."))
+    # Who keeps the period: empty for the platform operators (national periods and the shipped data),
+    # otherwise the province or regency institution that entered it for its own region.
+    owner = models.ForeignKey(
+        Institution, verbose_name=_("entered by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="election_periods",
+    )
 
     class Meta:
         verbose_name = _("election period")

@@ -45,6 +45,8 @@ def register() -> None:
     grant("governance.view_publications", roles=(K, H))
     grant("governance.manage_publications", roles=(H,))
     grant("governance.view_audit", roles=(K,))
+    grant("governance.view_elections", roles=(K, H, OP))
+    grant("governance.manage_elections", roles=(OP,))
 
 
 # Roles whose holders must have TOTP before they may use any institution page.

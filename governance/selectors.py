@@ -484,3 +484,77 @@ def posting_target_met_share(institution_ids: list[int], start: datetime.date, e
         shares.setdefault(channel.institution_id, []).append(min(counts.get(channel.pk, 0) / expected, 1.0))
     return {pk: (round(100 * sum(shares[pk]) / len(shares[pk]), 2) if shares.get(pk) else None)
             for pk in institution_ids}
+
+
+# ---------------------------------------------------------------- election periods
+
+# Institutions whose operators keep the regional elections of their own region.
+ELECTION_KEEPER_KINDS = {Institution.Kind.REGIONAL_OFFICE, Institution.Kind.DISTRICT_OFFICE,
+                         Institution.Kind.LOCAL_GOVERNMENT}
+
+
+@dataclass(frozen=True)
+class ElectionRegion:
+    """The region an institution keeps regional election periods for."""
+
+    coverage: str  # ElectionPeriod.Coverage.PROVINCE or REGENCY
+    code: str
+
+    def allows(self, coverage: str, codes: list[str]) -> bool:
+        if coverage == ElectionPeriod.Coverage.NATIONAL or not codes:
+            return False
+        if self.coverage == ElectionPeriod.Coverage.REGENCY:
+            return coverage == ElectionPeriod.Coverage.REGENCY and set(codes) == {self.code}
+        if coverage == ElectionPeriod.Coverage.PROVINCE:
+            return set(codes) == {self.code}
+        return all(code.startswith(f"{self.code}.") for code in codes)
+
+
+def election_region(institution: Institution) -> ElectionRegion | None:
+    """A province or regency institution keeps the periods of its own region; others keep none."""
+    if institution.kind not in ELECTION_KEEPER_KINDS:
+        return None
+    if institution.regency_code:
+        return ElectionRegion(ElectionPeriod.Coverage.REGENCY, institution.regency_code)
+    if institution.province_code:
+        return ElectionRegion(ElectionPeriod.Coverage.PROVINCE, institution.province_code)
+    return None
+
+
+def election_periods_for(institution: Institution):
+    """The periods that reach the institution's region, and the ones it entered, latest first."""
+    periods = ElectionPeriod.objects.select_related("owner").order_by("-voting_day", "name")
+    return [period for period in periods if period.owner_id == institution.pk or period.covers(institution)]
+
+
+def _regions_meet(a: ElectionPeriod, b: ElectionPeriod) -> bool:
+    if ElectionPeriod.Coverage.NATIONAL in (a.coverage, b.coverage):
+        return True
+
+    def provinces(period):
+        return {code.split(".")[0] for code in period.region_codes}
+
+    if a.coverage == b.coverage:
+        return bool(set(a.region_codes) & set(b.region_codes))
+    return bool(provinces(a) & provinces(b))
+
+
+def election_overlaps(period: ElectionPeriod, others=None) -> list[ElectionPeriod]:
+    """Other periods whose dates (campaign start to voting day) and regions meet this one's."""
+    others = ElectionPeriod.objects.exclude(pk=period.pk) if others is None else others
+    return [other for other in others
+            if other.pk != period.pk and other.campaign_starts_on <= period.voting_day
+            and period.campaign_starts_on <= other.voting_day and _regions_meet(period, other)]
+
+
+def election_period_actions(period: ElectionPeriod, *, owner: Institution | None, actor, today: datetime.date) -> set[str]:
+    """What the visitor may do with a period, by the rules of ``services.election_period_save``/``_delete``."""
+    platform = actor is not None and actor.is_superuser and owner is None
+    if not platform and (owner is None or period.owner_id != owner.pk):
+        return set()
+    actions = set()
+    if period.voting_day >= today:
+        actions.add("edit")
+    if period.campaign_starts_on > today and not period.reminders.exists():
+        actions.add("delete")
+    return actions

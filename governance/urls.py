@@ -38,6 +38,11 @@ urlpatterns = [
     path("kode-etik/versi/<int:pk>/buang/", views.code_discard, name="code_discard"),
     path("kode-etik/aturan/<int:pk>/ubah/", views.rule_edit, name="rule_edit"),
     path("kode-etik/aturan/<int:pk>/hapus/", views.rule_remove, name="rule_remove"),
+    # Regional election periods, kept by a province or regency office for its own region.
+    path("pemilu/", views.election_list, name="election_list"),
+    path("pemilu/baru/", views.election_create, name="election_create"),
+    path("pemilu/<int:pk>/ubah/", views.election_edit, name="election_edit"),
+    path("pemilu/<int:pk>/hapus/", views.election_delete, name="election_delete"),
     # Publication log of official accounts.
     path("publikasi/", views.publication_list, name="publication_list"),
     path("publikasi/baru/", views.publication_create, name="publication_create"),

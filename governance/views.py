@@ -1,16 +1,18 @@
 import datetime
 import io
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,13 +29,14 @@ from .forms import (
     ChannelForm,
     CodeVersionForm,
     DateRangeForm,
+    ElectionPeriodForm,
     PublicationFilterForm,
     PublicationForm,
     PublicationImportForm,
     RuleForm,
 )
 from .http import private_download, refuse_on_form
-from .models import Channel, CodeVersion, Notification, Publication, Role, Rule
+from .models import Channel, CodeVersion, ElectionPeriod, Notification, Publication, Role, Rule
 from .navigation import panels_for, sections_for, stylesheets_for, visible_panels
 from .permissions import public, requires
 from .selectors import RULE_ORIGINS
@@ -640,3 +643,120 @@ def my_data_download(request, institution):
 
     return private_download(personal_data_archive(request.user), filename="data-saya-santun.zip",
                             content_type="application/zip")
+
+
+# ---------------------------------------------------------------- election periods
+
+
+def _election_rows(periods, *, owner, actor, today):
+    """Each period with what the visitor may do with it and the periods it overlaps."""
+    return [{"period": period, "actions": selectors.election_period_actions(period, owner=owner, actor=actor, today=today),
+             "overlaps": selectors.election_overlaps(period, periods), "phase": period.phase_on(today)}
+            for period in periods]
+
+
+def _election_form_page(request, *, owner, period=None, list_url):
+    region = selectors.election_region(owner) if owner is not None else None
+    form = ElectionPeriodForm(request.POST or None, instance=period, region=region)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.ELECTION_FIELDS}
+        try:
+            saved = services.election_period_save(actor=request.user, owner=owner, period=period, **fields)
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            overlaps = selectors.election_overlaps(saved)
+            messages.success(request, _("“%(name)s” is saved.") % {"name": saved.name})
+            if overlaps:
+                messages.warning(request, _("It overlaps with: %(names)s.") % {"names": ", ".join(p.name for p in overlaps)})
+            return redirect(list_url)
+    return render(request, "governance/elections/form.html", {
+        "form": form, "period": period, "region": region, "list_url": list_url,
+        "may_keep": owner is None or region is not None,
+        "title": _("Change %(name)s") % {"name": period.name} if period else _("New election period"),
+    })
+
+
+def _election_delete(request, *, owner, period, list_url):
+    try:
+        services.election_period_delete(actor=request.user, owner=owner, period=period)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(name)s” is removed.") % {"name": period.name})
+    return redirect(list_url)
+
+
+@requires("governance.view_elections")
+def election_list(request, institution):
+    owner, today = request.institution, request.institution.local_today()
+    periods = selectors.election_periods_for(owner)
+    return render(request, "governance/elections/list.html", {
+        "rows": _election_rows(periods, owner=owner, actor=request.user, today=today),
+        "region": selectors.election_region(owner),
+        "may_add": request.access.has("governance.manage_elections") and selectors.election_region(owner) is not None,
+        "add_url": reverse("governance:election_create", kwargs={"institution": institution}),
+        "title": _("Election periods"),
+    })
+
+
+def _owned_period(request, pk):
+    return get_object_or_404(ElectionPeriod, pk=pk, owner=request.institution)
+
+
+@requires("governance.manage_elections")
+def election_create(request, institution):
+    return _election_form_page(request, owner=request.institution,
+                               list_url=reverse("governance:election_list", kwargs={"institution": institution}))
+
+
+@requires("governance.manage_elections")
+def election_edit(request, institution, pk):
+    return _election_form_page(request, owner=request.institution, period=_owned_period(request, pk),
+                               list_url=reverse("governance:election_list", kwargs={"institution": institution}))
+
+
+@require_POST
+@requires("governance.manage_elections")
+def election_delete(request, institution, pk):
+    return _election_delete(request, owner=request.institution, period=_owned_period(request, pk),
+                            list_url=reverse("governance:election_list", kwargs={"institution": institution}))
+
+
+def platform_operator_required(view):
+    """Pages of the platform operators (superusers), outside any institution."""
+    @wraps(view)
+    @login_required
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+    return guarded
+
+
+@platform_operator_required
+def platform_election_list(request):
+    periods = list(ElectionPeriod.objects.select_related("owner").order_by("-voting_day", "name"))
+    return render(request, "governance/elections/list.html", {
+        "rows": _election_rows(periods, owner=None, actor=request.user, today=timezone.localdate()),
+        "platform": True, "may_add": True,
+        "add_url": reverse("platform_election_create"), "title": _("Election periods (platform)"),
+    })
+
+
+@platform_operator_required
+def platform_election_create(request):
+    return _election_form_page(request, owner=None, list_url=reverse("platform_election_list"))
+
+
+@platform_operator_required
+def platform_election_edit(request, pk):
+    period = get_object_or_404(ElectionPeriod, pk=pk)
+    return _election_form_page(request, owner=period.owner, period=period, list_url=reverse("platform_election_list"))
+
+
+@require_POST
+@platform_operator_required
+def platform_election_delete(request, pk):
+    period = get_object_or_404(ElectionPeriod, pk=pk)
+    return _election_delete(request, owner=period.owner, period=period, list_url=reverse("platform_election_list"))

@@ -32,6 +32,11 @@ def public_non_tenant() -> set[str]:
     return PUBLIC_NON_TENANT.union(*(getattr(module, "PUBLIC_NON_TENANT", set()) for module in _modules()))
 
 
+def platform_non_tenant(method: str = "get") -> dict:
+    attribute = "PLATFORM_NON_TENANT" if method == "get" else "PLATFORM_NON_TENANT_POST"
+    return {name: kwargs for module in _modules() for name, kwargs in getattr(module, attribute, {}).items()}
+
+
 def all_cases() -> list[UrlCase]:
     return [case for module in _modules() for case in module.CASES]
 
@@ -62,7 +67,8 @@ def test_every_tenant_url_has_a_case_and_nothing_else_is_public():
     listed = {case.name for case in all_cases()}
     assert tenant - listed == set(), "tenant URLs without a case in <app>/tests/url_cases.py"
     assert listed - tenant == set(), "cases for URLs that do not exist"
-    assert other - public_non_tenant() == set(), "non-tenant URLs nobody reviewed for public access"
+    platform = set(platform_non_tenant()) | set(platform_non_tenant("post"))
+    assert other - public_non_tenant() - platform == set(), "non-tenant URLs nobody reviewed for public access"
 
 
 pytestmark = pytest.mark.shared_data
@@ -143,3 +149,20 @@ def test_url_matrix(world, case):
     for role in sorted(case.roles):
         response = _request(_as(b.users[role]), case, url_b, objects_b)
         assert response.status_code in case.ok, f"{role} of B: {response.status_code}"
+
+
+def test_platform_pages_are_for_platform_operators_only(world):
+    """The platform operators' pages: anonymous → sign in; any member, head or assessor → 403."""
+    from governance.tests.factories import UserFactory
+
+    a, b, objects_a, objects_b = world
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    for method in ("get", "post"):
+        for name, kwargs in platform_non_tenant(method).items():
+            url = reverse(name, kwargs=kwargs(objects_b))
+            response = getattr(Client(), method)(url)
+            assert response.status_code == 302 and "/akun/login/" in response["Location"], name
+            for user in [*b.users.values(), *b.parent_users.values()]:
+                assert getattr(_as(user), method)(url).status_code == 403, f"{name} opened by {user.email}"
+            if method == "get":
+                assert _as(operator).get(url).status_code == 200, name

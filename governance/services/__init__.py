@@ -15,7 +15,7 @@ from .codes import (
     rule_remove,
     rule_update,
 )
-from .elections import election_reminders_send
+from .elections import ELECTION_FIELDS, election_period_delete, election_period_save, election_reminders_send
 from .institutions import (
     institution_create,
     institution_move,
@@ -35,6 +35,9 @@ from .publications import (
 )
 
 __all__ = [
+    "ELECTION_FIELDS",
+    "election_period_delete",
+    "election_period_save",
     "PUBLICATION_FIELDS",
     "RULE_FIELDS",
     "channel_archive",

@@ -412,8 +412,8 @@ def test_rules_are_deleted_only_from_drafts(side_a, humas, draft, unscoped):
     assert not Rule.objects.filter(pk=rule.pk).exists()
 
 
-def test_platform_operators_enter_an_election_period_in_the_admin(db, no_election_periods):
-    from governance.models import ElectionPeriod
+def test_platform_operators_enter_an_election_period_in_the_admin(db, no_election_periods, unscoped):
+    from governance.models import AuditEntry, ElectionPeriod
     from governance.tests.factories import UserFactory
 
     operator = UserFactory(is_staff=True, is_superuser=True)
@@ -424,6 +424,8 @@ def test_platform_operators_enter_an_election_period_in_the_admin(db, no_electio
     response = client.post("/admin/governance/electionperiod/add/", data)
     assert response.status_code == 302
     assert ElectionPeriod.objects.get().region_codes == ["16.03", "16.08"]
+    # The admin saves through the same audited service as Santun's own pages.
+    assert AuditEntry.objects.filter(action="governance.election.entered", actor=operator).count() == 1
     response = client.post("/admin/governance/electionperiod/add/", {**data, "name": "Salah", "region_codes": "16"})
     assert response.status_code == 200 and ElectionPeriod.objects.count() == 1
 

@@ -2,14 +2,31 @@ import datetime
 
 from django.utils import timezone
 
-from governance.models import Channel, ChannelKind, CodeVersion, Notification, Publication, Rule, RuleCategory
+from governance.models import (
+    Channel,
+    ChannelKind,
+    CodeVersion,
+    ElectionPeriod,
+    Notification,
+    Publication,
+    Rule,
+    RuleCategory,
+)
 from tests.urlwalk import ALL_MEMBER_ROLES, EVERY_ROLE, UrlCase
 
 # Non-tenant URL names of this app that anyone may open (see public_urls.py).
 PUBLIC_NON_TENANT: set[str] = {"security_txt"}
+# Non-tenant pages of the platform operators (platform_urls.py): superusers only, name → kwargs.
+PLATFORM_NON_TENANT = {
+    "platform_election_list": lambda o: {},
+    "platform_election_create": lambda o: {},
+    "platform_election_edit": lambda o: {"pk": o["gov_election"].pk},
+}
+PLATFORM_NON_TENANT_POST = {"platform_election_delete": lambda o: {"pk": o["gov_election"].pk}}
 
 HUMAS = frozenset({"humas"})
 KEPALA = frozenset({"kepala"})
+OPERATOR = frozenset({"operator"})
 VIEW_CHANNELS = frozenset({"kepala", "humas", "operator"})
 VIEW_PUBLICATIONS = frozenset({"kepala", "humas"})
 POSTED = frozenset({302})
@@ -38,7 +55,15 @@ def objects(side) -> dict:
     publication = Publication.objects.create(
         institution=institution, channel=account, published_at=now - datetime.timedelta(hours=2), topic="Layanan publik",
     )
+    election = ElectionPeriod.objects.create(
+        name=f"Pilkades serentak {institution.slug}", kind=ElectionPeriod.Kind.PILKADES,
+        coverage=ElectionPeriod.Coverage.REGENCY, region_codes=[institution.regency_code or "16.03"], owner=institution,
+        campaign_starts_on=datetime.date(2099, 3, 1), campaign_ends_on=datetime.date(2099, 3, 20),
+        quiet_starts_on=datetime.date(2099, 3, 21), quiet_ends_on=datetime.date(2099, 3, 23),
+        voting_day=datetime.date(2099, 3, 24),
+    )
     return {
+        "gov_election": election,
         "notification": notification, "gov_account": account, "gov_archived": archived, "gov_published": published,
         "gov_draft": draft, "gov_draft_rule": draft_rule, "gov_publication": publication,
     }
@@ -83,6 +108,11 @@ CASES = [
     UrlCase("governance:code_discard", roles=HUMAS, kwargs=_pk("gov_draft"), method="post", ok=POSTED),
     UrlCase("governance:rule_edit", roles=HUMAS, kwargs=_pk("gov_draft_rule")),
     UrlCase("governance:rule_remove", roles=HUMAS, kwargs=_pk("gov_draft_rule"), method="post", ok=POSTED),
+    # Election periods.
+    UrlCase("governance:election_list", roles=VIEW_CHANNELS),
+    UrlCase("governance:election_create", roles=OPERATOR),
+    UrlCase("governance:election_edit", roles=OPERATOR, kwargs=_pk("gov_election")),
+    UrlCase("governance:election_delete", roles=OPERATOR, kwargs=_pk("gov_election"), method="post", ok=POSTED),
     # Publication log.
     UrlCase("governance:publication_list", roles=VIEW_PUBLICATIONS),
     UrlCase("governance:publication_create", roles=HUMAS),
