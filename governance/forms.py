@@ -6,11 +6,12 @@ import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Channel, ChannelKind, ElectionPeriod, Institution, RuleCategory, RuleKind, Severity
+from .models import Channel, ChannelKind, ElectionPeriod, Institution, RuleCategory, RuleKind, Severity, User
 from .selectors import MAX_RANGE_DAYS
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -211,3 +212,14 @@ class ElectionPeriodForm(forms.ModelForm):
                 self.initial.setdefault("coverage", region.coverage)
                 self.initial.setdefault("region_codes", [region.code])
 
+
+
+class AccountSettingsForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=200,
+                                help_text=_("As colleagues know it; letters use the name in the staff record."))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES,
+                                 help_text=_("Pages, notices and e-mails come in this language."))
+    notification_mode = forms.ChoiceField(
+        label=_("Notices by e-mail"), choices=User.NotificationMode.choices, widget=forms.RadioSelect,
+        help_text=_("A decision waiting for you and a deadline you must meet always come by e-mail at once."),
+    )

@@ -43,9 +43,17 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in. Their roles live in ``Membership``; their staff record in members."""
 
+    class NotificationMode(models.TextChoices):
+        IMMEDIATE = "immediate", _("Each notice by e-mail as it comes")
+        DIGEST = "digest", _("One e-mail a day with the day's notices")
+        IN_APP = "in_app", _("In Santun only, no e-mail")
+
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
+    # Decisions waiting and deadlines are always e-mailed, whatever is chosen here.
+    notification_mode = models.CharField(_("e-mail notices"), max_length=10, choices=NotificationMode.choices,
+                                         default=NotificationMode.IMMEDIATE)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("platform administrator"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -303,6 +311,8 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Waiting for the recipient's daily digest e-mail.
+    digest_pending = models.BooleanField(default=False)
 
     objects = scoped_manager(institution="institution")
 

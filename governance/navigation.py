@@ -26,6 +26,15 @@ class NavItem:
     permission: str
     order: int = 100
     exact: bool = False  # highlighted only on its own page, not below it
+    # The menu group it sits in (a dropdown from 992 px up, a sub-list on a phone); "" for the top row.
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: str
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ class Section:
 
 
 _nav: dict[str, NavItem] = {}
+_nav_groups: dict[str, NavGroup] = {}
 _sections: dict[str, dict[str, Section]] = {}
 _panels: dict[str, Panel] = {}
 _banner_providers: dict[str, Callable] = {}
@@ -68,6 +78,10 @@ _banner_providers: dict[str, Callable] = {}
 
 def register_nav(item: NavItem) -> None:
     _nav[item.key] = item
+
+
+def register_nav_group(group: NavGroup) -> None:
+    _nav_groups[group.key] = group
 
 
 def register_panel(panel: Panel) -> None:
@@ -95,16 +109,35 @@ def sections_for(request, page: str, **objects) -> list[dict]:
 
 
 def nav_for(request) -> list[dict]:
+    """The menu: top-level links and groups, each with the items the visitor may open. A group
+    with one visible item is shown as that item, so nobody opens a menu to find one link."""
     access, institution = getattr(request, "access", None), getattr(request, "institution", None)
     if access is None or institution is None:
         return []
-    items = []
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
     for item in sorted(_nav.values(), key=lambda i: (i.order, i.key)):
-        if access.has(item.permission):
-            url = reverse(item.url_name, kwargs={"institution": institution.slug})
-            active = request.path == url or (not item.exact and request.path.startswith(url))
-            items.append({"label": item.label, "url": url, "active": active})
-    return items
+        if not access.has(item.permission):
+            continue
+        url = reverse(item.url_name, kwargs={"institution": institution.slug})
+        active = request.path == url or (not item.exact and request.path.startswith(url))
+        link = {"label": item.label, "url": url, "active": active}
+        group = _nav_groups.get(item.group)
+        if group is None:
+            entries.append({**link, "order": item.order})
+            continue
+        if group.key not in groups:
+            groups[group.key] = {"key": group.key, "label": group.label, "links": [], "order": group.order}
+            entries.append(groups[group.key])
+        groups[group.key]["links"].append(link)
+    menu = []
+    for entry in sorted(entries, key=lambda e: e["order"]):
+        if "links" in entry and len(entry["links"]) == 1:
+            entry = entry["links"][0]
+        elif "links" in entry:
+            entry["active"] = any(link["active"] for link in entry["links"])
+        menu.append(entry)
+    return menu
 
 
 def _panel_context(request, panel: Panel) -> dict:
@@ -146,18 +179,20 @@ def banners_for(request) -> list[Banner]:
 
 def register_defaults() -> None:
     register_nav(NavItem("dashboard", _("Dashboard"), "governance:dashboard", "institution.view", order=0, exact=True))
-    register_nav(NavItem("audit", _("Audit trail"), "governance:audit_log", "governance.view_audit", order=900))
+    register_nav(NavItem("audit", _("Audit trail"), "governance:audit_log", "governance.view_audit", order=900,
+                         group="governance"))
 
 
 def register_governance() -> None:
     """Menu items, the dashboard panel and the election banner of the governance records."""
+    register_nav_group(NavGroup("governance", _("Governance"), order=20))
     register_nav(NavItem("channels", _("Groups and accounts"), "governance:channel_list", "governance.view_channels",
-                         order=20))
-    register_nav(NavItem("code", _("Code of conduct"), "governance:code_versions", "governance.view_code", order=30))
+                         order=20, group="governance"))
+    register_nav(NavItem("code", _("Code of conduct"), "governance:code_versions", "governance.view_code", order=30, group="governance"))
     register_nav(NavItem("publications", _("Publication log"), "governance:publication_list",
-                         "governance.view_publications", order=40))
+                         "governance.view_publications", order=40, group="governance"))
     register_nav(NavItem("elections", _("Election periods"), "governance:election_list", "governance.view_elections",
-                         order=45))
+                         order=45, group="governance"))
     register_panel(Panel("governance", "governance/panels/governance.html", "governance.view_publications",
                          context=_governance_panel_context, order=20, cache="institution"))
     register_banner("governance_election", election_banners)

@@ -6,4 +6,6 @@ from . import views
 
 urlpatterns = [
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
+    # The language switcher: on the account when signed in, in a cookie before.
+    path("bahasa/", views.switch_language, name="switch_language"),
 ]

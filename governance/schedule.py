@@ -9,6 +9,11 @@ BEAT_SCHEDULE = {
         "task": "governance.tasks.send_election_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # 15.00 WIB, the end of the office day: the daily digest for those who chose one.
+    "governance-notification-digests": {
+        "task": "governance.tasks.send_notification_digests",
+        "schedule": crontab(hour=15, minute=0),
+    },
     # 00.05 WIB: every chain head into the chain above it, the platform head into the anchor file.
     "governance-audit-anchors": {
         "task": "governance.tasks.anchor_audit_chains",

@@ -558,3 +558,10 @@ def election_period_actions(period: ElectionPeriod, *, owner: Institution | None
     if period.campaign_starts_on > today and not period.reminders.exists():
         actions.add("delete")
     return actions
+
+
+def has_totp(user: User) -> bool:
+    """Whether the person has an authenticator app set up (two-factor sign-in)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

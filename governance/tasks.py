@@ -6,12 +6,13 @@ from celery import shared_task
 
 from . import services
 from .audit import anchor_chains
-from .models import Institution
+from .models import Institution, User
 from .selectors import active_election_periods
 from .services.notifications import send_notification_email
 from .tenancy import TenantTask
 
-__all__ = ["anchor_audit_chains", "send_election_reminder", "send_election_reminders", "send_notification_email"]
+__all__ = ["anchor_audit_chains", "send_election_reminder", "send_election_reminders", "send_notification_digest",
+           "send_notification_digests", "send_notification_email"]
 
 
 @shared_task
@@ -35,3 +36,18 @@ def send_election_reminder(self, institution):
 def anchor_audit_chains():
     """Daily (beat): write each chain head into the chain above it and the platform head outside the database."""
     return anchor_chains()
+
+
+@shared_task
+def send_notification_digests():
+    """Daily (beat): one digest task per person with notices waiting for their daily e-mail."""
+    user_ids = services.users_with_digest_waiting()
+    for user_id in user_ids:
+        send_notification_digest.delay_on_commit(user_id=user_id)
+    return len(user_ids)
+
+
+@shared_task(max_retries=3, default_retry_delay=300)
+def send_notification_digest(user_id: int) -> int:
+    user = User.objects.filter(pk=user_id).first()
+    return services.notification_digest_send(user=user) if user is not None else 0

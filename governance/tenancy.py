@@ -144,6 +144,12 @@ def rows_of_subtree(model, institution: Institution):
     return model.objects.with_scope(institution=ids).all()
 
 
+def rows_for_platform_task(model):
+    """Every institution's rows, for a platform task that fans out (which people have a daily digest
+    waiting). The caller reads only what the fan-out needs — ids — never the rows' content."""
+    return model.objects.with_scopes_disabled().all()
+
+
 def rows_by_key(model):
     """Every institution's rows, to find one row by a secret or narrow key (an invitation token, a
     letter's verification code, whether a NIP is on staff elsewhere). The caller filters by that key

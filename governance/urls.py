@@ -14,6 +14,7 @@ urlpatterns = [
     # What Santun holds about the signed-in person (UU 27/2022), across institutions.
     path("data-saya/", views.my_data, name="my_data"),
     path("data-saya/unduh/", views.my_data_download, name="my_data_download"),
+    path("akun-saya/", views.my_settings, name="my_settings"),
     # Groups and official accounts.
     path("kanal/", views.channel_list, name="channel_list"),
     path("kanal/baru/", views.channel_create, name="channel_create"),

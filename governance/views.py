@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +24,7 @@ from . import imports, selectors, services
 from .cache import cached
 from .code_templates import TEMPLATES, suggested_for
 from .forms import (
+    AccountSettingsForm,
     ActivityForm,
     ChannelFilterForm,
     ChannelForm,
@@ -611,6 +612,46 @@ def publication_attainment(request, institution):
         "average": round(sum(shares) / len(shares) * 100) if shares else None,
         "title": _("Posting targets"),
     })
+
+
+@require_POST
+def switch_language(request):
+    """The language switcher: saved on the account when signed in (notices and e-mails follow it),
+    in a cookie otherwise."""
+    language = request.POST.get("language")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.account_settings_update(user=request.user, language=language)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite="Lax", secure=request.is_secure())
+    return response
+
+
+@requires("institution.view")
+def my_settings(request, institution):
+    """The person's own settings, reached from any institution they belong to."""
+    user = request.user
+    form = AccountSettingsForm(request.POST or None, initial={
+        "full_name": user.full_name, "language": user.language, "notification_mode": user.notification_mode})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.account_settings_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            if "language" in changed:
+                translation.activate(form.cleaned_data["language"])
+            messages.success(request, _("Your settings are saved.") if changed else _("Nothing changed."))
+            response = redirect("governance:my_settings", institution=institution)
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"],
+                                max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax", secure=request.is_secure())
+            return response
+    return render(request, "governance/my_settings.html", {
+        "form": form, "has_totp": selectors.has_totp(user), "title": _("My settings")})
 
 
 def security_txt(request):

@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.navigation import (
     Banner,
+    NavGroup,
     NavItem,
     Panel,
     Section,
     register_banner,
     register_nav,
+    register_nav_group,
     register_panel,
     register_section,
 )
@@ -80,13 +82,14 @@ def code_version_section(request, version=None, **objects):
 def register() -> None:
     # Those who onboard child institutions also rename and move them (governance.services does it).
     register_arranging_permission("members.onboard")
-    register_nav(NavItem("members_directory", _("Staff"), "members:directory", "members.view_directory", order=300))
-    register_nav(NavItem("members_import", _("Import"), "members:import_start", "members.import", order=310))
-    register_nav(NavItem("members_invitations", _("Invitations"), "members:invitations", "members.manage_roles", order=320))
+    register_nav_group(NavGroup("people", _("Staff and roles"), order=300))
+    register_nav(NavItem("members_directory", _("Staff"), "members:directory", "members.view_directory", order=300, group="people"))
+    register_nav(NavItem("members_import", _("Import"), "members:import_start", "members.import", order=310, group="people"))
+    register_nav(NavItem("members_invitations", _("Invitations"), "members:invitations", "members.manage_roles", order=320, group="people"))
     register_nav(NavItem("members_acknowledgements", _("Acknowledgements"), "members:acknowledgement_overview",
-                         "governance.view_acknowledgements", order=330))
-    register_nav(NavItem("members_children", _("Child institutions"), "members:children", "members.onboard", order=340))
-    register_nav(NavItem("members_heads", _("Head of office"), "members:heads", "members.grant_head", order=350))
+                         "governance.view_acknowledgements", order=330, group="people"))
+    register_nav(NavItem("members_children", _("Child institutions"), "members:children", "members.onboard", order=340, group="people"))
+    register_nav(NavItem("members_heads", _("Head of office"), "members:heads", "members.grant_head", order=350, group="people"))
     register_panel(Panel("members_operator", "members/panels/operator.html", "members.manage_staff",
                          context=operator_panel, order=20, cache="institution"))
     register_panel(Panel("members_staff", "members/panels/staff.html", "institution.view",

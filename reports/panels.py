@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.cache import cached
 from governance.models import Role
-from governance.navigation import NavItem, Panel, register_nav, register_panel
+from governance.navigation import NavGroup, NavItem, Panel, register_nav, register_nav_group, register_panel
 
 from . import selectors
 
@@ -25,9 +25,10 @@ def assessing_context(request) -> dict:
 
 
 def register() -> None:
-    register_nav(NavItem("reports_card", _("Humas assessment"), "reports:card_list", "reports.view_report_card", order=60))
+    register_nav_group(NavGroup("assessment", _("Assessment"), order=60))
+    register_nav(NavItem("reports_card", _("Humas assessment"), "reports:card_list", "reports.view_report_card", order=60, group="assessment"))
     register_nav(NavItem("reports_periods", _("Assessing institutions"), "reports:period_list", "reports.manage_periods",
-                         order=61))
+                         order=61, group="assessment"))
     register_panel(Panel("reports_card", "reports/panels/card.html", "reports.view_report_card", card_context, order=40,
                          stylesheet="css/reports.css"))
     register_panel(Panel("reports_assessing", "reports/panels/assessing.html", "reports.manage_periods",

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from governance.navigation import NavItem, Panel, Section, register_nav, register_panel, register_section
+from governance.navigation import (
+    NavGroup,
+    NavItem,
+    Panel,
+    Section,
+    register_nav,
+    register_nav_group,
+    register_panel,
+    register_section,
+)
 
 
 def _head_panel(request) -> dict:
@@ -49,14 +58,15 @@ def _staff_profile_section(request, staff=None, **objects) -> dict:
 
 
 def register() -> None:
-    register_nav(NavItem("sanctions_queue", _("Violations"), "sanctions:queue", "sanctions.view_cases", order=30, exact=True))
-    register_nav(NavItem("sanctions_decisions", _("Decisions"), "sanctions:decisions", "sanctions.decide", order=31))
+    register_nav_group(NavGroup("cases", _("Cases"), order=10))
+    register_nav(NavItem("sanctions_queue", _("Violations"), "sanctions:queue", "sanctions.view_cases", order=30, exact=True, group="cases"))
+    register_nav(NavItem("sanctions_decisions", _("Decisions"), "sanctions:decisions", "sanctions.decide", order=31, group="cases"))
     register_nav(NavItem("sanctions_escalated", _("Decisions for the parent's head"), "sanctions:decisions_escalated",
-                         "sanctions.decide_escalated", order=32))
+                         "sanctions.decide_escalated", order=32, group="cases"))
     register_nav(NavItem("sanctions_report", _("Report a violation"), "sanctions:report_create",
-                         "sanctions.file_report", order=33))
+                         "sanctions.file_report", order=15))
     register_nav(NavItem("sanctions_mine", _("My reports and measures"), "sanctions:my_cases",
-                         "sanctions.view_own", order=34))
+                         "sanctions.view_own", order=34, group="cases"))
     register_panel(Panel("sanctions_head", "sanctions/panels/head.html", "sanctions.decide", _head_panel, order=10,
                                  cache="visitor"))
     register_panel(Panel("sanctions_humas", "sanctions/panels/humas.html", "sanctions.triage", _humas_panel, order=11,

@@ -27,10 +27,19 @@ def in_app_only():
         _email_enabled.reset(token)
 
 
+# A decision waiting for the recipient, or a deadline they must meet: e-mailed at once, whatever
+# the recipient chose for their other notices (daily digest, in Santun only).
+URGENT_KINDS = {
+    "awaiting_approval", "objection_filed", "appeal_filed", "decision_reminder", "removal_due", "referral_overdue",
+    "explanation_invited", "letter_issued", "measure_issued", "objection_decided",
+}
+
+
 def send(*, recipients, institution: Institution, kind: str, title, body="", url: str = ""):
     return notify(
         recipients=[user for user in recipients if user is not None], institution=institution,
         kind=f"sanctions.{kind}", title=title, body=body, url=url, email=_email_enabled.get(),
+        urgent=kind in URGENT_KINDS,
     )
 
 

@@ -121,3 +121,36 @@ def test_mfa_page_is_accessible_on_a_phone(world, browser, browser_context_args)
         check(page, "kepala", "mfa")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("role", (*MEMBERS, "penilai"))
+def test_the_menu_fits_one_row_on_a_desktop_and_names_the_institution_in_full(world, contexts, role):
+    page = contexts(role).new_page()
+    try:
+        page.set_viewport_size(DESKTOP)
+        page.goto(world.url + HOMES[role])
+        page.screenshot(path=SCREENSHOTS / f"{role}-menu-1280.png")
+        # One row: every menu entry's middle within one line height of the brand's.
+        spread = page.evaluate("""() => {
+            const middle = el => { const r = el.getBoundingClientRect(); return (r.top + r.bottom) / 2; };
+            const brand = middle(document.querySelector('.navbar-brand'));
+            return Math.max(...[...document.querySelectorAll('#main-nav > ul > li')].map(li => Math.abs(middle(li) - brand)));
+        }""")
+        assert spread < 16, f"the menu of {role} wraps at 1280 px (an entry {spread:.0f} px off the row)"
+        bar = page.locator(".institution-bar")
+        name = page.evaluate("document.querySelector('.institution-bar').textContent.trim()")
+        assert len(name) > 10 and "..." not in name and "…" not in name
+        assert bar.evaluate("el => el.scrollWidth <= el.clientWidth"), "the institution's name is cut"
+        # The current page is marked for sight and for screen readers.
+        expect(page.locator('#main-nav [aria-current="page"]')).to_have_count(1)
+        # A group opens with the keyboard.
+        page.wait_for_load_state("load")
+        toggle = page.locator("#main-nav .dropdown-toggle").first
+        toggle.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#main-nav .dropdown-menu.show")).to_have_count(1)
+        findings = axe_findings(page)
+        if findings:
+            pytest.fail(f"axe-core on the open menu group of {page.url}:\n{describe(findings)}", pytrace=False)
+    finally:
+        page.close()

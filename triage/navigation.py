@@ -23,7 +23,7 @@ def _chat_panel(request) -> dict:
 
 
 def register() -> None:
-    register_nav(NavItem("triage_chat", _("Chat triage"), "triage:chat_imports", "sanctions.view_chat", order=35))
+    register_nav(NavItem("triage_chat", _("Chat triage"), "triage:chat_imports", "sanctions.view_chat", order=35, group="cases"))
     register_panel(Panel("triage_chat", "triage/panels/chat.html", "sanctions.triage_chat", _chat_panel,
                          order=12, cache="institution"))
     register_section("channel_detail", Section("triage_chat", "triage/sections/channel_chat.html",

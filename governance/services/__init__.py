@@ -1,6 +1,7 @@
 """Writes of the governance app, one module per aggregate. Each one changes state and logs it in
 the same transaction. Callers write ``from governance import services`` and ``services.code_publish(...)``."""
 
+from .account_settings import ACCOUNT_FIELDS, account_settings_update
 from .channels import channel_archive, channel_register, channel_restore, channel_update
 from .codes import (
     RULE_FIELDS,
@@ -24,7 +25,7 @@ from .institutions import (
     register_arranging_permission,
 )
 from .memberships import membership_end, membership_grant
-from .notifications import notification_mark_read, notify
+from .notifications import notification_digest_send, notification_mark_read, notify, users_with_digest_waiting
 from .publications import (
     PUBLICATION_FIELDS,
     publication_create,
@@ -35,6 +36,8 @@ from .publications import (
 )
 
 __all__ = [
+    "ACCOUNT_FIELDS",
+    "account_settings_update",
     "ELECTION_FIELDS",
     "election_period_delete",
     "election_period_save",
@@ -58,8 +61,10 @@ __all__ = [
     "may_publish",
     "membership_end",
     "membership_grant",
+    "notification_digest_send",
     "notification_mark_read",
     "notify",
+    "users_with_digest_waiting",
     "publication_create",
     "publication_delete",
     "publication_errors",

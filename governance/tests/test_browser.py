@@ -32,9 +32,10 @@ def test_a_head_publishes_a_new_version_on_a_phone(live_server, page):
     page.get_by_role("button", name="Masuk").click()
     expect(page).to_have_url(f"{live_server.url}/instansi/mtsn-uji/")
 
-    # The dashboard panel says a draft waits; the menu leads to the code.
+    # The dashboard panel says a draft waits; the menu leads to the code in three taps.
     expect(page.get_by_text("Draf versi 2 menunggu diterbitkan.")).to_be_visible()
     page.get_by_role("button", name="Buka menu").click()
+    page.get_by_role("button", name="Tata Kelola").click()
     page.get_by_role("link", name="Kode Etik", exact=True).click()
     page.get_by_role("link", name="Periksa dan terbitkan").click()
     expect(page.get_by_text("1 ditambahkan, 0 dihapus, 0 diubah.")).to_be_visible()

@@ -15,7 +15,7 @@ def test_pages_are_indonesian_even_when_the_browser_asks_for_english(db):
 
 def test_the_switcher_changes_the_language_to_english(db):
     client = Client()
-    client.post("/i18n/setlang/", {"language": "en", "next": "/akun/login/"})
+    client.post("/bahasa/", {"language": "en", "next": "/akun/login/"})
     assert "Sign in to Santun" in client.get("/akun/login/").content.decode()
 
 

@@ -15,7 +15,7 @@ from governance.models import (
 from tests.urlwalk import ALL_MEMBER_ROLES, EVERY_ROLE, UrlCase
 
 # Non-tenant URL names of this app that anyone may open (see public_urls.py).
-PUBLIC_NON_TENANT: set[str] = {"security_txt"}
+PUBLIC_NON_TENANT: set[str] = {"security_txt", "switch_language"}
 # Non-tenant pages of the platform operators (platform_urls.py): superusers only, name → kwargs.
 PLATFORM_NON_TENANT = {
     "platform_election_list": lambda o: {},
@@ -82,6 +82,7 @@ CASES = [
     ),
     UrlCase("governance:audit_log", roles=frozenset({"kepala"})),
     UrlCase("governance:my_data", roles=ALL_MEMBER_ROLES | {"penilai"}, parent_roles=frozenset({"kepala", "penilai"})),
+    UrlCase("governance:my_settings", roles=ALL_MEMBER_ROLES | {"penilai"}, parent_roles=frozenset({"kepala", "penilai"})),
     UrlCase("governance:my_data_download", roles=ALL_MEMBER_ROLES | {"penilai"},
             parent_roles=frozenset({"kepala", "penilai"})),
     # Groups and official accounts.
