@@ -156,6 +156,8 @@ def register_governance() -> None:
     register_nav(NavItem("code", _("Code of conduct"), "governance:code_versions", "governance.view_code", order=30))
     register_nav(NavItem("publications", _("Publication log"), "governance:publication_list",
                          "governance.view_publications", order=40))
+    register_nav(NavItem("settings", _("Settings"), "governance:settings_profile", "governance.manage_settings",
+                         order=880))
     register_panel(Panel("governance", "governance/panels/governance.html", "governance.view_publications",
                          context=_governance_panel_context, order=20, cache="institution"))
     register_banner("governance_election", election_banners)

@@ -45,6 +45,7 @@ def register() -> None:
     grant("governance.view_publications", roles=(K, H))
     grant("governance.manage_publications", roles=(H,))
     grant("governance.view_audit", roles=(K,))
+    grant("governance.manage_settings", roles=(K, OP))
 
 
 # Roles whose holders must have TOTP before they may use any institution page.

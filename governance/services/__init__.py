@@ -23,7 +23,7 @@ from .institutions import (
     may_arrange,
     register_arranging_permission,
 )
-from .memberships import membership_end, membership_grant
+from .memberships import membership_change_end, membership_end, membership_grant
 from .notifications import notification_mark_read, notify
 from .publications import (
     PUBLICATION_FIELDS,
@@ -33,8 +33,20 @@ from .publications import (
     publication_import,
     publication_update,
 )
+from .settings import (
+    EDITABLE_FIELDS,
+    LETTER_FIELDS,
+    PROFILE_FIELDS,
+    institution_settings_update,
+    logo_checked,
+    may_configure,
+    settings_errors,
+)
 
 __all__ = [
+    "EDITABLE_FIELDS",
+    "LETTER_FIELDS",
+    "PROFILE_FIELDS",
     "PUBLICATION_FIELDS",
     "RULE_FIELDS",
     "channel_archive",
@@ -51,8 +63,12 @@ __all__ = [
     "institution_create",
     "institution_move",
     "institution_rename",
+    "institution_settings_update",
+    "logo_checked",
     "may_arrange",
+    "may_configure",
     "may_publish",
+    "membership_change_end",
     "membership_end",
     "membership_grant",
     "notification_mark_read",
@@ -66,4 +82,5 @@ __all__ = [
     "rule_add",
     "rule_remove",
     "rule_update",
+    "settings_errors",
 ]

@@ -1,6 +1,10 @@
 import datetime
+import io
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 
 from governance.models import Channel, ChannelKind, CodeVersion, Notification, Publication, Rule, RuleCategory
 from tests.urlwalk import ALL_MEMBER_ROLES, EVERY_ROLE, UrlCase
@@ -12,6 +16,7 @@ HUMAS = frozenset({"humas"})
 KEPALA = frozenset({"kepala"})
 VIEW_CHANNELS = frozenset({"kepala", "humas", "operator"})
 VIEW_PUBLICATIONS = frozenset({"kepala", "humas"})
+SETTINGS = frozenset({"kepala", "operator"})
 POSTED = frozenset({302})
 
 
@@ -38,6 +43,10 @@ def objects(side) -> dict:
     publication = Publication.objects.create(
         institution=institution, channel=account, published_at=now - datetime.timedelta(hours=2), topic="Layanan publik",
     )
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(png, "PNG")
+    logo = default_storage.save(f"logos/{institution.pk}/logo.png", ContentFile(png.getvalue()))
+    type(institution).objects.filter(pk=institution.pk).update(logo=logo)
     return {
         "notification": notification, "gov_account": account, "gov_archived": archived, "gov_published": published,
         "gov_draft": draft, "gov_draft_rule": draft_rule, "gov_publication": publication,
@@ -59,6 +68,11 @@ CASES = [
     UrlCase("governance:my_data", roles=ALL_MEMBER_ROLES | {"penilai"}, parent_roles=frozenset({"kepala", "penilai"})),
     UrlCase("governance:my_data_download", roles=ALL_MEMBER_ROLES | {"penilai"},
             parent_roles=frozenset({"kepala", "penilai"})),
+    # The institution's settings.
+    UrlCase("governance:settings_profile", roles=SETTINGS),
+    UrlCase("governance:settings_logo", roles=SETTINGS),
+    UrlCase("governance:settings_letters", roles=SETTINGS),
+    UrlCase("governance:settings_letters_preview", roles=SETTINGS),
     # Groups and official accounts.
     UrlCase("governance:channel_list", roles=VIEW_CHANNELS),
     UrlCase("governance:channel_create", roles=HUMAS),
