@@ -269,3 +269,21 @@ def test_an_admin_edit_of_a_membership_is_audited(side_a, admin_client):
     assert membership.ends_on == datetime.date(2030, 1, 31)
     assert entry.data["to"] == "2030-01-31"
     assert Institution.objects.get(pk=side_a.institution.pk).letter_unit_code == "Mts.06.03.1"
+
+
+def test_an_institution_added_in_the_admin_is_created_by_the_service_with_its_logo(side_a, admin_client):
+    upload = io.BytesIO(png())
+    upload.name = "logo.png"
+    response = admin_client.post(reverse("admin:governance_institution_add"), {
+        "name": "MTs Negeri 2 Muara Enim", "slug": "mtsn-2-muara-enim", "kind": "madrasah",
+        "parent": side_a.parent.pk, "province_code": "16", "regency_code": "16.03", "timezone": "Asia/Jakarta",
+        "letter_number_template": "B-{seq}/{kode_jabatan}/{kode_klasifikasi}/{MM}/{YYYY}",
+        "letter_classification_code": "KP.04.2", "letter_classification_overrides": "{}", "is_active": "on",
+        "letterhead": "KEMENTERIAN AGAMA REPUBLIK INDONESIA", "logo_upload": upload})
+    assert response.status_code == 302
+    created = Institution.objects.get(slug="mtsn-2-muara-enim")
+    assert created.parent_id == side_a.parent.pk and created.path.startswith(side_a.parent.path)
+    assert created.logo.name.startswith(f"logos/{created.pk}/")
+    with scopes_disabled():
+        actions = list(AuditEntry.objects.filter(institution=created).values_list("action", flat=True))
+    assert actions == ["governance.institution.created", "governance.institution.settings_changed"]
