@@ -1,7 +1,9 @@
 """Django admin for platform operators. The audit trail is read-only there, as everywhere."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,8 +55,43 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
+class InstitutionAdminForm(forms.ModelForm):
+    logo_upload = forms.FileField(label=_("new logo"), required=False,
+                                  help_text=_("PNG or JPEG, at most 512 KB and 2000 × 2000 pixels."))
+
+    class Meta:
+        model = Institution
+        fields = ["name", "slug", "kind", "parent", "province_code", "regency_code", "timezone", "nsm",
+                  "address", "phone", "email", "letterhead", "letter_unit_code", "letter_classification_code",
+                  "letter_classification_overrides", "letter_number_template", "is_active"]
+
+    def clean(self):
+        from .services import EDITABLE_FIELDS, settings_errors
+
+        data = super().clean()
+        upload = data.get("logo_upload")
+        values = {name: data[name] for name in self.changed_data if name in EDITABLE_FIELDS and name in data}
+        errors = settings_errors(values, logo=upload.read() if upload else None)
+        if upload:
+            upload.seek(0)
+        for name, messages in errors.items():
+            self.add_error(name if name in self.fields else "logo_upload" if name == "logo" else None, messages)
+        parent = data.get("parent")
+        if self.instance.pk and "parent" in self.changed_data:
+            if parent is None:
+                self.add_error("parent", _("An institution in the tree cannot be taken out of it here."))
+            elif parent.pk == self.instance.pk or parent.is_descendant_of(self.instance):
+                self.add_error("parent", _("An institution cannot be moved under itself or one of its own units."))
+        return data
+
+
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
+    """Every save goes through the services, which audit it: a new institution through
+    ``institution_create``, a move through ``institution_move``, every other change through
+    ``institution_settings_update`` (one entry naming the changed fields)."""
+
+    form = InstitutionAdminForm
     list_display = ["name", "slug", "kind", "parent", "timezone", "is_active"]
     list_filter = ["kind", "timezone", "is_active"]
     search_fields = ["name", "slug"]
@@ -63,12 +100,73 @@ class InstitutionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        from . import services
+
+        data = form.cleaned_data
+        logo = data.get("logo_upload")
+        if not change:
+            fields = {name: data[name] for name in form.fields if name not in ("parent", "logo_upload")}
+            created = services.institution_create(actor=request.user, parent=data.get("parent"), **fields)
+            obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
+            if logo:
+                services.institution_settings_update(actor=request.user, institution=created, logo=logo.read())
+            return
+        stored = Institution.objects.get(pk=obj.pk)
+        changed = {name: data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS}
+        with transaction.atomic():
+            if "parent" in form.changed_data and data.get("parent") is not None:
+                services.institution_move(actor=request.user, institution=stored, new_parent=data["parent"])
+            if changed or logo:
+                services.institution_settings_update(actor=request.user, institution=stored,
+                                                     logo=logo.read() if logo else None, **changed)
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing related is edited here."""
+
+
+class MembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "institution", "role", "starts_on", "ends_on"]
+
+    def clean(self):
+        data = super().clean()
+        starts_on = data.get("starts_on") or getattr(self.instance, "starts_on", None)
+        ends_on = data.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", _("The end date must come after the start (%(date)s).") % {
+                "date": f"{starts_on:%d-%m-%Y}"})
+        return data
+
 
 @admin.register(Membership)
 class MembershipAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+    """A membership is granted through ``membership_grant``; afterwards only its end date can be
+    changed (``membership_change_end``). Both are audited; nothing is deleted."""
+
+    form = MembershipAdminForm
     list_display = ["user", "institution", "role", "starts_on", "ends_on"]
     list_filter = ["role"]
-    raw_id_fields = ["user", "institution", "granted_by"]
+    raw_id_fields = ["user", "institution"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "institution", "role", "starts_on", "granted_by"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from . import services
+
+        if change:
+            services.membership_change_end(actor=request.user, membership=obj, ends_on=obj.ends_on)
+            return
+        data = form.cleaned_data
+        granted = services.membership_grant(actor=request.user, user=data["user"], institution=data["institution"],
+                                            role=data["role"], starts_on=data.get("starts_on"),
+                                            ends_on=data.get("ends_on"))
+        obj.pk = granted.pk
 
 
 @admin.register(Channel)

@@ -89,6 +89,26 @@ TREE = [
      {"letter_unit_code": "WPB.03/KP.05", "address": "Jl. Prof. M. Yamin No. 77 Kab. Sijunjung"}),
 ]
 
+# The kop surat of the demo institutions: the lines printed above the institution's name on letters.
+KEMENAG = "KEMENTERIAN AGAMA REPUBLIK INDONESIA"
+OKU_TIMUR = "PEMERINTAH KABUPATEN OGAN KOMERING ULU TIMUR"
+LETTERHEADS = {
+    "kanwil-kemenag-sumsel": [KEMENAG],
+    "kankemenag-muara-enim": [KEMENAG, "KANTOR WILAYAH PROVINSI SUMATERA SELATAN"],
+    "mtsn-1-muara-enim": [KEMENAG, "KANTOR KEMENTERIAN AGAMA KABUPATEN MUARA ENIM"],
+    "kanwil-kemenag-kalsel": [KEMENAG],
+    "kemenag-banjarbaru": [KEMENAG, "KANTOR WILAYAH PROVINSI KALIMANTAN SELATAN"],
+    "diskominfo-oku-timur": [OKU_TIMUR],
+    "dinas-pendidikan-oku-timur": [OKU_TIMUR],
+    "bkpsdm-oku-timur": [OKU_TIMUR],
+    "kanwil-pas-jateng": ["KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN REPUBLIK INDONESIA", "DIREKTORAT JENDERAL PEMASYARAKATAN"],
+    "rutan-kudus": ["KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN REPUBLIK INDONESIA",
+                    "KANTOR WILAYAH DIREKTORAT JENDERAL PEMASYARAKATAN JAWA TENGAH"],
+    "kanwil-djpb-sumbar": ["KEMENTERIAN KEUANGAN REPUBLIK INDONESIA", "DIREKTORAT JENDERAL PERBENDAHARAAN"],
+    "kppn-sijunjung": ["KEMENTERIAN KEUANGAN REPUBLIK INDONESIA", "DIREKTORAT JENDERAL PERBENDAHARAAN",
+                       "KANTOR WILAYAH DIREKTORAT JENDERAL PERBENDAHARAAN PROVINSI SUMATERA BARAT"],
+}
+
 # Demo people hold their roles since this day, so that the histories dated 2020-2025 hold together.
 DEMO_SINCE = datetime.date(2019, 7, 1)
 
@@ -145,7 +165,8 @@ def seed(ctx) -> None:
         if institution is None:
             institution = institution_create(
                 actor=None, parent=institutions.get(parent_slug), slug=slug, name=name, kind=kind,
-                province_code=province, regency_code=regency, timezone=tz, **extra,
+                province_code=province, regency_code=regency, timezone=tz,
+                letterhead="\n".join(LETTERHEADS.get(slug, [])), **extra,
             )
         institutions[slug] = institution
 

@@ -223,3 +223,87 @@ class AccountSettingsForm(forms.Form):
         label=_("Notices by e-mail"), choices=User.NotificationMode.choices, widget=forms.RadioSelect,
         help_text=_("A decision waiting for you and a deadline you must meet always come by e-mail at once."),
     )
+class InstitutionProfileForm(forms.Form):
+    """The institution's profile; every value is checked again (and saved) by
+    ``services.institution_settings_update``, which puts its refusals on these fields."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    phone = forms.CharField(label=_("Telephone"), max_length=32, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+                            help_text=_("For example 0734 421234."))
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    letterhead = forms.CharField(
+        label=_("Letterhead lines"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Up to four lines printed above the institution's name on its letters, one per line, e.g. "
+                    "KEMENTERIAN AGAMA REPUBLIK INDONESIA. Empty: the names of the two institutions above."),
+    )
+    logo = forms.FileField(label=_("Logo"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+                           help_text=_("PNG or JPEG, at most 512 KB and 2000 × 2000 pixels."))
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=Institution._meta.get_field("timezone").choices)
+    province_code = forms.CharField(label=_("Province code (Kemendagri)"), max_length=2, required=False,
+                                    widget=forms.TextInput(attrs={"inputmode": "numeric"}), help_text=_("E.g. 16."))
+    regency_code = forms.CharField(label=_("Regency/city code (Kemendagri)"), max_length=5, required=False,
+                                   help_text=_("E.g. 16.03; empty for a province-level institution."))
+
+    def __init__(self, *args, institution: Institution, **kwargs):
+        from .services import PROFILE_FIELDS
+
+        kwargs.setdefault("initial", {name: getattr(institution, name) for name in PROFILE_FIELDS})
+        super().__init__(*args, **kwargs)
+        self.fields["logo"].widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg"})
+        if not institution.logo:
+            del self.fields["remove_logo"]
+
+
+class InstitutionLettersForm(forms.Form):
+    """Letter numbers: the unit code, the classification code (one default and one per letter kind)
+    and the number template, checked by ``governance.numbering.validate_number_template``."""
+
+    letter_unit_code = forms.CharField(label=_("Unit code (kode jabatan)"), max_length=64, required=False,
+                                       help_text=_("Put in letter numbers as {kode_jabatan}, e.g. Mts.06.03.1."))
+    letter_classification_code = forms.CharField(
+        label=_("Archive classification code"), max_length=32,
+        help_text=_("Put in letter numbers as {kode_klasifikasi}. KP.04.2 suits Kemenag; other institutions use "
+                    "their own classification."))
+    letter_number_template = forms.CharField(label=_("Number template"), max_length=120)
+
+    def __init__(self, *args, institution: Institution, **kwargs):
+        from .numbering import TEMPLATE_HELP, letter_kinds
+
+        overrides = institution.letter_classification_overrides or {}
+        initial = {"letter_unit_code": institution.letter_unit_code,
+                   "letter_classification_code": institution.letter_classification_code,
+                   "letter_number_template": institution.letter_number_template}
+        self.kinds = letter_kinds()
+        for kind in self.kinds:
+            initial[self.kind_field(kind.key)] = overrides.get(kind.key, "")
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.fields["letter_number_template"].help_text = TEMPLATE_HELP
+        for kind in self.kinds:
+            self.fields[self.kind_field(kind.key)] = forms.CharField(
+                label=_("Classification code for: %(kind)s") % {"kind": kind.label}, max_length=32, required=False,
+                help_text=_("Empty: the code above."))
+
+    @staticmethod
+    def kind_field(key: str) -> str:
+        return "kind_" + key.replace(".", "__")
+
+    def clean_letter_number_template(self):
+        from .numbering import validate_number_template
+
+        value = self.cleaned_data["letter_number_template"].strip()
+        validate_number_template(value)
+        return value
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "letter_unit_code": data["letter_unit_code"], "letter_classification_code": data["letter_classification_code"],
+            "letter_number_template": data["letter_number_template"],
+            "letter_classification_overrides": {kind.key: data.get(self.kind_field(kind.key), "") for kind in self.kinds},
+        }

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .numbering import DEFAULT_CLASSIFICATION, DEFAULT_TEMPLATE, TEMPLATE_HELP, number_template_validator
 from .scoping import scoped_manager
 
 
@@ -129,10 +130,23 @@ class Institution(models.Model):
         help_text=_("The office code used in official letter numbers, e.g. Mts.06.03.1."),
     )
     letter_number_template = models.CharField(
-        _("letter number template"), max_length=120,
-        default="B-{seq}/{kode_jabatan}/KP.04.2/{MM}/{YYYY}",
+        _("letter number template"), max_length=120, default=DEFAULT_TEMPLATE,
+        validators=[number_template_validator], help_text=TEMPLATE_HELP,
     )
+    letter_classification_code = models.CharField(
+        _("archive classification code"), max_length=32, default=DEFAULT_CLASSIFICATION,
+        help_text=_("Put in letter numbers as {kode_klasifikasi}, e.g. KP.04.2."),
+    )
+    # Per letter kind (keys registered by the app issuing the letters, see governance.numbering).
+    letter_classification_overrides = models.JSONField(_("classification code per letter kind"), default=dict,
+                                                       blank=True)
     address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    # The kop surat: two to four lines above the institution's name on its letters, e.g.
+    # "KEMENTERIAN AGAMA REPUBLIK INDONESIA" / "KANTOR KEMENTERIAN AGAMA KABUPATEN MUARA ENIM".
+    letterhead = models.TextField(_("letterhead lines"), blank=True)
+    logo = models.FileField(_("logo"), max_length=200, blank=True)  # private storage, checked by content
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -184,6 +198,10 @@ class Institution(models.Model):
     @property
     def tz_abbreviation(self) -> str:
         return TZ_ABBREVIATIONS.get(self.timezone, self.timezone)
+
+    @property
+    def letterhead_lines(self) -> list[str]:
+        return [line.strip() for line in (self.letterhead or "").splitlines() if line.strip()]
 
     def ancestor_ids(self) -> list[int]:
         return [pk for pk in self.ids_on_path(self.path) if pk != self.pk]

@@ -193,6 +193,8 @@ def register_governance() -> None:
                          "governance.view_publications", order=40, group="governance"))
     register_nav(NavItem("elections", _("Election periods"), "governance:election_list", "governance.view_elections",
                          order=45, group="governance"))
+    register_nav(NavItem("settings", _("Institution settings"), "governance:settings_profile",
+                         "governance.manage_settings", order=880, group="governance"))
     register_panel(Panel("governance", "governance/panels/governance.html", "governance.view_publications",
                          context=_governance_panel_context, order=20, cache="institution"))
     register_banner("governance_election", election_banners)

@@ -47,6 +47,7 @@ def register() -> None:
     grant("governance.view_audit", roles=(K,))
     grant("governance.view_elections", roles=(K, H, OP))
     grant("governance.manage_elections", roles=(OP,))
+    grant("governance.manage_settings", roles=(K, OP))
 
 
 # Roles whose holders must have TOTP before they may use any institution page.

@@ -15,6 +15,11 @@ urlpatterns = [
     path("data-saya/", views.my_data, name="my_data"),
     path("data-saya/unduh/", views.my_data_download, name="my_data_download"),
     path("akun-saya/", views.my_settings, name="my_settings"),
+    # The institution's own settings (head and operator).
+    path("pengaturan/", views.settings_profile, name="settings_profile"),
+    path("pengaturan/logo/", views.settings_logo, name="settings_logo"),
+    path("pengaturan/surat/", views.settings_letters, name="settings_letters"),
+    path("pengaturan/surat/pratinjau/", views.settings_letters_preview, name="settings_letters_preview"),
     # Groups and official accounts.
     path("kanal/", views.channel_list, name="channel_list"),
     path("kanal/baru/", views.channel_create, name="channel_create"),

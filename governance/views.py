@@ -31,14 +31,17 @@ from .forms import (
     CodeVersionForm,
     DateRangeForm,
     ElectionPeriodForm,
+    InstitutionLettersForm,
+    InstitutionProfileForm,
     PublicationFilterForm,
     PublicationForm,
     PublicationImportForm,
     RuleForm,
 )
-from .http import private_download, refuse_on_form
+from .http import private_download, private_file, refuse_on_form
 from .models import Channel, CodeVersion, ElectionPeriod, Notification, Publication, Role, Rule
 from .navigation import panels_for, sections_for, stylesheets_for, visible_panels
+from .numbering import next_numbers
 from .permissions import public, requires
 from .selectors import RULE_ORIGINS
 from .tenancy import institutions_for_user
@@ -801,3 +804,78 @@ def platform_election_edit(request, pk):
 def platform_election_delete(request, pk):
     period = get_object_or_404(ElectionPeriod, pk=pk)
     return _election_delete(request, owner=period.owner, period=period, list_url=reverse("platform_election_list"))
+# ================================================================ institution settings
+
+
+def _settings_context(request, tab: str) -> dict:
+    return {"tab": tab, "title": _("Settings of %(name)s") % {"name": request.institution.name}}
+
+
+@requires("governance.manage_settings", held_here=True)
+def settings_profile(request, institution):
+    inst = request.institution
+    form = InstitutionProfileForm(request.POST or None, request.FILES or None, institution=inst)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("logo")
+        try:
+            services.institution_settings_update(
+                actor=request.user, institution=inst, logo=upload.read() if upload else None,
+                remove_logo=data.get("remove_logo", False),
+                **{name: data[name] for name in services.PROFILE_FIELDS})
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            messages.success(request, _("Settings saved. Letters issued from now on use them."))
+            return redirect("governance:settings_profile", institution=institution)
+    return render(request, "governance/settings/profile.html", {**_settings_context(request, "profile"), "form": form})
+
+
+@requires("governance.manage_settings", held_here=True)
+def settings_logo(request, institution):
+    inst = request.institution
+    if not inst.logo:
+        raise Http404("no logo")
+    content_type = "image/png" if inst.logo.name.endswith(".png") else "image/jpeg"
+    return private_file(inst.logo, filename=inst.logo.name.rsplit("/", 1)[-1], content_type=content_type, inline=True)
+
+
+@requires("governance.manage_settings", held_here=True)
+def settings_letters(request, institution):
+    inst = request.institution
+    form = InstitutionLettersForm(request.POST or None, institution=inst)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.institution_settings_update(actor=request.user, institution=inst, **form.values())
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            messages.success(request, _("Settings saved. Letters issued from now on use them."))
+            return redirect("governance:settings_letters", institution=institution)
+    return render(request, "governance/settings/letters.html", {
+        **_settings_context(request, "letters"), "form": form, "preview": _number_preview(request, form)})
+
+
+def _number_preview(request, form) -> dict:
+    """The next letter numbers under what the form holds (saved values when nothing was typed)."""
+    inst = request.institution
+    data = form.data if form.is_bound else {}
+    initial = form.initial
+
+    def value(name):
+        return data.get(name, initial.get(name, "")) or ""
+
+    try:
+        numbers = next_numbers(
+            inst, day=inst.local_today(), template=value("letter_number_template").strip(),
+            unit_code=value("letter_unit_code"), classification=value("letter_classification_code"),
+            overrides={kind.key: value(form.kind_field(kind.key)) for kind in form.kinds})
+    except ValidationError as error:
+        return {"error": _error_text(error)}
+    return {"numbers": numbers}
+
+
+@requires("governance.manage_settings", held_here=True)
+def settings_letters_preview(request, institution):
+    form = InstitutionLettersForm(request.GET, institution=request.institution)
+    return render(request, "governance/settings/_number_preview.html", {"preview": _number_preview(request, form)})

@@ -69,7 +69,7 @@ from sanctions.models import (
     ViolationReport,
     WarningLetter,
 )
-from sanctions.numbering import render_number
+from sanctions.numbering import warning_letter_number
 from sanctions.services import VERIFICATION_ALPHABET, VERIFICATION_LENGTH
 
 from . import selectors, services
@@ -532,7 +532,7 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
                     break
             letters.append(WarningLetter(
                 institution=inst, measure=measure, year=day.year, seq=seq,
-                number=render_number(inst.letter_number_template, seq=seq, unit_code=inst.letter_unit_code, day=day),
+                number=warning_letter_number(inst, seq=seq, day=day),
                 issued_on=day, verification_code=code, signed_by=kepala, signer_name=kepala.full_name,
                 signer_position=f"Kepala {inst.name}"[:300],
                 voided_at=measure.ended_at if measure.state == MeasureState.VOIDED else None))

@@ -9,9 +9,10 @@ class SanctionsConfig(AppConfig):
     def ready(self):
         from governance.seeding import register_demo
 
-        from . import navigation, permissions, personal_data
+        from . import navigation, numbering, permissions, personal_data
 
         permissions.register()
         register_demo("sanctions.demo.seed")
         navigation.register()
         personal_data.register()
+        numbering.register()

@@ -3,10 +3,12 @@ points at the public verification page."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -40,18 +42,42 @@ def grouped_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
+def _logo_data_uri(name: str) -> str:
+    """The logo kept in private storage, inlined into the letter (WeasyPrint fetches nothing)."""
+    if not name:
+        return ""
+    try:
+        with default_storage.open(name, "rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        return ""
+    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def _letterhead(letter: WarningLetter) -> dict:
+    """The letterhead kept on the letter when it was issued; letters from before the institution
+    settings existed show their parents' names above the institution's, as they did then."""
+    head = dict(letter.letterhead or {})
+    if not head:
+        institution = letter.institution
+        chain = Institution.objects.filter(pk__in=institution.ancestor_ids()).order_by("depth")
+        head = {"lines": [i.name for i in chain][-2:], "name": institution.name, "address": institution.address}
+    head["logo"] = _logo_data_uri(head.get("logo", ""))
+    return head
+
+
 def letter_context(letter: WarningLetter) -> dict:
     measure = letter.measure
     report = measure.report
     institution = letter.institution
-    chain = list(Institution.objects.filter(pk__in=institution.ancestor_ids()).order_by("depth"))
     explanation = Explanation.objects.filter(report=report).first()
     return {
         "letter": letter,
         "measure": measure,
         "report": report,
         "institution": institution,
-        "letterhead_parents": [i.name for i in chain][-2:],
+        "letterhead": _letterhead(letter),
         "staff": report.subject_staff,
         "rules": list(report.rules.select_related("version").order_by("position", "pk")),
         "code_version": report.code_version or next(iter(r.version for r in report.rules.all()), None),

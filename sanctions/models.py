@@ -395,6 +395,9 @@ class WarningLetter(models.Model):
     signer_name = models.CharField(max_length=200)
     signer_position = models.CharField(max_length=300)
     signer_nip = models.CharField(max_length=18, blank=True)
+    # The institution's letterhead as it was when the letter was issued (lines, name, address,
+    # contact, logo file): a later change of the settings reaches only letters issued afterwards.
+    letterhead = models.JSONField(default=dict, blank=True)
     pdf = models.FileField(max_length=200, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,9 @@
-"""Official letter numbers: ``B-{seq}/{kode_jabatan}/KP.04.2/{MM}/{YYYY}`` by default.
+"""Official letter numbers: ``B-{seq}/{kode_jabatan}/{kode_klasifikasi}/{MM}/{YYYY}`` by default.
+
+The template, the unit code and the classification code per letter kind are the institution's
+settings; ``governance.numbering`` checks the template and makes the number (an unusable template is
+refused, never replaced by the default). This module registers the warning letter's kind and keeps
+the sequence.
 
 The sequence restarts every calendar year (in the institution's zone) and is gapless and unique
 per institution and year: the next number is taken from a row locked with SELECT … FOR UPDATE
@@ -9,31 +14,30 @@ for each other, and a rolled-back letter gives its number back.
 from __future__ import annotations
 
 import datetime
-import string
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from governance.numbering import number_for, register_letter_kind
 
 from .models import LetterSequence
 
-PLACEHOLDERS = {"seq", "kode_jabatan", "MM", "YYYY", "YY", "DD"}
-DEFAULT_TEMPLATE = "B-{seq}/{kode_jabatan}/KP.04.2/{MM}/{YYYY}"
+WARNING_LETTER = "sanctions.warning_letter"
 
 
-def template_fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+def register() -> None:
+    register_letter_kind(WARNING_LETTER, _("Warning letter"), next_seq=peek_sequence)
 
 
-def render_number(template: str, *, seq: int, unit_code: str, day: datetime.date) -> str:
-    values = {
-        "seq": seq, "kode_jabatan": unit_code or "-", "MM": f"{day.month:02d}", "YYYY": f"{day.year}",
-        "YY": f"{day.year % 100:02d}", "DD": f"{day.day:02d}",
-    }
-    if not template or template_fields(template) - PLACEHOLDERS or "seq" not in template_fields(template):
-        template = DEFAULT_TEMPLATE
-    try:
-        return template.format_map(values)
-    except (ValueError, KeyError, IndexError):
-        return DEFAULT_TEMPLATE.format_map(values)
+def peek_sequence(institution, year: int) -> int:
+    """The number the next letter of ``year`` would get (for a preview; reserves nothing)."""
+    row = LetterSequence.objects.filter(institution=institution, year=year).first()
+    return (row.last_seq if row else 0) + 1
+
+
+def warning_letter_number(institution, *, seq: int, day: datetime.date) -> str:
+    """Raises ``ValidationError`` when the institution's number template cannot be used."""
+    return number_for(institution, kind=WARNING_LETTER, seq=seq, day=day)
 
 
 def next_sequence(institution, year: int) -> int:

@@ -24,7 +24,7 @@ from .institutions import (
     may_arrange,
     register_arranging_permission,
 )
-from .memberships import membership_end, membership_grant
+from .memberships import membership_change_end, membership_end, membership_grant
 from .notifications import notification_digest_send, notification_mark_read, notify, users_with_digest_waiting
 from .publications import (
     PUBLICATION_FIELDS,
@@ -34,6 +34,15 @@ from .publications import (
     publication_import,
     publication_update,
 )
+from .settings import (
+    EDITABLE_FIELDS,
+    LETTER_FIELDS,
+    PROFILE_FIELDS,
+    institution_settings_update,
+    logo_checked,
+    may_configure,
+    settings_errors,
+)
 
 __all__ = [
     "ACCOUNT_FIELDS",
@@ -41,6 +50,9 @@ __all__ = [
     "ELECTION_FIELDS",
     "election_period_delete",
     "election_period_save",
+    "EDITABLE_FIELDS",
+    "LETTER_FIELDS",
+    "PROFILE_FIELDS",
     "PUBLICATION_FIELDS",
     "RULE_FIELDS",
     "channel_archive",
@@ -57,8 +69,12 @@ __all__ = [
     "institution_create",
     "institution_move",
     "institution_rename",
+    "institution_settings_update",
+    "logo_checked",
     "may_arrange",
+    "may_configure",
     "may_publish",
+    "membership_change_end",
     "membership_end",
     "membership_grant",
     "notification_digest_send",
@@ -74,4 +90,5 @@ __all__ = [
     "rule_add",
     "rule_remove",
     "rule_update",
+    "settings_errors",
 ]

@@ -53,3 +53,23 @@ def membership_end(*, actor: User | None, membership: Membership, ends_on: datet
         target=membership, data={"user": membership.user_id, "role": membership.role},
     )
     return membership
+
+
+@transaction.atomic
+def membership_change_end(*, actor: User | None, membership: Membership, ends_on: datetime.date | None) -> Membership:
+    """Set or clear the end date of a membership (platform operators, in the admin)."""
+    institution = membership.institution
+    with institution_scope(institution):
+        stored = Membership.objects.select_for_update().get(pk=membership.pk)
+        if ends_on is not None and ends_on <= stored.starts_on:
+            raise ValidationError({"ends_on": _("The end date must come after the start (%(date)s).") % {
+                "date": f"{stored.starts_on:%d-%m-%Y}"}})
+        if stored.ends_on == ends_on:
+            return stored
+        before = stored.ends_on
+        stored.ends_on = ends_on
+        stored.save(update_fields=["ends_on"])
+        log_action(action="governance.membership.end_changed", institution=institution, actor=actor, target=stored,
+                   data={"user": stored.user_id, "role": stored.role,
+                         "from": before.isoformat() if before else None, "to": ends_on.isoformat() if ends_on else None})
+    return stored

@@ -1,6 +1,10 @@
 import datetime
+import io
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 
 from governance.models import (
     Channel,
@@ -29,6 +33,7 @@ KEPALA = frozenset({"kepala"})
 OPERATOR = frozenset({"operator"})
 VIEW_CHANNELS = frozenset({"kepala", "humas", "operator"})
 VIEW_PUBLICATIONS = frozenset({"kepala", "humas"})
+SETTINGS = frozenset({"kepala", "operator"})
 POSTED = frozenset({302})
 
 
@@ -62,6 +67,10 @@ def objects(side) -> dict:
         quiet_starts_on=datetime.date(2099, 3, 21), quiet_ends_on=datetime.date(2099, 3, 23),
         voting_day=datetime.date(2099, 3, 24),
     )
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(png, "PNG")
+    logo = default_storage.save(f"logos/{institution.pk}/logo.png", ContentFile(png.getvalue()))
+    type(institution).objects.filter(pk=institution.pk).update(logo=logo)
     return {
         "gov_election": election,
         "notification": notification, "gov_account": account, "gov_archived": archived, "gov_published": published,
@@ -85,6 +94,11 @@ CASES = [
     UrlCase("governance:my_settings", roles=ALL_MEMBER_ROLES | {"penilai"}, parent_roles=frozenset({"kepala", "penilai"})),
     UrlCase("governance:my_data_download", roles=ALL_MEMBER_ROLES | {"penilai"},
             parent_roles=frozenset({"kepala", "penilai"})),
+    # The institution's settings.
+    UrlCase("governance:settings_profile", roles=SETTINGS),
+    UrlCase("governance:settings_logo", roles=SETTINGS),
+    UrlCase("governance:settings_letters", roles=SETTINGS),
+    UrlCase("governance:settings_letters_preview", roles=SETTINGS),
     # Groups and official accounts.
     UrlCase("governance:channel_list", roles=VIEW_CHANNELS),
     UrlCase("governance:channel_create", roles=HUMAS),

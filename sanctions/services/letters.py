@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from governance.audit import log_action
-from governance.models import Institution, User
+from governance.models import Institution, Membership, Role, User
 from governance.tenancy import TenantTask, institution_scope
 
 from .. import selectors
 from ..letters import build_letter_pdf
 from ..models import Measure, WarningLetter
-from ..numbering import next_sequence, render_number
+from ..numbering import next_sequence, warning_letter_number
 from ._common import _store
 
 VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -34,23 +34,39 @@ def _verification_code() -> str:
 
 
 def _signer(actor: User, institution: Institution, escalated: bool) -> tuple[str, str, str]:
+    """Name, position and NIP under the signature: from the signer's staff record at the institution
+    where they hold the seat; an acting head (Plh/Plt) signs as such."""
     home = institution.parent if escalated and institution.parent_id else institution
     with institution_scope(home):
         record = selectors.staff_record(actor, home)
+        roles = set(Membership.objects.active().filter(user=actor).values_list("role", flat=True))
     name = record.full_name if record else (actor.full_name or actor.email)
+    if Role.ACTING in roles and Role.HEAD not in roles:
+        return name, _("Acting head of %(institution)s") % {"institution": home.name}, record.nip if record else ""
     position = record.position if record and record.position else _("Head")
     return name, f"{position}, {home.name}" if home.name not in position else position, record.nip if record else ""
+
+
+def letterhead_of(institution: Institution) -> dict:
+    """What the top of a letter shows, kept on the letter when it is issued."""
+    lines = institution.letterhead_lines
+    if not lines:
+        chain = Institution.objects.filter(pk__in=institution.ancestor_ids()).order_by("depth")
+        lines = [i.name for i in chain][-2:]
+    contact = " · ".join(part for part in (institution.phone, institution.email) if part)
+    return {"lines": lines, "name": institution.name, "address": institution.address, "contact": contact,
+            "logo": institution.logo.name if institution.logo else ""}
 
 
 def _letter_issue(*, actor: User, measure: Measure, day: datetime.date) -> WarningLetter:
     institution = measure.institution
     seq = next_sequence(institution, day.year)
-    number = render_number(institution.letter_number_template, seq=seq, unit_code=institution.letter_unit_code, day=day)
+    number = warning_letter_number(institution, seq=seq, day=day)
     name, position, nip = _signer(actor, institution, measure.escalated)
     letter = WarningLetter.objects.create(
         institution=institution, measure=measure, year=day.year, seq=seq, number=number, issued_on=day,
         verification_code=_verification_code(), signed_by=actor, signer_name=name, signer_position=position,
-        signer_nip=nip,
+        signer_nip=nip, letterhead=letterhead_of(institution),
     )
     log_action(action="sanctions.letter.issued", institution=institution, actor=actor, target=letter,
                data={"measure": measure.pk, "number": number, "year": day.year, "seq": seq})

@@ -9,16 +9,17 @@ import threading
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django_scopes import scope
 from pypdf import PdfReader
 
 from conftest import need, uses_postgres
+from governance.numbering import render_number
 from sanctions import services
 from sanctions.letters import letter_html, qr_payload, verification_url
 from sanctions.models import WarningLetter
-from sanctions.numbering import render_number
 from sanctions.tests.factories import approved_measure, proposed_measure
 
 
@@ -28,10 +29,25 @@ def pdf_text(data: bytes) -> str:
 
 def test_number_template_placeholders():
     day = datetime.date(2020, 8, 10)
-    assert render_number("B-{seq}/{kode_jabatan}/KP.04.2/{MM}/{YYYY}", seq=123, unit_code="Mts.06.03.1", day=day) == \
-        "B-123/Mts.06.03.1/KP.04.2/08/2020"
-    # A broken template falls back to the default instead of failing the approval.
-    assert render_number("B-{nomor}/{YYYY}", seq=1, unit_code="X", day=day) == "B-1/X/KP.04.2/08/2020"
+    assert render_number("B-{seq}/{kode_jabatan}/KP.04.2/{MM}/{YYYY}", seq=123, unit_code="Mts.06.03.1",
+                         classification="KP.04.2", day=day) == "B-123/Mts.06.03.1/KP.04.2/08/2020"
+    assert render_number("{seq}/{kode_jabatan}/{kode_klasifikasi}/{DD}.{MM}.{YY}", seq=7, unit_code="Rutan.Kds",
+                         classification="PK.01", day=day) == "7/Rutan.Kds/PK.01/10.08.20"
+    # A broken template is refused, never replaced by the default.
+    for broken in ("B-{nomor}/{YYYY}", "B/{kode_jabatan}/{YYYY}", "B-{seq/{YYYY}", "B-{seq:03d}/{YYYY}"):
+        with pytest.raises(ValidationError):
+            render_number(broken, seq=1, unit_code="X", classification="KP.04.2", day=day)
+
+
+def test_an_unusable_template_stops_the_approval_with_a_message(world, unscoped):
+    from governance.models import Institution
+
+    inst = world.institution
+    Institution.objects.filter(pk=inst.pk).update(letter_number_template="B-{nomor}/{YYYY}")
+    with pytest.raises(ValidationError, match="nomor"):
+        approved_measure(inst, humas=world.users["humas"], head=world.users["kepala"], subject_name="Anggota",
+                         channel=world.channel)
+    assert not WarningLetter.objects.filter(institution=inst).exists()
 
 
 def test_letter_content_in_indonesian(world):
