@@ -7,11 +7,12 @@ from celery import shared_task
 from . import services
 from .audit import anchor_chains
 from .models import Institution
+from .retention import apply_retention
 from .selectors import active_election_periods
 from .services.notifications import send_notification_email
 from .tenancy import TenantTask
 
-__all__ = ["anchor_audit_chains", "send_election_reminder", "send_election_reminders", "send_notification_email"]
+__all__ = ["anchor_audit_chains", "apply_retention_everywhere", "apply_retention_of", "send_election_reminder", "send_election_reminders", "send_notification_email"]
 
 
 @shared_task
@@ -35,3 +36,18 @@ def send_election_reminder(self, institution):
 def anchor_audit_chains():
     """Daily (beat): write each chain head into the chain above it and the platform head outside the database."""
     return anchor_chains()
+
+
+@shared_task
+def apply_retention_everywhere():
+    """Daily (beat): one retention run per active institution (what is due is deleted, see retention.py)."""
+    ids = list(Institution.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    for institution_id in ids:
+        apply_retention_of.delay(institution_id=institution_id)
+    return len(ids)
+
+
+@shared_task(base=TenantTask, bind=True)
+def apply_retention_of(self, institution):
+    """One institution's retention run: idempotent, and safe to deliver again after a killed worker."""
+    return {key: result.counts for key, result in apply_retention(institution).items()}
