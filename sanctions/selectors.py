@@ -554,7 +554,8 @@ def median_working_days_to_decision(institution_ids: list[int], start: datetime.
     [start, end], count the working days after the submission date up to and including the
     decision date (weekends, public holidays and cuti bersama skipped; a same-day decision is 0),
     then take the median per institution. ``None`` when no report was decided in the window.
-    Queries: 2 (zones, reports).
+    Cases deleted under the retention rule count from their tombstones.
+    Queries: 3 (zones, reports, tombstones).
     """
     zones = _zones(institution_ids)
     low, high = _window(start, end)
@@ -568,6 +569,11 @@ def median_working_days_to_decision(institution_ids: list[int], start: datetime.
         decided_on = _local_date(decided_at, tz)
         if start <= decided_on <= end:
             durations[institution_id].append(working_days_between(_local_date(created_at, tz), decided_on))
+    # Cases deleted under the retention rule still count, from their tombstones (local dates).
+    for institution_id, reported_on, decided_on in CaseTombstone.objects.filter(
+        institution_id__in=institution_ids, decided_on__gte=start, decided_on__lte=end,
+    ).values_list("institution_id", "reported_on", "decided_on"):
+        durations[institution_id].append(working_days_between(reported_on, decided_on))
     return {pk: (statistics.median(durations[pk]) if durations.get(pk) else None) for pk in institution_ids}
 
 
@@ -602,8 +608,9 @@ def confirmed_violations_per_100_staff(institution_ids: list[int], start: dateti
 
     Formula: 100 × (reports confirmed with a local decision date in [start, end]) ÷ (staff on the
     list at ``end``: joined on or before ``end`` and not left by then), rounded to 2 decimals;
-    ``None`` when the institution has no staff on the list.
-    Queries: 3 (zones, reports, staff counts).
+    ``None`` when the institution has no staff on the list. Cases deleted under the retention rule
+    count from their tombstones.
+    Queries: 4 (zones, reports, tombstones, staff counts).
     """
     zones = _zones(institution_ids)
     low, high = _window(start, end)
@@ -613,6 +620,10 @@ def confirmed_violations_per_100_staff(institution_ids: list[int], start: dateti
     ).values_list("institution_id", "decided_at"):
         if start <= _local_date(decided_at, zones[institution_id]) <= end:
             confirmed[institution_id] += 1
+    for institution_id, n in (CaseTombstone.objects.filter(
+            institution_id__in=institution_ids, outcome=ReportState.CONFIRMED, decided_on__gte=start, decided_on__lte=end)
+            .values_list("institution_id").annotate(n=Count("pk"))):
+        confirmed[institution_id] += n
     staff = dict(
         StaffMember.objects.filter(institution_id__in=institution_ids, joined_on__lte=end)
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))

@@ -255,3 +255,20 @@ def test_exports_are_deleted_after_their_days(world, django_capture_on_commit_ca
         _run(django_capture_on_commit_callbacks)
     assert not Export.objects.filter(pk=export.pk).exists() and not default_storage.exists(name)
     assert _runs()[-1].data == {"deleted": {"reports.exports.exports": 1}}
+
+
+def test_the_assessment_indicators_still_count_deleted_cases(world, closed_cases, django_capture_on_commit_callbacks):
+    from sanctions import selectors
+
+    ids, start, end = [world.institution.pk], datetime.date(2020, 1, 1), datetime.date(2020, 6, 30)
+
+    def indicators():
+        return (selectors.median_working_days_to_decision(ids, start, end),
+                selectors.confirmed_violations_per_100_staff(ids, start, end))
+
+    before = indicators()
+    assert before[0][world.institution.pk] == 0 and before[1][world.institution.pk] > 0
+    with time_machine.travel(SIX_YEARS_ON, tick=False):
+        _run(django_capture_on_commit_callbacks)
+    assert CaseTombstone.objects.count() == 2 and not ViolationReport.objects.exists()
+    assert indicators() == before
