@@ -19,4 +19,9 @@ BEAT_SCHEDULE = {
         "task": "governance.tasks.anchor_audit_chains",
         "schedule": crontab(hour=0, minute=5),
     },
+    # 03.00 WIB, a quiet hour: closed cases and exports past their retention period are deleted.
+    "governance-retention": {
+        "task": "governance.tasks.apply_retention_everywhere",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }

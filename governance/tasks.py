@@ -7,12 +7,13 @@ from celery import shared_task
 from . import services
 from .audit import anchor_chains
 from .models import Institution, User
+from .retention import apply_retention
 from .selectors import active_election_periods
 from .services.notifications import send_notification_email
 from .tenancy import TenantTask
 
-__all__ = ["anchor_audit_chains", "send_election_reminder", "send_election_reminders", "send_notification_digest",
-           "send_notification_digests", "send_notification_email"]
+__all__ = ["anchor_audit_chains", "apply_retention_everywhere", "apply_retention_of", "send_election_reminder",
+           "send_election_reminders", "send_notification_digest", "send_notification_digests", "send_notification_email"]
 
 
 @shared_task
@@ -51,3 +52,18 @@ def send_notification_digests():
 def send_notification_digest(user_id: int) -> int:
     user = User.objects.filter(pk=user_id).first()
     return services.notification_digest_send(user=user) if user is not None else 0
+
+
+@shared_task
+def apply_retention_everywhere():
+    """Daily (beat): one retention run per active institution (what is due is deleted, see retention.py)."""
+    ids = list(Institution.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    for institution_id in ids:
+        apply_retention_of.delay(institution_id=institution_id)
+    return len(ids)
+
+
+@shared_task(base=TenantTask, bind=True)
+def apply_retention_of(self, institution):
+    """One institution's retention run: idempotent, and safe to deliver again after a killed worker."""
+    return {key: result.counts for key, result in apply_retention(institution).items()}

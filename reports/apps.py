@@ -7,10 +7,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from governance.retention import RetentionSweep, register_retention
         from governance.seeding import register_demo
 
-        from . import panels, permissions
+        from . import panels, permissions, services
 
         permissions.register()
         register_demo("reports.demo.seed")
         panels.register()
+        register_retention(RetentionSweep("reports.exports", services.exports_purge_due, order=20))

@@ -7,12 +7,15 @@ class SanctionsConfig(AppConfig):
     verbose_name = _("Sanctions")
 
     def ready(self):
+        from governance.retention import RetentionSweep, register_retention
         from governance.seeding import register_demo
 
-        from . import navigation, numbering, permissions, personal_data
+        from . import navigation, numbering, permissions, personal_data, services
 
         permissions.register()
         register_demo("sanctions.demo.seed")
         navigation.register()
         personal_data.register()
         numbering.register()
+        register_retention(RetentionSweep("sanctions.cases", services.cases_purge_due,
+                                          settle=services.retention_settle, order=10))

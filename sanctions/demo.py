@@ -322,6 +322,11 @@ def _muara_enim(ctx) -> None:
         with _travel(at(2025, 9, 2, 10, 30)):
             services.appeal_decide(actor=parent_head, appeal=appeal, upheld=True, as_parent=True,
                                    reason="Tautan berita resmi membuktikan konteks gambar; tidak ada unsur pornografi.")
+        # The inspectorate asked for the file of this contested case: the head keeps it from deletion.
+        with _travel(at(2025, 10, 6, 9, 0)):
+            services.legal_hold_set(actor=head, report=appeal.objection.measure.report,
+                                    reason="Inspektorat Jenderal Kementerian Agama meminta berkas perkara ini untuk "
+                                           "audit penanganan keberatan dan banding tahun 2025.")
 
         # 5. Dismissed: product promotion is allowed by the code (seed 000).
         report = _file(institution, at=at(2025, 9, 15, 12, 30), ref="demo:mtsn:promosi", reporter=pegawai,

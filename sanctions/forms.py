@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -305,3 +306,26 @@ class LadderForm(forms.Form):
     preset = forms.ChoiceField(label=_("Ladder"), choices=[(key, spec["name"]) for key, spec in PRESETS.items()],
                                widget=forms.RadioSelect(attrs=CHECK))
     months = forms.IntegerField(label=_("Each level stays active for (months)"), min_value=1, max_value=24, initial=6)
+
+
+class RetentionPolicyForm(forms.Form):
+    case_years = forms.IntegerField(label=_("Keep closed cases for (years)"))
+    export_days = forms.IntegerField(label=_("Keep finished exports for (days)"))
+
+    def __init__(self, *args, case_bounds, export_bounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, bounds in (("case_years", case_bounds), ("export_days", export_bounds)):
+            field = self.fields[name]
+            field.min_value, field.max_value = bounds.minimum, bounds.maximum
+            field.validators += [MinValueValidator(bounds.minimum), MaxValueValidator(bounds.maximum)]
+            field.widget.attrs.update({"min": bounds.minimum, "max": bounds.maximum, "inputmode": "numeric"})
+        self.fields["case_years"].help_text = _(
+            "Counted from the day the case closed: dismissed, or every measure ended and nothing pending. "
+            "Between %(min)d and %(max)d years.") % {"min": case_bounds.minimum, "max": case_bounds.maximum}
+        self.fields["export_days"].help_text = _("Between %(min)d and %(max)d days.") % {
+            "min": export_bounds.minimum, "max": export_bounds.maximum}
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the hold"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("For example a court case or an inspection that needs the file."))

@@ -558,3 +558,105 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"referral #{self.pk}"
+
+
+# --- retention (UU 27/2022): how long closed cases are kept, holds, and what stays after deletion --
+
+
+class RetentionPolicy(models.Model):
+    """How long an institution keeps what it no longer needs, within the platform's bounds
+    (``SANTUN_RETENTION_*``). Without a row the platform's defaults apply."""
+
+    institution = models.OneToOneField(Institution, on_delete=models.PROTECT, related_name="retention_policy")
+    case_years = models.PositiveSmallIntegerField(_("keep closed cases for (years)"))
+    export_days = models.PositiveSmallIntegerField(_("keep finished exports for (days)"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = scoped_manager(institution="institution")
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+
+    def __str__(self):
+        return f"{self.institution_id}: {self.case_years}y/{self.export_days}d"
+
+
+class LegalHold(models.Model):
+    """The head keeps a case from deletion (a court case, an inspection), with a reason. Clearing
+    the hold removes the row; the audit trail keeps both steps."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    report = models.OneToOneField(ViolationReport, on_delete=models.PROTECT, related_name="legal_hold")
+    reason = models.TextField(_("reason for the hold"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    objects = scoped_manager(institution="institution")
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+
+    def __str__(self):
+        return f"hold on #{self.report_id}"
+
+
+class CaseTombstone(models.Model):
+    """What is left of a case deleted under the retention rule: no personal data, only what
+    statistics and letter verification need."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    case_number = models.PositiveIntegerField(_("case number"))
+    source = models.CharField(max_length=20, choices=ReportSource.choices)
+    reported_on = models.DateField()
+    occurred_on = models.DateField()
+    decided_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField()
+    outcome = models.CharField(max_length=12, choices=ReportState.choices)
+    # The rule categories broken (RuleCategory codes) and each measure's level and end state.
+    categories = models.JSONField(default=list)
+    measures = models.JSONField(default=list)
+    referrals = models.PositiveSmallIntegerField(default=0)
+    files = models.PositiveSmallIntegerField(default=0)
+    # Stored names (random, no personal data) of files still to remove from storage: emptied once
+    # removed after the commit; a run that finds some left (a killed worker) removes them again.
+    pending_files = models.JSONField(default=list, blank=True)
+    deleted_at = models.DateTimeField()
+    # Set when the run's audit entry counted it (a run killed before its entry is counted by the next).
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_manager(institution="institution")
+
+    class Meta:
+        verbose_name = _("deleted case")
+        verbose_name_plural = _("deleted cases")
+        ordering = ["-closed_on", "-case_number"]
+        constraints = [models.UniqueConstraint(fields=["institution", "case_number"], name="one_tombstone_per_case")]
+
+    def __str__(self):
+        return f"#{self.case_number} (deleted)"
+
+
+class LetterTombstone(models.Model):
+    """A warning letter of a deleted case: its number and code still verify as genuine."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(CaseTombstone, on_delete=models.PROTECT, related_name="letters")
+    number = models.CharField(max_length=120)
+    issued_on = models.DateField()
+    verification_code = models.CharField(max_length=16, unique=True)
+    voided_on = models.DateField(null=True, blank=True)
+    active_until = models.DateField(null=True, blank=True)
+    deleted_on = models.DateField()
+
+    objects = scoped_manager(institution="institution")
+
+    class Meta:
+        verbose_name = _("letter of a deleted case")
+        verbose_name_plural = _("letters of deleted cases")
+
+    def __str__(self):
+        return self.number

@@ -67,6 +67,8 @@ def register() -> None:
                          "sanctions.file_report", order=15))
     register_nav(NavItem("sanctions_mine", _("My reports and measures"), "sanctions:my_cases",
                          "sanctions.view_own", order=34, group="cases"))
+    register_nav(NavItem("sanctions_retention", _("Retention of records"), "sanctions:retention_policy",
+                         "sanctions.retention", order=870, group="governance"))
     register_panel(Panel("sanctions_head", "sanctions/panels/head.html", "sanctions.decide", _head_panel, order=10,
                                  cache="visitor"))
     register_panel(Panel("sanctions_humas", "sanctions/panels/humas.html", "sanctions.triage", _humas_panel, order=11,

@@ -12,5 +12,7 @@ def register() -> None:
     grant("sanctions.triage", roles=(H,))
     # Who of them decides a given case is sanctions.deciders' answer; these only open the pages.
     grant("sanctions.decide", roles=(K, PLT))
+    # Retention: the institution's periods and legal holds on cases.
+    grant("sanctions.retention", roles=(K, PLT))
     # The parent's head (or acting head) decides what nobody at the institution may decide.
     grant("sanctions.decide_escalated", parent_roles=(K, PLT))

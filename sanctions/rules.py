@@ -28,6 +28,7 @@ from .deadlines import appeal_deadline, objection_deadline
 from .evidence import MAX_FILES_PER_REPORT
 from .models import (
     Appeal,
+    LegalHold,
     Measure,
     MeasureState,
     Objection,
@@ -161,6 +162,25 @@ def check_record_outcome(actor, referral: Referral, *, access=None, subject=None
     not_the_subject(actor, referral.report, subject=subject)
     if referral.state != ReferralState.REFERRED:
         raise ValidationError(_("The outcome of this referral was already recorded."), code="state")
+
+
+def check_hold(actor, report: ViolationReport, *, access=None, subject=None, held: bool | None = None) -> None:
+    """The head keeps a case from deletion under the retention rule."""
+    require(actor, report, "sanctions.retention", access=access)
+    not_the_subject(actor, report, subject=subject)
+    if held is None:
+        held = LegalHold.objects.filter(report=report).exists()
+    if held:
+        raise ValidationError(_("This case is already on legal hold."), code="held")
+
+
+def check_release_hold(actor, report: ViolationReport, *, access=None, subject=None, held: bool | None = None) -> None:
+    require(actor, report, "sanctions.retention", access=access)
+    not_the_subject(actor, report, subject=subject)
+    if held is None:
+        held = LegalHold.objects.filter(report=report).exists()
+    if not held:
+        raise ValidationError(_("This case is not on legal hold."), code="not_held")
 
 
 # --- measures -----------------------------------------------------------------------------------

@@ -20,9 +20,12 @@ from .deadlines import REMIND_AFTER_WORKING_DAYS
 from .models import (
     Appeal,
     CaseEvidence,
+    CaseTombstone,
     Explanation,
     Ladder,
     LadderLevel,
+    LegalHold,
+    LetterTombstone,
     Measure,
     MeasureState,
     Objection,
@@ -438,6 +441,17 @@ def evidence_of(report: ViolationReport):
     return CaseEvidence.objects.filter(report=report).order_by("pk")
 
 
+def held_cases(institution: Institution) -> list[LegalHold]:
+    """The institution's cases on legal hold (kept from deletion), newest hold first."""
+    return list(LegalHold.objects.filter(institution=institution).select_related("report", "set_by")
+                .order_by("-set_at"))
+
+
+def deleted_case_count(institution: Institution) -> int:
+    """Cases deleted under the retention rule (their tombstones)."""
+    return CaseTombstone.objects.filter(institution=institution).count()
+
+
 def referrals_of(report: ViolationReport):
     return Referral.objects.filter(report=report).select_related("created_by", "outcome_recorded_by")
 
@@ -463,6 +477,12 @@ class Verification:
     status: str
     active_until: datetime.date | None
     voided_on: datetime.date | None = None
+    # The case was deleted under the retention rule on this date: the letter was genuine; its file is gone.
+    deleted_on: datetime.date | None = None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_on is not None
 
     @property
     def is_voided(self) -> bool:
@@ -484,11 +504,24 @@ def verify_letter_code(code: str) -> Verification | None:
         return None
     letter = rows_by_key(WarningLetter).select_related("institution", "measure").filter(verification_code=code).first()
     if letter is None:
-        return None
+        return _verify_deleted_letter(code)
     return Verification(
         number=letter.number, issued_on=letter.issued_on, institution_name=letter.institution.name,
         status=letter_status(letter), active_until=letter.measure.active_until,
         voided_on=timezone.localtime(letter.voided_at, letter.institution.tzinfo).date() if letter.voided_at else None,
+    )
+
+
+def _verify_deleted_letter(code: str) -> Verification | None:
+    """A letter whose case was deleted under the retention rule: still genuine, from its tombstone."""
+    kept = rows_by_key(LetterTombstone).select_related("institution").filter(verification_code=code).first()
+    if kept is None:
+        return None
+    ended = kept.active_until and kept.active_until < kept.institution.local_today()
+    return Verification(
+        number=kept.number, issued_on=kept.issued_on, institution_name=kept.institution.name,
+        status="voided" if kept.voided_on else "expired" if ended else "active", active_until=kept.active_until,
+        voided_on=kept.voided_on, deleted_on=kept.deleted_on,
     )
 
 
@@ -521,7 +554,8 @@ def median_working_days_to_decision(institution_ids: list[int], start: datetime.
     [start, end], count the working days after the submission date up to and including the
     decision date (weekends, public holidays and cuti bersama skipped; a same-day decision is 0),
     then take the median per institution. ``None`` when no report was decided in the window.
-    Queries: 2 (zones, reports).
+    Cases deleted under the retention rule count from their tombstones.
+    Queries: 3 (zones, reports, tombstones).
     """
     zones = _zones(institution_ids)
     low, high = _window(start, end)
@@ -535,6 +569,11 @@ def median_working_days_to_decision(institution_ids: list[int], start: datetime.
         decided_on = _local_date(decided_at, tz)
         if start <= decided_on <= end:
             durations[institution_id].append(working_days_between(_local_date(created_at, tz), decided_on))
+    # Cases deleted under the retention rule still count, from their tombstones (local dates).
+    for institution_id, reported_on, decided_on in CaseTombstone.objects.filter(
+        institution_id__in=institution_ids, decided_on__gte=start, decided_on__lte=end,
+    ).values_list("institution_id", "reported_on", "decided_on"):
+        durations[institution_id].append(working_days_between(reported_on, decided_on))
     return {pk: (statistics.median(durations[pk]) if durations.get(pk) else None) for pk in institution_ids}
 
 
@@ -569,8 +608,9 @@ def confirmed_violations_per_100_staff(institution_ids: list[int], start: dateti
 
     Formula: 100 × (reports confirmed with a local decision date in [start, end]) ÷ (staff on the
     list at ``end``: joined on or before ``end`` and not left by then), rounded to 2 decimals;
-    ``None`` when the institution has no staff on the list.
-    Queries: 3 (zones, reports, staff counts).
+    ``None`` when the institution has no staff on the list. Cases deleted under the retention rule
+    count from their tombstones.
+    Queries: 4 (zones, reports, tombstones, staff counts).
     """
     zones = _zones(institution_ids)
     low, high = _window(start, end)
@@ -580,6 +620,10 @@ def confirmed_violations_per_100_staff(institution_ids: list[int], start: dateti
     ).values_list("institution_id", "decided_at"):
         if start <= _local_date(decided_at, zones[institution_id]) <= end:
             confirmed[institution_id] += 1
+    for institution_id, n in (CaseTombstone.objects.filter(
+            institution_id__in=institution_ids, outcome=ReportState.CONFIRMED, decided_on__gte=start, decided_on__lte=end)
+            .values_list("institution_id").annotate(n=Count("pk"))):
+        confirmed[institution_id] += n
     staff = dict(
         StaffMember.objects.filter(institution_id__in=institution_ids, joined_on__lte=end)
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))

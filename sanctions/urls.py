@@ -27,6 +27,8 @@ urlpatterns = [
     path("pelanggaran/<int:pk>/klarifikasi/", views.explanation_record, name="explanation_record"),
     path("pelanggaran/<int:pk>/klarifikasi/lewati/", views.explanation_skip, name="explanation_skip"),
     path("pelanggaran/<int:pk>/klarifikasi/berkas/", views.explanation_file, name="explanation_file"),
+    path("pelanggaran/<int:pk>/tahan/", views.report_hold, name="report_hold"),
+    path("pelanggaran/<int:pk>/lepas-tahanan/", views.report_release_hold, name="report_release_hold"),
     path("bukti/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("tindakan/<int:pk>/tarik/", views.measure_withdraw, name="measure_withdraw"),
     path("tindakan/<int:pk>/penyampaian/", views.measure_delivery, name="measure_delivery"),
@@ -46,4 +48,5 @@ urlpatterns = [
     path("rujukan/<int:pk>/hasil/", views.referral_outcome, name="referral_outcome"),
     path("tangga-sanksi/", views.ladder, name="ladder"),
     path("tangga-sanksi/kebijakan/", views.ladder_policy, name="ladder_policy"),
+    path("retensi/", views.retention_policy, name="retention_policy"),
 ]

@@ -17,7 +17,7 @@ from governance.http import private_file, refuse, refuse_on_form
 from governance.models import User
 from governance.permissions import requires
 
-from . import access, deciders, forms, rules, selectors, services, visitor_actions
+from . import access, deciders, forms, retention, rules, selectors, services, visitor_actions
 from .forms import (
     ERROR_FIELDS,
     AppealForm,
@@ -185,6 +185,7 @@ def _case_file(institution, pk) -> dict:
         "live": next((m for m in measures if m.state in selectors.LIVE_MEASURE_STATES), None),
         "evidence": evidence, "notes": notes, "referrals": referrals,
         "explanation": selectors.explanation_of(report),
+        "hold": retention.hold_of(report),
         "history": list(selectors.case_history(report, measures, evidence=evidence, notes=notes,
                                                referrals=referrals)[:200]),
         "suggestion": selectors.suggest_level(report, ladder=ladder) if ladder else None,
@@ -203,7 +204,8 @@ def report_detail(request, institution, pk):
     context = {
         **case,
         "actions": visitor_actions.case_actions(visitor, user, report, measures=case["measures"],
-                                          evidence_count=len(case["evidence"]), explanation=case["explanation"]),
+                                          evidence_count=len(case["evidence"]), explanation=case["explanation"],
+                                          held=case["hold"] is not None),
         "measure_rows": visitor_actions.case_measure_actions(visitor, user, report, case["measures"]),
         "waiting": _waiting(report, case["measures"]),
         "referral_rows": visitor_actions.case_referral_actions(visitor, user, report, case["referrals"]),
@@ -219,6 +221,8 @@ def report_detail(request, institution, pk):
             "explanation_form": forms.ExplanationRecordForm(prefix="hearing"),
             "explanation_skip_form": forms.ExplanationSkipForm(prefix="hearing"),
         })
+    if "hold" in context["actions"]:
+        context["hold_form"] = forms.LegalHoldForm()
     return render(request, "sanctions/case_detail.html", context)
 
 
@@ -772,6 +776,58 @@ def ladder_policy(request, institution):
         "ladder": ladder, "levels": levels, "form": LadderForm(initial={"preset": "sp"}), "policy_form": form,
         "policy_open": True, "title": _("Sanction ladder"),
     }, status=400)
+
+
+# --- retention: the head's periods and legal holds ---------------------------------------------
+
+@requires("sanctions.retention")
+def retention_policy(request, institution):
+    inst = request.institution
+    policy = retention.policy_of(inst)
+    if request.method == "POST":
+        form = forms.RetentionPolicyForm(request.POST, case_bounds=retention.case_year_bounds(),
+                                         export_bounds=retention.export_day_bounds())
+        if form.is_valid():
+            try:
+                services.retention_policy_set(actor=request.user, institution=inst, **form.cleaned_data)
+            except ValidationError as error:
+                refuse_on_form(form, error)
+            else:
+                messages.success(request, _("The retention periods were saved."))
+                return redirect("sanctions:retention_policy", institution=institution)
+    else:
+        form = forms.RetentionPolicyForm(case_bounds=retention.case_year_bounds(),
+                                         export_bounds=retention.export_day_bounds(),
+                                         initial={"case_years": policy.case_years, "export_days": policy.export_days})
+    return render(request, "sanctions/retention.html", {
+        "form": form, "policy": policy, "held": selectors.held_cases(inst),
+        "due": retention.due_cases(inst, limit=100), "deleted": selectors.deleted_case_count(inst),
+        "title": _("Retention of records"),
+    }, status=400 if form.is_bound else 200)
+
+
+@require_POST
+@requires("sanctions.retention")
+def report_hold(request, institution, pk):
+    form = forms.LegalHoldForm(request.POST)
+
+    def act(report):
+        if not form.is_valid():
+            raise ValidationError(_("Write why the case must be kept (for example the court case or inspection)."))
+        services.legal_hold_set(actor=request.user, report=report, reason=form.cleaned_data["reason"])
+        return _("The case is on legal hold: it will not be deleted until the hold is lifted.")
+
+    return _triage_action(request, institution, pk, act)
+
+
+@require_POST
+@requires("sanctions.retention")
+def report_release_hold(request, institution, pk):
+    def act(report):
+        services.legal_hold_clear(actor=request.user, report=report)
+        return _("The legal hold was lifted. The case follows the retention rule again.")
+
+    return _triage_action(request, institution, pk, act)
 
 
 # --- the public verification page (not a tenant page) -------------------------------------------

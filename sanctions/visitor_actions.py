@@ -21,10 +21,10 @@ def _allowed(checks: dict) -> frozenset[str]:
 
 
 def case_actions(access, user: User, report: ViolationReport, *, measures: list[Measure] | None = None,
-                 evidence_count: int | None = None, explanation=False) -> frozenset[str]:
+                 evidence_count: int | None = None, explanation=False, held: bool | None = None) -> frozenset[str]:
     """start_review, assign, confirm, dismiss, add_evidence, add_note, propose_measure, refer,
-    record_explanation. Pass the case's measures, number of files and explanation when the page holds
-    them (no query then)."""
+    record_explanation, hold and release_hold (the head's legal hold). Pass the case's measures,
+    number of files, explanation and whether it is held when the page holds them (no query then)."""
     known = {"access": access, "subject": is_subject(user, report)}
     live = None if measures is None else any(m.state in LIVE_MEASURE_STATES for m in measures)
     if explanation is False:
@@ -40,6 +40,8 @@ def case_actions(access, user: User, report: ViolationReport, *, measures: list[
         "propose_measure": partial(rules.check_propose, user, report, has_live_measure=live, **known),
         "refer": partial(rules.check_refer, user, report, **known),
         "record_explanation": partial(rules.check_record_explanation, user, report, explanation, **known),
+        "hold": partial(rules.check_hold, user, report, held=held, **known),
+        "release_hold": partial(rules.check_release_hold, user, report, held=held, **known),
     })
 
 

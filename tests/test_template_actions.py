@@ -136,8 +136,13 @@ def reports_in_every_state(world):
     services.report_dismiss(actor=humas, report=dismissed, reason="Bukan pelanggaran.")
     with_measure = proposed_measure(inst, humas=humas, **about).report
     about_budi = file_report(inst, reporter=pegawai, subject_staff=world.budi, channel=world.channel)
+    held = file_report(inst, reporter=pegawai, subject_staff=world.budi, channel=world.channel)
+    services.report_start_review(actor=humas, report=held)
+    services.report_dismiss(actor=humas, report=held, reason="Bukan pelanggaran.")
+    services.legal_hold_set(actor=world.users[Role.HEAD], report=held, reason="Pemeriksaan Inspektorat.")
     return {"submitted": submitted, "in_review": in_review, "confirmed": confirmed, "dismissed": dismissed,
-            "confirmed with a measure": with_measure, "submitted about someone else": about_budi}
+            "confirmed with a measure": with_measure, "submitted about someone else": about_budi,
+            "dismissed, on legal hold": held}
 
 
 def case_calls(world):
@@ -157,6 +162,8 @@ def case_calls(world):
                                                                 referred_to="Majelis Kode Etik", referred_on=today),
         "record_explanation": lambda actor, report: services.explanation_record(actor=actor, report=report, how="oral",
                                                                                 text="Mengaku khilaf."),
+        "hold": lambda actor, report: services.legal_hold_set(actor=actor, report=report, reason="Perkara."),
+        "release_hold": lambda actor, report: services.legal_hold_clear(actor=actor, report=report),
     }
 
 
@@ -182,7 +189,8 @@ def test_the_case_page_shows_a_button_exactly_for_each_action(world, reports_in_
     buttons = {"start_review": "sanctions:report_start_review", "assign": "sanctions:report_assign",
                "confirm": "sanctions:report_decide", "add_evidence": "sanctions:evidence_add",
                "add_note": "sanctions:report_note", "propose_measure": "sanctions:measure_propose",
-               "refer": "sanctions:referral_create", "record_explanation": "sanctions:explanation_record"}
+               "refer": "sanctions:referral_create", "record_explanation": "sanctions:explanation_record",
+               "hold": "sanctions:report_hold", "release_hold": "sanctions:report_release_hold"}
     for state, report in reports_in_every_state.items():
         for visitor, user, access in visits(world):
             response = page(user, "sanctions:report_detail", slug=slug, pk=report.pk)

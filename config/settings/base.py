@@ -227,6 +227,15 @@ SANTUN_SECURITY_CONTACT = env("SANTUN_SECURITY_CONTACT", default="mailto:securit
 SANTUN_EVIDENCE_MAX_BYTES = env.int("SANTUN_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 # Days the text of a triaged chat export is kept after it was read (UU 27/2022).
 SANTUN_CHAT_TRIAGE_DAYS = env.int("SANTUN_CHAT_TRIAGE_DAYS", default=30)
+# Retention (UU 27/2022): each institution chooses how long it keeps records within these bounds.
+# Closed cases (with their evidence, explanations, notes, letters and referrals), in years after closing.
+SANTUN_RETENTION_CASE_YEARS = env.int("SANTUN_RETENTION_CASE_YEARS", default=5)
+SANTUN_RETENTION_CASE_YEARS_MIN = env.int("SANTUN_RETENTION_CASE_YEARS_MIN", default=2)
+SANTUN_RETENTION_CASE_YEARS_MAX = env.int("SANTUN_RETENTION_CASE_YEARS_MAX", default=10)
+# Finished exports (XLSX/PDF files of the assessment), in days after they were built.
+SANTUN_RETENTION_EXPORT_DAYS = env.int("SANTUN_RETENTION_EXPORT_DAYS", default=30)
+SANTUN_RETENTION_EXPORT_DAYS_MIN = env.int("SANTUN_RETENTION_EXPORT_DAYS_MIN", default=1)
+SANTUN_RETENTION_EXPORT_DAYS_MAX = env.int("SANTUN_RETENTION_EXPORT_DAYS_MAX", default=365)
 # Largest chat export accepted for upload (.txt or .zip, media included).
 SANTUN_CHAT_UPLOAD_MAX_BYTES = env.int("SANTUN_CHAT_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 

@@ -22,6 +22,7 @@ from .exports import (
     export_request,
     export_retry,
     export_run,
+    exports_purge_due,
 )
 from .periods import (
     EDITABLE_AFTER_OPENING,
@@ -80,6 +81,7 @@ __all__ = [
     "export_request",
     "export_retry",
     "export_run",
+    "exports_purge_due",
     "logger",
     "period_create",
     "period_finalize",

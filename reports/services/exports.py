@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy, override
 
 from governance.audit import log_action
 from governance.models import User
+from governance.retention import SweepResult
 from governance.services import notify
 from governance.tenancy import TenantTask, subtree_scope
+from sanctions.retention import policy_of
 
 from .. import rules
 from ..models import (
@@ -188,3 +190,29 @@ def build_export(self, institution, export_id: int):
         except ExportBusy as busy:
             raise self.retry(countdown=busy.retry_in, max_retries=None) from None
     return export.state
+
+
+# --- retention: finished exports are deleted after the institution's period ----------------------
+
+def exports_purge_due(institution, *, dry_run: bool = False) -> SweepResult:
+    """The retention sweep of exports (registered with ``governance.retention``): finished or failed
+    exports older than the institution's period (``sanctions.retention.policy_of``) go, one per
+    transaction, their file removed from storage after the commit (removing it twice is harmless)."""
+    cutoff = timezone.now() - datetime.timedelta(days=policy_of(institution).export_days)
+    due = (Export.objects.filter(institution=institution, state__in=(Export.State.DONE, Export.State.FAILED),
+                                 updated_at__lt=cutoff).order_by("pk"))
+    if dry_run:
+        return SweepResult(counts={"exports": due.count()})
+    deleted = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            export = Export.objects.select_for_update().filter(pk=pk, updated_at__lt=cutoff,
+                                                               state__in=(Export.State.DONE, Export.State.FAILED)).first()
+            if export is None:
+                continue
+            name = export.file.name if export.file else ""
+            export.delete()
+            if name:
+                transaction.on_commit(lambda name=name: default_storage.delete(name))
+            deleted += 1
+    return SweepResult(counts={"exports": deleted})

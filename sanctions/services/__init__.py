@@ -37,6 +37,7 @@ from .reports import (
     report_start_review,
     report_submit,
 )
+from .retention import cases_purge_due, legal_hold_clear, legal_hold_set, retention_policy_set, retention_settle
 
 __all__ = [
     "explanation_give",
@@ -57,6 +58,8 @@ __all__ = [
     "may_confirm_removal", "removal_confirm", "removals_remind",
     # objections and appeals (objections.py)
     "objection_deadline", "objection_file", "objection_decide", "appeal_deadline", "appeal_file", "appeal_decide",
+    # retention: the head's periods and legal holds, the nightly deletion (retention.py)
+    "retention_policy_set", "legal_hold_set", "legal_hold_clear", "cases_purge_due", "retention_settle",
     # reminders to deciders (reminders.py)
     "decisions_remind",
     # referrals to the formal process (referrals.py)

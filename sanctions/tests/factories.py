@@ -121,6 +121,12 @@ def confirmed_report(institution, *, humas, **kwargs) -> ViolationReport:
     return services.report_confirm(actor=humas, report=report, reason="Bukti tangkapan layar jelas.")
 
 
+def dismissed_report(institution, *, humas, **kwargs) -> ViolationReport:
+    report = file_report(institution, reporter=kwargs.pop("reporter", humas), **kwargs)
+    services.report_start_review(actor=humas, report=report)
+    return services.report_dismiss(actor=humas, report=report, reason="Tidak terbukti.")
+
+
 def level(institution, position: int) -> LadderLevel:
     ladder = services.ladder_ensure(actor=None, institution=institution)
     return ladder.levels.get(position=position)

@@ -91,4 +91,4 @@ def test_indicators_take_a_fixed_number_of_queries(db, unscoped):
             selectors.confirmed_violations_per_100_staff(subset, START, END)
             selectors.removals_on_time_share(subset, START, END)
         counts.append(len(queries))
-    assert counts[0] == counts[1] == 8
+    assert counts[0] == counts[1] == 10

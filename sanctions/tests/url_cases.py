@@ -82,8 +82,14 @@ def objects(side) -> dict:
     services.explanation_record(actor=humas, report=explained, how="paper", text="Surat pernyataan terlampir.",
                                 upload=("pernyataan.png", png_bytes()))
 
+    # A dismissed case the head put on legal hold.
+    from sanctions.tests.factories import dismissed_report
+
+    held = dismissed_report(inst, humas=humas, subject_name="Anggota Keenam", channel=channel)
+    services.legal_hold_set(actor=head, report=held, reason="Pemeriksaan Inspektorat.")
+
     return {
-        "pegawai_case": pegawai_case, "explained": explained,
+        "held": held, "pegawai_case": pegawai_case, "explained": explained,
         "open_report": open_report, "confirmed": confirmed, "referral": referral, "own": own,
         "own_letter": own.letter, "waiting": waiting, "removal_task": removal.removal,
         "local_objection": local_objection, "escalated_objection": escalated_objection, "kept": kept,
@@ -120,6 +126,10 @@ CASES = [
             kwargs=lambda o: {"pk": o["open_report"].pk}, data=lambda o: {"text": "Cek ke admin grup."}),
     UrlCase("sanctions:report_decide", roles=TRIAGE, method="post", ok=POST_OK,
             kwargs=lambda o: {"pk": o["open_report"].pk}, data=lambda o: {"outcome": "dismiss", "reason": "Tidak terbukti."}),
+    UrlCase("sanctions:report_hold", roles=HEAD, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["confirmed"].pk}, data=lambda o: {"reason": "Perkara di pengadilan."}),
+    UrlCase("sanctions:report_release_hold", roles=HEAD, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["held"].pk}),
     UrlCase("sanctions:evidence_add", roles=TRIAGE, method="post", ok=POST_OK,
             kwargs=lambda o: {"pk": o["open_report"].pk}),
     UrlCase("sanctions:measure_propose", roles=TRIAGE, kwargs=lambda o: {"pk": o["confirmed"].pk}),
@@ -156,4 +166,7 @@ CASES = [
     UrlCase("sanctions:ladder_policy", roles=HEAD, method="post", ok=POST_OK,
             data=lambda o: {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "5",
                               "informal": ["1", "2"]}),
+    UrlCase("sanctions:retention_policy", roles=HEAD),
+    UrlCase("sanctions:retention_policy", roles=HEAD, method="post", ok=POST_OK,
+            data=lambda o: {"case_years": "6", "export_days": "60"}),
 ]
