@@ -26,7 +26,7 @@ from governance.models import Role
 from governance.permissions import requires
 from governance.tenancy import rows_of_lineage
 
-from . import exports, rules, selectors, services, statistics
+from . import exports, moderation, rules, selectors, services
 from .forms import (
     AnswerForm,
     BandFormSet,
@@ -603,22 +603,22 @@ def rubric_copy(request, institution, pk):
 
 def _statistics_request(request) -> dict:
     institution, access = request.institution, request.access
-    tree_allowed = rules.statistics_subtree_allowed(access) and statistics.has_subtree(institution)
-    default_start, default_end = statistics.default_range(institution.local_today())
+    tree_allowed = rules.statistics_subtree_allowed(access) and moderation.has_subtree(institution)
+    default_start, default_end = moderation.default_range(institution.local_today())
     form = StatisticsForm(request.GET or None, default_start=default_start, default_end=default_end,
-                          max_months=statistics.MAX_MONTHS, tree_allowed=tree_allowed)
+                          max_months=moderation.MAX_MONTHS, tree_allowed=tree_allowed)
     start, end, subtree = default_start, default_end, tree_allowed and access.has_role(Role.ASSESSOR)
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         if tree_allowed and form.cleaned_data.get("scope"):
             subtree = form.cleaned_data["scope"] == StatisticsForm.TREE
-    numbers = statistics.numbers_for(institution, subtree=subtree, start=start, end=end)
+    numbers = moderation.numbers_for(institution, subtree=subtree, start=start, end=end)
     private = rules.statistics_private(access, subtree=subtree)
     query = {"start": start.isoformat(), "end": end.isoformat()}
     if tree_allowed:
         query["scope"] = StatisticsForm.TREE if subtree else StatisticsForm.OWN
     return {"form": form, "start": start, "end": end, "subtree": subtree, "tree_allowed": tree_allowed,
-            "private": private, "tables": statistics.present(numbers, private=private), "query": urlencode(query)}
+            "private": private, "tables": moderation.present(numbers, private=private), "query": urlencode(query)}
 
 
 @requires("reports.view_statistics", subtree=True)
@@ -631,8 +631,8 @@ def statistics_page(request, institution):
 def _statistics_table(request) -> tuple[dict, str, list]:
     """The tables of one download: ``?table=<key>``, or every table (``semua``, the default)."""
     context = _statistics_request(request)
-    table = request.GET.get("table") or statistics.ALL_TABLES
-    if table == statistics.ALL_TABLES:
+    table = request.GET.get("table") or moderation.ALL_TABLES
+    if table == moderation.ALL_TABLES:
         return context, table, context["tables"]
     chosen = [t for t in context["tables"] if t.key == table]
     if not chosen:

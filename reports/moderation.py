@@ -394,7 +394,7 @@ def _measures_table(numbers: dict, shown: Shown) -> Table:
 def _objections_table(numbers: dict, shown: Shown) -> Table:
     columns = (ObjectionState.FILED, ObjectionState.UPHELD, ObjectionState.REJECTED)
     names = [_("Awaiting decision"), _("Upheld"), _("Rejected")]
-    table = Table("objections", _("Objections and appeals"), [_("What"), *names],
+    table = Table("objections", _("Objections and appeals"), [_("Objection or appeal"), *names],
                   note=_("Objections and appeals filed in the date range, by outcome. Upheld: the objection or "
                          "appeal was accepted and the measure voided."))
     data = []
