@@ -75,11 +75,9 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
     return months
 
 
-def _month_of(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return datetime.date(value.year, value.month, 1)
+def _month_of(value, tz) -> datetime.date:
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = value.astimezone(tz)
     return datetime.date(value.year, value.month, 1)
 
 
@@ -105,7 +103,7 @@ def _per_month(reports, field_name: str, low, high, tz) -> dict:
             .values("month", field_name).annotate(n=Count("pk", distinct=True)))
     counts: dict = defaultdict(Counter)
     for row in rows:
-        counts[row[field_name] or NO_CATEGORY][_month_of(row["month"])] += row["n"]
+        counts[row[field_name] or NO_CATEGORY][_month_of(row["month"], tz)] += row["n"]
     return {key: dict(value) for key, value in counts.items()}
 
 

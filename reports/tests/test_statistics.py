@@ -15,7 +15,7 @@ from governance.models import Membership, Role
 from governance.tests.factories import ElectionPeriodFactory, make_member
 from reports import moderation
 from sanctions import services as sanctions_services
-from sanctions.tests.factories import confirmed_report, file_report, publish_code
+from sanctions.tests.factories import file_report, publish_code
 from sanctions.workdays import working_days_between
 
 # A Monday in June 2025, 10.00 in Palembang (WIB).
