@@ -44,7 +44,7 @@ PY = sys.executable
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/santun_bench"
 BIND = "127.0.0.1:8100"
 MINIMAL = "/__bench__/minimal/"
-CORE_PAGES = ["dashboard", "queue", "case", "ranking", "public_code"]
+CORE_PAGES = ["dashboard", "queue", "case", "ranking", "statistics", "public_code"]
 GOALS = {"pages_vs_minimal": ">= 0.5", "queries": "identical at 1x and 10x, <= 12", "chat_speedup_vs_whatstk": ">= 10",
          "import_vs_bulk_create": "<= 3", "semester_seconds": "linear, < 10 s at 500"}
 
@@ -219,7 +219,8 @@ def load_pages(env: dict, generated: dict, seconds: int) -> dict:
             "gunicorn_workers": (os.cpu_count() or 1) * 2 + 1}
 
 
-PAGE_ROLES = {"dashboard": "kepala", "queue": "humas", "case": "humas", "ranking": "penilai", "public_code": None}
+PAGE_ROLES = {"dashboard": "kepala", "queue": "humas", "case": "humas", "ranking": "penilai", "statistics": "penilai",
+              "public_code": None}
 
 
 def components(plan: dict, url: str) -> dict:
@@ -350,6 +351,8 @@ def inner(what: str, generated: dict) -> dict:
         "queue": reverse("sanctions:queue", kwargs={"institution": pages["unit"]}),
         "case": reverse("sanctions:report_detail", kwargs={"institution": pages["unit"], "pk": pages["report"]}),
         "ranking": reverse("reports:results", kwargs={"institution": pages["top"], "pk": pages["finalized_period"]}),
+        # The province's moderation statistics over its whole subtree (every report of the province).
+        "statistics": reverse("reports:statistics", kwargs={"institution": pages["top"]}) + "?scope=tree",
         "public_code": reverse("governance:public_code", kwargs={"institution": pages["unit"]}),
     }
 

@@ -3,8 +3,10 @@ a period's results — for the whole period (built by a task) and for one instit
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -255,3 +257,46 @@ def build_period_export(period: AssessmentPeriod, fmt: str, params: dict, progre
         if fmt == "xlsx":
             return period_workbook(period, filters, progress)
         return period_pdf(period, filters, progress)
+
+
+# --- moderation statistics: every table of the page, as shown to the visitor ----------------------
+
+
+def _safe_text(value):
+    """A cell that a spreadsheet would read as a formula is written as text."""
+    if isinstance(value, str) and FORMULA_RE.match(value):
+        return "'" + value
+    return value
+
+
+def statistics_csv(tables) -> bytes:
+    """The tables one after another, each with its title and header row (UTF-8 with a BOM, so that
+    spreadsheets read the Indonesian labels right)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for index, table in enumerate(tables):
+        if index:
+            writer.writerow([])
+        writer.writerow([_safe_text(str(table.title))])
+        writer.writerow([_safe_text(str(column)) for column in table.columns])
+        for row in table.rows:
+            writer.writerow([_safe_text(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def statistics_workbook(tables, *, heading: str) -> bytes:
+    """One sheet per table: a heading (who and which dates), the header row and the rows; counts as
+    numbers, "< 3" as text."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for number, table in enumerate(tables, start=1):
+        title = re.sub(r"[\\/?*\[\]:]", " ", f"{number}. {table.title}")
+        sheet = _sheet(workbook, title, [str(column) for column in table.columns],
+                       widths=[28] + [14] * (len(table.columns) - 1))
+        for row in table.rows:
+            sheet.append(list(row))
+        sheet.append([])
+        sheet.append([heading])
+        if table.note:
+            sheet.append([str(table.note)])
+    return _save(workbook)

@@ -157,3 +157,29 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(choices=Export.Format.choices)
     kind = forms.ChoiceField(required=False, choices=[("", "")] + list(Institution.Kind.choices))
     region = forms.RegexField(required=False, regex=r"^\d{2}(\.\d{2})?$")
+
+
+class StatisticsForm(forms.Form):
+    """The statistics page's filters, all in the URL: which institutions and which dates."""
+
+    OWN, TREE = "own", "tree"
+    scope = forms.ChoiceField(label=_("Institutions"), required=False,
+                              choices=[(OWN, _("This institution")), (TREE, _("The whole subtree"))])
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, default_start, default_end, max_months: int, tree_allowed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_start, self.default_end, self.max_months = default_start, default_end, max_months
+        if not tree_allowed:
+            del self.fields["scope"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start") or self.default_start, data.get("end") or self.default_end
+        if start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        if (end.year * 12 + end.month) - (start.year * 12 + start.month) >= self.max_months:
+            raise forms.ValidationError(_("Choose at most %(months)s months.") % {"months": self.max_months})
+        data["start"], data["end"] = start, end
+        return data

@@ -29,6 +29,9 @@ def register() -> None:
     register_nav(NavItem("reports_card", _("Humas assessment"), "reports:card_list", "reports.view_report_card", order=60, group="assessment"))
     register_nav(NavItem("reports_periods", _("Assessing institutions"), "reports:period_list", "reports.manage_periods",
                          order=61, group="assessment"))
+    # Oversight of the cases: beside the queue and the decisions in the Kasus group.
+    register_nav(NavItem("reports_statistics", _("Moderation statistics"), "reports:statistics",
+                         "reports.view_statistics", order=39, group="cases"))
     register_panel(Panel("reports_card", "reports/panels/card.html", "reports.view_report_card", card_context, order=40,
                          stylesheet="css/reports.css"))
     register_panel(Panel("reports_assessing", "reports/panels/assessing.html", "reports.manage_periods",

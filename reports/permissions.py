@@ -12,3 +12,5 @@ def register() -> None:
     # Assessors score their whole subtree, never reading case files.
     grant("reports.assess", roles=(A,), ancestor_roles=(A,))
     grant("reports.view_rankings", roles=(A,))
+    # Moderation statistics: numbers only, never a name or a case text; from above, small counts hidden.
+    grant("reports.view_statistics", roles=(K, Role.ACTING, H, A), ancestor_roles=(A,))

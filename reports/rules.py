@@ -124,3 +124,21 @@ def check_retry_export(export: Export, *, now: datetime.datetime | None = None) 
     stuck = export.is_active and (now or timezone.now()) - export.updated_at >= STALE_EXPORT_AFTER
     if export.state != Export.State.FAILED and not stuck:
         raise ValidationError(_("Only a failed export can be retried."))
+
+
+# --- the statistics page ---------------------------------------------------------------------------
+
+# Roles that see their own institution's statistics with every count; the others (an assessor, and
+# anyone looking at a whole subtree) see them from above, small counts hidden.
+OWN_STATISTICS_ROLES = frozenset({Role.HEAD, Role.ACTING, Role.PUBLIC_RELATIONS})
+# Roles that may look at the whole subtree below the institution: its head, and assessors.
+SUBTREE_STATISTICS_ROLES = frozenset({Role.HEAD, Role.ACTING})
+
+
+def statistics_subtree_allowed(access) -> bool:
+    return bool(access.roles & SUBTREE_STATISTICS_ROLES) or Role.ASSESSOR in (access.roles | access.ancestor_roles)
+
+
+def statistics_private(access, *, subtree: bool) -> bool:
+    """Whether counts of 1 or 2 are hidden ("< 3"), so that nobody can be recognised from above."""
+    return subtree or not (access.roles & OWN_STATISTICS_ROLES)

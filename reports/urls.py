@@ -1,6 +1,7 @@
 """Tenant URLs of the reports app, below /instansi/<institution>/.
 
 - ``rapor/``, ``penilaian-diri/``: the institution's own report cards and self-assessment;
+- ``statistik/``: moderation statistics of the institution or its subtree, with CSV/XLSX downloads;
 - ``penilaian/``, ``rubrik/``: an assessor institution's periods, scoring, results and rubrics.
 """
 
@@ -22,6 +23,10 @@ urlpatterns = [
     path("penilaian-diri/<int:pk>/kriteria/<int:criterion>/", views.answer_edit, name="answer_edit"),
     path("penilaian-diri/<int:pk>/kriteria/<int:criterion>/bukti/", views.evidence_upload, name="evidence_upload"),
     path("penilaian-diri/<int:pk>/bukti/<int:evidence>/hapus/", views.evidence_delete, name="evidence_delete"),
+    # Moderation statistics of the institution, or of its subtree.
+    path("statistik/", views.statistics_page, name="statistics"),
+    path("statistik/unduh.csv", views.statistics_csv, name="statistics_csv"),
+    path("statistik/unduh.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
     # The assessor institution.
     path("penilaian/", views.period_list, name="period_list"),
     path("penilaian/baru/", views.period_create, name="period_create"),

@@ -22,10 +22,11 @@ from django.views.decorators.http import require_POST
 
 from governance.cache import cached, data_version
 from governance.http import private_download, private_file, refuse
+from governance.models import Role
 from governance.permissions import requires
 from governance.tenancy import rows_of_lineage
 
-from . import exports, selectors, services
+from . import exports, moderation, rules, selectors, services
 from .forms import (
     AnswerForm,
     BandFormSet,
@@ -38,6 +39,7 @@ from .forms import (
     RubricForm,
     ScoringFilterForm,
     ScoringForm,
+    StatisticsForm,
 )
 from .models import AssessmentPeriod, Entry, Evidence, Export, Rubric
 
@@ -594,3 +596,72 @@ def rubric_copy(request, institution, pk):
         return redirect("reports:rubric_list", institution=institution)
     messages.success(request, _("The copy was created. Adapt it and use it for your next period."))
     return redirect(reverse("reports:rubric_edit", kwargs={"institution": institution, "pk": copy.pk}))
+
+
+# --- Moderation statistics (an institution, or its whole subtree) ---------------------------------
+
+
+def _statistics_request(request) -> dict:
+    institution, access = request.institution, request.access
+    tree_allowed = rules.statistics_subtree_allowed(access) and moderation.has_subtree(institution)
+    default_start, default_end = moderation.default_range(institution.local_today())
+    form = StatisticsForm(request.GET or None, default_start=default_start, default_end=default_end,
+                          max_months=moderation.MAX_MONTHS, tree_allowed=tree_allowed)
+    start, end, subtree = default_start, default_end, tree_allowed and access.has_role(Role.ASSESSOR)
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        if tree_allowed and form.cleaned_data.get("scope"):
+            subtree = form.cleaned_data["scope"] == StatisticsForm.TREE
+    numbers = moderation.numbers_for(institution, subtree=subtree, start=start, end=end)
+    private = rules.statistics_private(access, subtree=subtree)
+    query = {"start": start.isoformat(), "end": end.isoformat()}
+    if tree_allowed:
+        query["scope"] = StatisticsForm.TREE if subtree else StatisticsForm.OWN
+    return {"form": form, "start": start, "end": end, "subtree": subtree, "tree_allowed": tree_allowed,
+            "private": private, "tables": moderation.present(numbers, private=private), "query": urlencode(query)}
+
+
+@requires("reports.view_statistics", subtree=True)
+def statistics_page(request, institution):
+    # Invalid dates: the form shows what was typed with its message, the tables the default range.
+    context = _statistics_request(request)
+    return render(request, "reports/statistics.html", {**context, "title": _("Moderation statistics")})
+
+
+def _statistics_table(request) -> tuple[dict, str, list]:
+    """The tables of one download: ``?table=<key>``, or every table (``semua``, the default)."""
+    context = _statistics_request(request)
+    table = request.GET.get("table") or moderation.ALL_TABLES
+    if table == moderation.ALL_TABLES:
+        return context, table, context["tables"]
+    chosen = [t for t in context["tables"] if t.key == table]
+    if not chosen:
+        raise Http404("no such table")
+    return context, table, chosen
+
+
+def _statistics_filename(request, context: dict, table: str, extension: str) -> str:
+    scope = "subtree" if context["subtree"] else "instansi"
+    return (f"statistik-{request.institution.slug}-{scope}-{table}-{context['start'].isoformat()}-"
+            f"{context['end'].isoformat()}.{extension}")
+
+
+@requires("reports.view_statistics", subtree=True)
+def statistics_csv(request, institution):
+    context, table, tables = _statistics_table(request)
+    return private_download(exports.statistics_csv(tables), filename=_statistics_filename(request, context, table, "csv"),
+                            content_type="text/csv; charset=utf-8")
+
+
+@requires("reports.view_statistics", subtree=True)
+def statistics_xlsx(request, institution):
+    context, table, tables = _statistics_table(request)
+    return private_download(exports.statistics_workbook(tables, heading=_statistics_heading(request, context)),
+                            filename=_statistics_filename(request, context, table, "xlsx"), content_type=XLSX)
+
+
+def _statistics_heading(request, context: dict) -> str:
+    what = _("%(institution)s and every institution below it") if context["subtree"] else "%(institution)s"
+    return _("%(what)s · %(start)s – %(end)s") % {
+        "what": what % {"institution": request.institution.name},
+        "start": context["start"].isoformat(), "end": context["end"].isoformat()}

@@ -159,6 +159,10 @@ def core_pages(world) -> dict:
         "case_with_evidence": (users[Role.PUBLIC_RELATIONS], url("sanctions:report_detail", pk=world["open_case"].pk)),
         "case_kepala": (users[Role.HEAD], url("sanctions:report_detail", pk=world["case"].pk)),
         "results": (world["assessor"], url("reports:results", kanwil, pk=world["final"].pk)),
+        # Moderation statistics of the whole subtree, as an assessor and as the parent's head.
+        "statistics_subtree": (world["assessor"], url("reports:statistics", kanwil) + "?scope=tree"),
+        "statistics_subtree_kepala": (world["kanwil_head"], url("reports:statistics", kanwil) + "?scope=tree"),
+        "statistics_kepala": (users[Role.HEAD], url("reports:statistics")),
         "public_code": (None, url("governance:public_code")),
     }
 

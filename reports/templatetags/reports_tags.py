@@ -33,3 +33,12 @@ def score(value, digits=2):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def at(sequence, index):
+    """The item at ``index`` of a list (a table's column label for one cell)."""
+    try:
+        return sequence[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return ""

@@ -20,6 +20,7 @@ ASSESSOR = frozenset({"penilai"})
 CARD = frozenset({"kepala", "humas"})
 HUMAS = frozenset({"humas"})
 PARENT_ASSESSOR = frozenset({"penilai"})
+STATISTICS = frozenset({"kepala", "plt", "humas", "penilai"})
 
 
 def objects(side) -> dict:
@@ -80,6 +81,10 @@ CASES = [
     _post("reports:evidence_upload", HUMAS, lambda o: {"pk": o["card_open"].pk, "criterion": o["criterion"].pk}),
     _post("reports:evidence_delete", HUMAS, lambda o: {"pk": o["card_open"].pk, "evidence": o["evidence_open"].pk}),
     _post("reports:self_assessment_submit", HUMAS, lambda o: {"pk": o["card_open"].pk}),
+    # Moderation statistics.
+    UrlCase("reports:statistics", roles=STATISTICS, parent_roles=PARENT_ASSESSOR),
+    UrlCase("reports:statistics_csv", roles=STATISTICS, parent_roles=PARENT_ASSESSOR),
+    UrlCase("reports:statistics_xlsx", roles=STATISTICS, parent_roles=PARENT_ASSESSOR),
     # The assessor institution.
     UrlCase("reports:period_list", roles=ASSESSOR),
     UrlCase("reports:period_create", roles=ASSESSOR),
