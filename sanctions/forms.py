@@ -143,6 +143,15 @@ class ReportForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    """The queue's filters, all read from the query string (a filtered queue can be bookmarked)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or what happened")}),
+                        help_text=_("Words from the report or the name of the person reported, or a report number."))
+    occurred_from = forms.DateField(label=_("Happened from"), required=False, widget=DATE,
+                                    error_messages={"invalid": _("Enter the date as dd/mm/yyyy, e.g. 05/05/2025.")})
+    occurred_to = forms.DateField(label=_("Happened until"), required=False, widget=DATE,
+                                  error_messages={"invalid": _("Enter the date as dd/mm/yyyy, e.g. 05/05/2025.")})
     state = forms.ChoiceField(label=_("State"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     channel = forms.TypedChoiceField(label=_("Where"), required=False, coerce=int, empty_value=None)
@@ -161,6 +170,67 @@ class QueueFilterForm(forms.Form):
                                           Channel.objects.filter(institution=institution).order_by("name")]]
         self.fields["assignee"].choices = [("", _("Anyone")), (0, _("Nobody yet")),
                                            *[(u.pk, str(u)) for u in selectors.triage_colleagues(institution)]]
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("occurred_from"), data.get("occurred_to")
+        if start and end and start > end:
+            self.add_error("occurred_to", _("The end of the date range must not be before its start."))
+        return data
+
+    def filters(self) -> selectors.QueueFilters:
+        """The filters that were typed correctly (a wrong one is shown on the form and not applied)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return selectors.QueueFilters(
+            text=data.get("q") or "", occurred_from=data.get("occurred_from"), occurred_to=data.get("occurred_to"),
+            state=data.get("state") or "", category=data.get("category") or "", channel=data.get("channel"),
+            assignee=data.get("assignee"), priority=bool(data.get("priority")))
+
+
+class CaseNumbersField(forms.TypedMultipleChoiceField):
+    """Report numbers ticked on the queue page (which of them may be handled is the service's answer)."""
+
+    def valid_value(self, value):
+        return str(value).isdigit() and len(str(value)) < 12
+
+
+class BulkActionForm(forms.Form):
+    """Several cases of the queue at once: each still goes through its own single-case service."""
+
+    MAX_CASES = 100
+
+    action = forms.ChoiceField(label=_("With the selected reports"), choices=[
+        ("", _("Choose an action")), ("assign", _("Assign to a colleague")), ("start_review", _("Start the review"))])
+    assignee = forms.TypedChoiceField(label=_("Colleague"), required=False, coerce=int, empty_value=None)
+    cases = CaseNumbersField(coerce=int, required=True, error_messages={
+        "required": _("Select at least one report first."),
+        "invalid_choice": _("One of the selected reports is not a report number.")})
+    query = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].error_messages["required"] = _("Choose what to do with the selected reports.")
+        self.fields["assignee"].choices = [("", _("Choose a colleague")),
+                                           *[(u.pk, str(u)) for u in selectors.triage_colleagues(institution)]]
+        self.colleagues = {u.pk: u for u in selectors.triage_colleagues(institution)}
+
+    def clean_cases(self):
+        cases = list(dict.fromkeys(self.cleaned_data["cases"]))
+        if len(cases) > self.MAX_CASES:
+            raise ValidationError(_("Select at most %(n)d reports at a time.") % {"n": self.MAX_CASES})
+        return cases
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose the colleague to assign the reports to."))
+        return data
+
+    def assignee_user(self):
+        return self.colleagues.get(self.cleaned_data.get("assignee"))
 
 
 class ReasonForm(forms.Form):

@@ -107,6 +107,19 @@ def check_add_note(actor, report: ViolationReport, *, access=None, subject=None)
     not_the_subject(actor, report, subject=subject)
 
 
+def check_view_dossier(actor, report: ViolationReport, *, access=None, subject=None) -> None:
+    """The printable case dossier (for a referral to an ethics body): for those who may open the
+    full case file here, never its subject."""
+    require(actor, report, "sanctions.view_cases", access=access)
+    if _subject(actor, report, subject):
+        raise PermissionDenied
+
+
+def check_bulk_triage(actor, institution: Institution, *, access=None) -> None:
+    """Bulk steps on the queue (each case is then checked by its own service)."""
+    require(actor, institution, "sanctions.triage", access=access)
+
+
 def check_add_evidence(actor, report: ViolationReport, *, access=None, subject=None,
                        evidence_count: int | None = None) -> None:
     require(actor, report, "sanctions.triage", access=access)

@@ -8,6 +8,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
@@ -215,6 +216,9 @@ def suggest_level(report: ViolationReport, *, ladder: Ladder | None = None, on: 
 
 @dataclass
 class QueueFilters:
+    text: str = ""  # words of the description or the name of the person reported, or "#123"
+    occurred_from: datetime.date | None = None  # dates in the institution's zone, both included
+    occurred_to: datetime.date | None = None
     state: str = ""
     category: str = ""
     channel: int | None = None
@@ -232,6 +236,12 @@ def not_about(qs, visitor: User | None, path: str = ""):
 def report_queue(institution: Institution, filters: QueueFilters, *, visitor: User | None = None):
     """The queue of cases; ``visitor``: leave out the cases about them (they are not theirs to handle)."""
     qs = not_about(ViolationReport.objects.filter(institution=institution), visitor)
+    if filters.text:
+        qs = text_search(qs, filters.text)
+    if filters.occurred_from:
+        qs = qs.filter(occurred_at__gte=_local_midnight(institution, filters.occurred_from))
+    if filters.occurred_to:
+        qs = qs.filter(occurred_at__lt=_local_midnight(institution, filters.occurred_to + datetime.timedelta(days=1)))
     if filters.state == "open":
         qs = qs.filter(state__in=[ReportState.SUBMITTED, ReportState.IN_REVIEW])
     elif filters.state:
@@ -254,6 +264,39 @@ def report_queue(institution: Institution, filters: QueueFilters, *, visitor: Us
         qs.select_related("subject_staff", "channel", "assignee")
         .order_by("-priority", "state", "-created_at")
     )
+
+
+def _local_midnight(institution: Institution, day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=institution.tzinfo)
+
+
+def _case_number(text: str) -> int | None:
+    digits = text.removeprefix("#")
+    return int(digits) if digits.isdigit() and len(digits) < 12 else None
+
+
+def text_search(qs, text: str):
+    """Reports whose description or reported person's name matches ``text`` (or whose number it is).
+    PostgreSQL's full-text search (the "simple" configuration: Indonesian has no stemmer there, and
+    names must match as written) on PostgreSQL; every word as a case-insensitive substring elsewhere."""
+    number = _case_number(text)
+    if number is not None:
+        return qs.filter(pk=number)
+    if connections[qs.db].vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("description", "subject_name", "subject_staff__full_name", config="simple")
+        return qs.annotate(search=vector).filter(search=SearchQuery(text, config="simple", search_type="websearch"))
+    for word in text.split():
+        qs = qs.filter(Q(description__icontains=word) | Q(subject_name__icontains=word)
+                       | Q(subject_staff__full_name__icontains=word))
+    return qs
+
+
+def queue_export_rows(institution: Institution, filters: QueueFilters, *, visitor: User | None = None):
+    """The filtered queue with what its export needs: the rules broken (one query for all of them)."""
+    return report_queue(institution, filters, visitor=visitor).prefetch_related(
+        Prefetch("rules", queryset=Rule.objects.order_by("position", "pk")))
 
 
 def queue_counts(institution: Institution, *, visitor: User | None = None) -> dict:

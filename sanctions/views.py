@@ -5,23 +5,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from governance.accounts import session_used_mfa
 from governance.cache import cached
-from governance.http import private_file, refuse, refuse_on_form
+from governance.http import private_download, private_file, refuse, refuse_on_form
 from governance.models import User
 from governance.permissions import requires
 
-from . import access, deciders, forms, retention, rules, selectors, services, visitor_actions
+from . import access, deciders, exports, forms, retention, rules, selectors, services, visitor_actions
+from .dossier import build_dossier_pdf
 from .forms import (
     ERROR_FIELDS,
     AppealForm,
     AssignForm,
+    BulkActionForm,
     DecisionForm,
     DeliveryForm,
     EvidenceForm,
@@ -154,23 +158,94 @@ def _letter_response(letter: WarningLetter):
 
 # --- the Humas queue and the case file ---------------------------------------------------------
 
+def _queue_filters(request) -> tuple[QueueFilterForm, selectors.QueueFilters]:
+    form = QueueFilterForm(request.GET or None, institution=request.institution)
+    form.is_valid()
+    return form, form.filters()
+
+
+def _queue_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @requires("sanctions.view_cases")
 def queue(request, institution):
-    form = QueueFilterForm(request.GET or None, institution=request.institution)
-    filters = selectors.QueueFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.QueueFilters(state=data["state"], category=data["category"], channel=data["channel"],
-                                         assignee=data["assignee"], priority=data["priority"])
+    form, filters = _queue_filters(request)
     # Cases about the visitor are not theirs to handle: the queue and its counts leave them out.
     page = Paginator(selectors.report_queue(request.institution, filters, visitor=request.user), 25).get_page(
         request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = _queue_query(request)
+    actions = visitor_actions.queue_actions(request.access, request.user, request.institution)
     return render(request, "sanctions/queue.html", {
         "form": form, "page": page, "counts": selectors.queue_counts(request.institution, visitor=request.user),
-        "query": query.urlencode(), "title": _("Violation reports"),
+        "query": query, "actions": actions,
+        "bulk_form": BulkActionForm(institution=request.institution, initial={"query": query})
+        if "bulk" in actions else None,
+        "title": _("Violation reports"),
     })
+
+
+@never_cache
+@requires("sanctions.view_cases")
+def queue_export(request, institution, fmt):
+    """The filtered queue as CSV or XLSX: no evidence, never the reporter; the NIP and number of the
+    person reported only for those who may read the staff directory."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("no such format")
+    form, filters = _queue_filters(request)
+    if form.is_bound and form.errors:
+        messages.error(request, _("Correct the filter before downloading the list."))
+        return redirect(f"{reverse('sanctions:queue', kwargs={'institution': institution})}?{_queue_query(request)}")
+    reports = selectors.queue_export_rows(request.institution, filters, visitor=request.user)
+    rows = list(reports[:exports.EXPORT_LIMIT + 1])
+    if len(rows) > exports.EXPORT_LIMIT:
+        messages.error(request, _("The list has more than %(n)d reports. Narrow the filter (for example by date) "
+                                  "and download it again.") % {"n": exports.EXPORT_LIMIT})
+        return redirect(f"{reverse('sanctions:queue', kwargs={'institution': institution})}?{_queue_query(request)}")
+    headers, data = exports.queue_rows(rows, request.institution,
+                                       personal=request.access.has("members.view_directory"))
+    filename = f"pelanggaran-{request.institution.slug}-{request.institution.local_today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return private_download(exports.to_csv(headers, data), filename=filename, content_type=exports.CSV_TYPE)
+    return private_download(exports.to_xlsx(headers, data, title=_("Violation reports")), filename=filename,
+                            content_type=exports.XLSX_TYPE)
+
+
+@require_POST
+@requires("sanctions.triage")
+def queue_bulk(request, institution):
+    """Assign, or start the review of, the cases ticked on the queue: each through its own service."""
+    form = BulkActionForm(request.POST, institution=request.institution)
+    back = reverse("sanctions:queue", kwargs={"institution": institution})
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{back}?{query}")
+    data = form.cleaned_data
+    try:
+        done, refused = services.reports_bulk(actor=request.user, institution=request.institution,
+                                              report_ids=data["cases"], action=data["action"],
+                                              assignee=form.assignee_user())
+    except ValidationError as error:
+        refuse(request, error)
+        return redirect(f"{back}?{query}")
+    if done:
+        numbers = ", ".join(f"#{report.pk}" for report in done)
+        if data["action"] == "assign":
+            messages.success(request, ngettext("Report %(numbers)s was assigned to %(name)s.",
+                                               "Reports %(numbers)s were assigned to %(name)s.", len(done))
+                             % {"numbers": numbers, "name": form.assignee_user()})
+        else:
+            messages.success(request, ngettext("The review of report %(numbers)s started.",
+                                               "The review of reports %(numbers)s started.", len(done))
+                             % {"numbers": numbers})
+    for pk, reason in refused:
+        messages.error(request, _("Report #%(pk)s was left as it was: %(reason)s") % {"pk": pk, "reason": reason})
+    return redirect(f"{back}?{query}")
 
 
 def _case_file(institution, pk) -> dict:
@@ -209,6 +284,7 @@ def report_detail(request, institution, pk):
         "measure_rows": visitor_actions.case_measure_actions(visitor, user, report, case["measures"]),
         "waiting": _waiting(report, case["measures"]),
         "referral_rows": visitor_actions.case_referral_actions(visitor, user, report, case["referrals"]),
+        "documents": visitor_actions.case_documents(visitor, user, report),
         "title": _("Report #%(pk)s") % {"pk": report.pk},
     }
     if request.access.has("sanctions.triage"):
@@ -224,6 +300,17 @@ def report_detail(request, institution, pk):
     if "hold" in context["actions"]:
         context["hold_form"] = forms.LegalHoldForm()
     return render(request, "sanctions/case_detail.html", context)
+
+
+@never_cache
+@requires("sanctions.view_cases")
+def case_dossier(request, institution, pk):
+    """The printable case dossier (PDF) for a referral to an ethics body: for those who may open the
+    full case file, never its subject."""
+    report = access.case_file_for(request, pk)
+    rules.check_view_dossier(request.user, report, access=request.access)
+    pdf = build_dossier_pdf(report, printed_by=request.user)
+    return private_download(pdf, filename=f"berkas-perkara-{report.pk}.pdf", content_type="application/pdf")
 
 
 def _waiting(report, measures) -> dict[int, str]:

@@ -45,6 +45,20 @@ def case_actions(access, user: User, report: ViolationReport, *, measures: list[
     })
 
 
+def case_documents(access, user: User, report: ViolationReport) -> frozenset[str]:
+    """dossier: the printable case file for a referral to an ethics body."""
+    return _allowed({"dossier": partial(rules.check_view_dossier, user, report, access=access,
+                                        subject=is_subject(user, report))})
+
+
+def queue_actions(access, user: User, institution: Institution) -> frozenset[str]:
+    """bulk (assign or start the review of the selected cases) and export (the filtered queue as CSV/XLSX)."""
+    return _allowed({
+        "bulk": partial(rules.check_bulk_triage, user, institution, access=access),
+        "export": partial(rules.require, user, institution, "sanctions.view_cases", access=access),
+    })
+
+
 def measure_actions(access, user: User, measure: Measure, *, subject: bool | None = None,
                     has_objection: bool | None = None) -> frozenset[str]:
     """withdraw, record_delivery, acknowledge, object (the person) and object_for (Humas for them),

@@ -155,6 +155,9 @@ def core_pages(world) -> dict:
         "queue_filtered": (users[Role.PUBLIC_RELATIONS], f"{queue}?state=in_review&category=hoax&channel={world['channel'].pk}"
                                               f"&assignee={world['humas2'].pk}"),
         "queue_page_2": (users[Role.PUBLIC_RELATIONS], f"{queue}?page=2"),
+        "queue_searched": (users[Role.PUBLIC_RELATIONS], f"{queue}?q=pesan+berantai&occurred_from=2020-01-01"
+                                              f"&occurred_to=2099-12-31&state=open&page=1"),
+        "queue_kepala_searched": (users[Role.HEAD], f"{queue}?q=berantai&occurred_from=2020-01-01"),
         "case_humas": (users[Role.PUBLIC_RELATIONS], url("sanctions:report_detail", pk=world["case"].pk)),
         "case_with_evidence": (users[Role.PUBLIC_RELATIONS], url("sanctions:report_detail", pk=world["open_case"].pk)),
         "case_kepala": (users[Role.HEAD], url("sanctions:report_detail", pk=world["case"].pk)),

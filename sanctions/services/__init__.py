@@ -36,6 +36,7 @@ from .reports import (
     report_dismiss,
     report_start_review,
     report_submit,
+    reports_bulk,
 )
 from .retention import cases_purge_due, legal_hold_clear, legal_hold_set, retention_policy_set, retention_settle
 
@@ -46,7 +47,7 @@ __all__ = [
     "explanation_skip",
     # violation reports (reports.py)
     "report_submit", "evidence_add", "report_start_review", "report_assign", "report_add_note",
-    "report_confirm", "report_dismiss",
+    "report_confirm", "report_dismiss", "reports_bulk",
     # the ladder (ladders.py)
     "ladder_ensure", "ladder_configure", "ladder_set_policy", "LADDER_POLICY_FIELDS",
     # measures (measures.py)

@@ -261,3 +261,37 @@ def report_confirm(*, actor: User, report: ViolationReport, reason: str) -> Viol
 def report_dismiss(*, actor: User, report: ViolationReport, reason: str) -> ViolationReport:
     return _report_decide(actor=actor, report=report, reason=reason, state=ReportState.DISMISSED,
                           action="sanctions.report.dismissed")
+
+
+BULK_ACTIONS = ("assign", "start_review")
+
+
+def reports_bulk(*, actor: User, institution: Institution, report_ids: list[int], action: str,
+                 assignee: User | None = None) -> tuple[list[ViolationReport], list[tuple[int, str]]]:
+    """Take one step on several cases of the queue: each case goes through its own single-case
+    service (its own transaction and audit entry), so a case a rule forbids is refused alone and
+    the others proceed. Returns the cases done and, for each refused one, its number and why."""
+    rules.check_bulk_triage(actor, institution)
+    if action not in BULK_ACTIONS:
+        raise ValidationError(_("Choose what to do with the selected reports."), code="action")
+    if action == "assign" and assignee is None:
+        raise ValidationError(_("Choose the colleague to assign the reports to."), code="assignee")
+    found = {report.pk: report for report in ViolationReport.objects.filter(
+        institution=institution, pk__in=report_ids).select_related("institution", "subject_staff")}
+    done, refused = [], []
+    for pk in report_ids:
+        report = found.get(pk)
+        # A case about the visitor is not in their queue: it is refused as one that is not there.
+        if report is None or selectors.is_subject(actor, report):
+            refused.append((pk, _("It is not in this institution's queue.")))
+            continue
+        try:
+            if action == "assign":
+                done.append(report_assign(actor=actor, report=report, assignee=assignee))
+            else:
+                done.append(report_start_review(actor=actor, report=report))
+        except ValidationError as error:
+            refused.append((pk, " ".join(error.messages)))
+        except PermissionDenied:
+            refused.append((pk, _("You may not take this step on it.")))
+    return done, refused

@@ -42,6 +42,14 @@
         if (event.target.name === "subject_kind") { toggleSubject(form); }
       });
     });
+    // The queue: one box ticks (or clears) every report of the page for a bulk step.
+    document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+      var boxes = document.querySelectorAll("input.queue-check");
+      all.closest("[hidden]") && all.closest("[hidden]").removeAttribute("hidden");
+      all.addEventListener("change", function () {
+        boxes.forEach(function (box) { box.checked = all.checked; });
+      });
+    });
     document.querySelectorAll("form.propose-form").forEach(function (form) {
       toggleDeviation(form);
       form.addEventListener("change", function (event) {
