@@ -69,7 +69,7 @@ def notice(django_capture_on_commit_callbacks):
 def digests(django_capture_on_commit_callbacks):
     def run():
         with django_capture_on_commit_callbacks(execute=True):
-            queued = tasks.send_notification_digests.delay().get()
+            queued = tasks.send_notification_digests()
         return queued
     return run
 

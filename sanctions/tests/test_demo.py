@@ -27,7 +27,7 @@ def test_muara_enim_has_the_whole_ladder_an_upheld_appeal_a_dismissal_and_an_ope
     assert task.state == "done" and task.carried_out_on == datetime.date(2025, 5, 8)
     membership = GroupMembership.objects.get(channel=task.channel, staff=task.measure.report.subject_staff)
     assert membership.until == datetime.date(2025, 5, 8)
-    numbers = list(WarningLetter.objects.filter(institution=mtsn).order_by("seq").values_list("number", flat=True))
+    numbers = list(WarningLetter.objects.filter(institution=mtsn, year=2025).order_by("seq").values_list("number", flat=True))
     assert numbers == ["B-1/Mts.06.03.1/KP.04.2/01/2025", "B-2/Mts.06.03.1/KP.04.2/03/2025",
                        "B-3/Mts.06.03.1/KP.04.2/08/2025"]
     objection = Objection.objects.get(institution=mtsn)
@@ -40,7 +40,7 @@ def test_muara_enim_has_the_whole_ladder_an_upheld_appeal_a_dismissal_and_an_ope
     assert ViolationReport.objects.get(institution=mtsn, source_ref="demo:mtsn:baru").state == "submitted"
     # The history carries the dates of the story, not the day the demo was loaded.
     approved = AuditEntry.objects.get(action="sanctions.measure.approved", target_id=str(Measure.objects.get(
-        institution=mtsn, level_code="SP1", state__in=["expired", "active"]).pk))
+        institution=mtsn, report__source_ref="demo:mtsn:hoaks").pk))
     assert approved.created_at.date() == datetime.date(2025, 1, 16)
     assert Measure.objects.filter(institution=mtsn, level_code="SP2").get().state == "expired"
 
@@ -78,3 +78,16 @@ def test_a_case_about_a_top_level_head_waits_for_its_acting_head(demo, unscoped)
     page = mfa_client(acting).get(reverse("sanctions:decisions", kwargs={"institution": pemkab.slug}))
     decide = reverse("sanctions:measure_decide", kwargs={"institution": pemkab.slug, "pk": measure.pk})
     assert page.status_code == 200 and decide in page.content.decode()
+
+
+def test_the_last_months_show_cases_in_every_state_whatever_the_day(demo, unscoped):
+    """The recent cases are dated back from the day the demo is loaded."""
+    mtsn = Institution.objects.get(slug="mtsn-1-muara-enim")
+    today = mtsn.local_today()
+    recent = ViolationReport.objects.filter(institution=mtsn, source_ref__startswith="demo:recent:")
+    assert set(recent.values_list("state", flat=True)) == {"submitted", "in_review", "confirmed", "dismissed"}
+    assert all(today - datetime.timedelta(days=160) <= report.created_at.date() <= today for report in recent)
+    measures = Measure.objects.filter(report__in=recent)
+    assert {"active", "proposed"} <= set(measures.values_list("state", flat=True))
+    # The informal group's case did not remove anyone.
+    assert not measures.filter(level_code="KELUAR").exists()
