@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from governance.models import CodeVersion, Institution, Membership, Role, Rule, RuleCategory, RuleKind, User
@@ -233,6 +233,12 @@ def not_about(qs, visitor: User | None, path: str = ""):
     return qs.exclude(**{f"{path}subject_staff__user": visitor})
 
 
+QUEUE_STATE_ORDER = Case(
+    When(state=ReportState.SUBMITTED, then=Value(0)), When(state=ReportState.IN_REVIEW, then=Value(1)),
+    When(state=ReportState.CONFIRMED, then=Value(2)), default=Value(3), output_field=IntegerField(),
+)
+
+
 def report_queue(institution: Institution, filters: QueueFilters, *, visitor: User | None = None):
     """The queue of cases; ``visitor``: leave out the cases about them (they are not theirs to handle)."""
     qs = not_about(ViolationReport.objects.filter(institution=institution), visitor)
@@ -260,9 +266,10 @@ def report_queue(institution: Institution, filters: QueueFilters, *, visitor: Us
         qs = qs.filter(assignee_id=filters.assignee)
     if filters.priority:
         qs = qs.filter(priority=True)
+    # Work first: new cases, then those in review, then the decided ones (not the states' alphabet).
     return (
         qs.select_related("subject_staff", "channel", "assignee")
-        .order_by("-priority", "state", "-created_at")
+        .order_by(QUEUE_STATE_ORDER, "-priority", "-created_at")
     )
 
 

@@ -239,3 +239,15 @@ def test_bulk_without_a_choice_changes_nothing_and_says_what_is_missing(world, h
     assert 'name="cases"' in humas.get(url(world, "queue")).content.decode()
     assert head.post(url(world, "queue_bulk"), {"action": "start_review", "cases": [report.pk]}).status_code == 403
 
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 2, 9, 0, tzinfo=WIB), tick=False)
+def test_the_queue_lists_the_work_first(world, humas):
+    older_new = filed(world, description="Kabar lama yang belum dibaca.", subject_staff=world.budi)
+    decided = filed(world, description="Kabar yang sudah diputus.", subject_name="Orang Luar")
+    services.report_assign(actor=world.users["humas"], report=decided, assignee=world.users["humas"])
+    services.report_dismiss(actor=world.users["humas"], report=decided, reason="Tidak melanggar.")
+    in_review = filed(world, description="Kabar yang sedang ditelaah.", subject_name="Orang Lain")
+    services.report_assign(actor=world.users["humas"], report=in_review, assignee=world.users["humas"])
+    order = [report.pk for report in humas.get(url(world, "queue")).context["page"].object_list]
+    assert order.index(older_new.pk) < order.index(in_review.pk) < order.index(decided.pk)
