@@ -156,6 +156,17 @@ def seed(ctx) -> None:
                 if not people:
                     continue
                 if slug == "mtsn":
+                    # Version 2 of the ladder: SP2 stays a year; measures decided before keep version 1.
+                    with _travel(_clock(institution)(200, 10, 0)):
+                        ladder = services.ladder_ensure(actor=head, institution=institution)
+                        rungs = [{key: getattr(level, key) for key in services.LADDER_LEVEL_FIELDS}
+                                 for level in ladder.levels.order_by("position")]
+                        for rung in rungs:
+                            if rung["code"] == "SP2":
+                                rung["active_months"] = 12
+                        services.ladder_save(actor=head, institution=institution, levels=rungs,
+                                             change_note="SP2 kini berlaku 12 bulan, sesuai rapat dinas guru dan "
+                                                         "pegawai; SP1 dan pengeluaran dari grup tetap.")
                     channel = _ensure_group(institution, "Grup WA Resmi MTs Negeri 1 Muara Enim")
                     informal = institution_channel(institution, "Grup Santai Guru dan Pegawai MTsN 1")
                     walked = cases

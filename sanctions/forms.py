@@ -15,7 +15,7 @@ from governance.models import Channel
 from . import selectors
 from .evidence import max_evidence_bytes
 from .ladders import PRESETS
-from .models import DeliveryMethod, ReferralTrack, ReportSource
+from .models import DeliveryMethod, LevelKind, ReferralTrack, ReportSource
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
 CHECK = {"class": "form-check-input"}
@@ -376,6 +376,31 @@ class LadderForm(forms.Form):
     preset = forms.ChoiceField(label=_("Ladder"), choices=[(key, spec["name"]) for key, spec in PRESETS.items()],
                                widget=forms.RadioSelect(attrs=CHECK))
     months = forms.IntegerField(label=_("Each level stays active for (months)"), min_value=1, max_value=24, initial=6)
+
+
+class LadderLevelForm(forms.Form):
+    """One rung of the head's own ladder; an empty row is left out."""
+
+    code = forms.CharField(label=_("Short name"), max_length=20, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": "SP1"}))
+    name = forms.CharField(label=_("Full name"), max_length=120, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": "Surat Peringatan Pertama"}))
+    # Checked by services.ladder_save, which names the rung it refuses.
+    kind = forms.ChoiceField(label=_("What it does"), choices=LevelKind.choices, initial=LevelKind.LETTER,
+                             required=False)
+    active_months = forms.IntegerField(label=_("Active for (months)"), initial=6, required=False,
+                                       widget=forms.NumberInput(attrs={"min": 1, "max": 24, "inputmode": "numeric"}))
+    informal = forms.BooleanField(label=_("Also in informal channels"), required=False,
+                                  widget=forms.CheckboxInput(attrs=CHECK))
+
+
+LadderLevelFormSet = forms.formset_factory(LadderLevelForm, extra=0, max_num=6, absolute_max=6)
+
+
+class LadderChangeForm(forms.Form):
+    change_note = forms.CharField(label=_("What changed and why"), max_length=300,
+                                  help_text=_("Shown in the ladder's history, e.g. “SP2 now stays active for 12 "
+                                              "months, as agreed in the staff meeting of 3 March”."))
 
 
 class RetentionPolicyForm(forms.Form):

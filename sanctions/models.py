@@ -29,6 +29,9 @@ class Ladder(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="sanction_ladders")
     name = models.CharField(_("name"), max_length=120)
     is_current = models.BooleanField(default=True)
+    # Every change makes a new version; measures keep pointing at the version they were decided under.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Referral only (seed 003, Pemasyarakatan): a confirmed case goes to the formal process named

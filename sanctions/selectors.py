@@ -150,6 +150,12 @@ def current_ladder(institution: Institution) -> Ladder | None:
     return Ladder.objects.filter(institution=institution, is_current=True).prefetch_related("levels").first()
 
 
+def ladder_history(institution: Institution) -> list[Ladder]:
+    """Every version of the institution's ladder, newest first, with its rungs and its author."""
+    return list(Ladder.objects.filter(institution=institution).select_related("created_by")
+                .prefetch_related("levels").order_by("-version"))
+
+
 def ladder_for_reading(institution: Institution) -> Ladder | None:
     """The current ladder with its levels, kept in the institution's cache until its data changes
     (pages only: services lock and read the ladder themselves)."""
@@ -349,7 +355,7 @@ def case_file(institution: Institution, pk: int) -> ViolationReport:
 
 def case_measures(report: ViolationReport) -> list[Measure]:
     return list(
-        report.measures.select_related("level", "suggested_level", "proposed_by", "decided_by", "letter", "removal",
+        report.measures.select_related("level", "level__ladder", "suggested_level", "proposed_by", "decided_by", "letter", "removal",
                                        "objection", "objection__decided_by", "objection__appeal",
                                        "objection__appeal__decided_by")
         .order_by("proposed_at")

@@ -51,6 +51,7 @@ urlpatterns = [
     path("pengeluaran-grup/<int:pk>/", views.removal_confirm, name="removal_confirm"),
     path("rujukan/<int:pk>/hasil/", views.referral_outcome, name="referral_outcome"),
     path("tangga-sanksi/", views.ladder, name="ladder"),
+    path("tangga-sanksi/ubah/", views.ladder_edit, name="ladder_edit"),
     path("tangga-sanksi/kebijakan/", views.ladder_policy, name="ladder_policy"),
     path("retensi/", views.retention_policy, name="retention_policy"),
 ]

@@ -29,7 +29,9 @@ from .forms import (
     DecisionForm,
     DeliveryForm,
     EvidenceForm,
+    LadderChangeForm,
     LadderForm,
+    LadderLevelFormSet,
     LadderPolicyForm,
     NoteForm,
     ObjectionDecisionForm,
@@ -829,11 +831,43 @@ def ladder(request, institution):
                                       months=dict.fromkeys(range(1, count + 1), form.cleaned_data["months"]))
             messages.success(request, _("The ladder was changed. Measures already decided keep their level."))
             return redirect("sanctions:ladder", institution=institution)
+    return _ladder_page(request, current, form=form)
+
+
+def _ladder_page(request, current, *, form=None, levels_formset=None, change_form=None, policy_form=None,
+                 open_part="", status=200):
     levels = selectors.ladder_levels(current)
+    if levels_formset is None:
+        initial = [{key: getattr(level, key) for key in services.LADDER_LEVEL_FIELDS} for level in levels]
+        levels_formset = LadderLevelFormSet(prefix="rung", initial=initial + [{}] * (6 - len(initial)))
     return render(request, "sanctions/ladder.html", {
-        "ladder": current, "levels": levels, "form": form, "policy_form": _policy_form(current, levels),
-        "title": _("Sanction ladder"),
-    })
+        "ladder": current, "levels": levels, "form": form or LadderForm(initial={"preset": "sp"}),
+        "levels_formset": levels_formset, "change_form": change_form or LadderChangeForm(),
+        "policy_form": policy_form or _policy_form(current, levels), "open_part": open_part,
+        "history": selectors.ladder_history(request.institution), "title": _("Sanction ladder"),
+    }, status=status)
+
+
+@require_POST
+@requires("sanctions.decide")
+def ladder_edit(request, institution):
+    """The head's own rungs, saved as a new version of the ladder."""
+    current = selectors.current_ladder(request.institution)
+    levels_formset = LadderLevelFormSet(request.POST, prefix="rung")
+    change_form = LadderChangeForm(request.POST)
+    if levels_formset.is_valid() and change_form.is_valid():
+        rungs = [row for row in levels_formset.cleaned_data if row]
+        try:
+            ladder = services.ladder_save(actor=request.user, institution=request.institution, levels=rungs,
+                                          change_note=change_form.cleaned_data["change_note"])
+        except ValidationError as error:
+            refuse_on_form(change_form, error)
+        else:
+            messages.success(request, _("Version %(n)d of the ladder is in force. Measures already decided keep "
+                                        "the version they were decided under.") % {"n": ladder.version})
+            return redirect("sanctions:ladder", institution=institution)
+    return _ladder_page(request, current, levels_formset=levels_formset, change_form=change_form,
+                        open_part="rungs", status=400)
 
 
 def _policy_form(ladder, levels, data=None) -> LadderPolicyForm:
@@ -859,10 +893,7 @@ def ladder_policy(request, institution):
         else:
             messages.success(request, _("The policy was saved. It applies to cases confirmed from now on."))
             return redirect("sanctions:ladder", institution=institution)
-    return render(request, "sanctions/ladder.html", {
-        "ladder": ladder, "levels": levels, "form": LadderForm(initial={"preset": "sp"}), "policy_form": form,
-        "policy_open": True, "title": _("Sanction ladder"),
-    }, status=400)
+    return _ladder_page(request, ladder, policy_form=form, open_part="policy", status=400)
 
 
 # --- retention: the head's periods and legal holds ---------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from governance.audit import log_action
@@ -17,21 +18,98 @@ from ._common import _require
 POLICY_FIELDS = ("referral_only", "referral_track", "referral_to", "referral_working_days", "remind_after_working_days")
 
 
-def _create_ladder(*, actor, institution, preset: str, months: dict | None = None) -> Ladder:
-    """A new current ladder; the policy of the one it replaces carries over. Measures already
-    decided keep their rung's name, kind and months (copied onto each measure)."""
-    spec = PRESETS[preset]
+LEVEL_FIELDS = ("code", "name", "kind", "active_months", "informal")
+MAX_LEVELS = 6
+
+
+def _new_version(*, actor, institution, name: str, levels: list[dict], change_note: str = "",
+                 policy: dict | None = None) -> Ladder:
+    """The next version of the institution's ladder, made current. The one it replaces stays, with
+    its levels, for the measures decided under it; its policy carries over unless ``policy`` says otherwise."""
     previous = selectors.current_ladder(institution)
-    policy = {name: getattr(previous, name) for name in POLICY_FIELDS} if previous else {}
+    carried = {name: getattr(previous, name) for name in POLICY_FIELDS} if previous else {}
+    version = (Ladder.objects.filter(institution=institution).aggregate(top=Max("version"))["top"] or 0) + 1
     Ladder.objects.filter(institution=institution, is_current=True).update(is_current=False)
-    ladder = Ladder.objects.create(institution=institution, name=str(spec["name"]), created_by=actor, **policy)
-    for position, (code, name, kind) in enumerate(spec["levels"], start=1):
-        LadderLevel.objects.create(
-            ladder=ladder, position=position, code=code, name=str(name), kind=kind,
-            active_months=(months or {}).get(position, 6), informal=kind != LevelKind.REMOVAL,
-        )
+    ladder = Ladder.objects.create(institution=institution, name=name, created_by=actor, version=version,
+                                   change_note=change_note[:300], **{**carried, **(policy or {})})
+    for position, level in enumerate(levels, start=1):
+        LadderLevel.objects.create(ladder=ladder, position=position, **{key: level[key] for key in LEVEL_FIELDS})
+    return ladder
+
+
+def _levels_of(ladder: Ladder) -> list[dict]:
+    return [{key: getattr(level, key) for key in LEVEL_FIELDS} for level in ladder.levels.order_by("position")]
+
+
+def _create_ladder(*, actor, institution, preset: str, months: dict | None = None) -> Ladder:
+    """A new current ladder from a preset. Measures already decided keep their rung's name, kind
+    and months (copied onto each measure) and their version."""
+    spec = PRESETS[preset]
+    levels = [{"code": code, "name": str(name), "kind": kind, "active_months": (months or {}).get(position, 6),
+               "informal": kind != LevelKind.REMOVAL}
+              for position, (code, name, kind) in enumerate(spec["levels"], start=1)]
+    ladder = _new_version(actor=actor, institution=institution, name=str(spec["name"]), levels=levels,
+                          change_note=_("Ladder chosen from the presets."))
     log_action(action="sanctions.ladder.configured", institution=institution, actor=actor, target=ladder,
-               data={"preset": preset, "months": [lvl.active_months for lvl in ladder.levels.order_by("position")]})
+               data={"preset": preset, "version": ladder.version,
+                     "months": [level["active_months"] for level in levels]})
+    return ladder
+
+
+def _check_levels(levels: list[dict]) -> list[dict]:
+    """The rungs as the head wrote them, checked; refusals name the rung."""
+    levels = [level for level in levels if (level.get("code") or "").strip() or (level.get("name") or "").strip()]
+    if not levels:
+        raise ValidationError(_("A ladder needs at least one rung."), code="no_levels")
+    if len(levels) > MAX_LEVELS:
+        raise ValidationError(_("A ladder has at most %(n)d rungs.") % {"n": MAX_LEVELS}, code="too_many")
+    cleaned, codes, names = [], set(), set()
+    for position, level in enumerate(levels, start=1):
+        code, name = (level.get("code") or "").strip().upper(), " ".join((level.get("name") or "").split())
+        if not code or not name:
+            raise ValidationError(_("Rung %(n)d needs a short name and a full name.") % {"n": position}, code="blank")
+        if len(code) > 20 or len(name) > 120:
+            raise ValidationError(_("Rung %(n)d: the short name has at most 20 characters, the full name 120.")
+                                  % {"n": position}, code="long")
+        if code in codes or name.lower() in names:
+            raise ValidationError(_("Rung %(n)d has the same name as an earlier rung.") % {"n": position},
+                                  code="duplicate")
+        codes.add(code)
+        names.add(name.lower())
+        if level.get("kind") not in LevelKind.values:
+            raise ValidationError(_("Rung %(n)d: choose what it does.") % {"n": position}, code="kind")
+        if level["kind"] == LevelKind.REMOVAL and position != len(levels):
+            raise ValidationError(_("Only the last rung can remove a person from the group."), code="removal_last")
+        try:
+            months = int(level.get("active_months"))
+        except (TypeError, ValueError):
+            months = 0
+        if not 1 <= months <= 24:
+            raise ValidationError(_("Rung %(n)d stays active between 1 and 24 months.") % {"n": position},
+                                  code="months")
+        cleaned.append({"code": code, "name": name, "kind": level["kind"], "active_months": months,
+                        "informal": bool(level.get("informal"))})
+    return cleaned
+
+
+@transaction.atomic
+def ladder_save(*, actor: User, institution: Institution, levels: list[dict], change_note: str) -> Ladder:
+    """The head's own ladder: a new version with these rungs. Measures already decided keep the
+    version they were decided under; proposals from now on follow the new one."""
+    _require(actor, institution, "sanctions.decide")
+    cleaned = _check_levels(levels)
+    change_note = " ".join((change_note or "").split())
+    if not change_note:
+        raise ValidationError({"change_note": _("Say in a sentence what changed and why.")})
+    current = selectors.current_ladder(institution)
+    if current is not None and _levels_of(current) == cleaned:
+        raise ValidationError(_("Nothing changed: the rungs are those of the current version."), code="unchanged")
+    ladder = _new_version(actor=actor, institution=institution,
+                          name=current.name if current else _("Own ladder"), levels=cleaned, change_note=change_note)
+    log_action(action="sanctions.ladder.version_saved", institution=institution, actor=actor, target=ladder,
+               data={"version": ladder.version, "levels": [level["code"] for level in cleaned],
+                     "months": [level["active_months"] for level in cleaned],
+                     "informal": [level["code"] for level in cleaned if level["informal"]]})
     return ladder
 
 
@@ -71,18 +149,20 @@ def ladder_set_policy(*, actor: User, institution: Institution, referral_only: b
     if referral_only and not referral_to:
         raise ValidationError(_("Say to whom confirmed cases are referred, e.g. the code of ethics council."),
                               code="referral_to")
-    ladder.referral_only, ladder.referral_track = bool(referral_only), referral_track
-    ladder.referral_to, ladder.referral_working_days = referral_to[:200], int(referral_working_days)
-    ladder.remind_after_working_days = int(remind_after_working_days)
-    ladder.save(update_fields=list(POLICY_FIELDS))
+    policy = {"referral_only": bool(referral_only), "referral_track": referral_track,
+              "referral_to": referral_to[:200], "referral_working_days": int(referral_working_days),
+              "remind_after_working_days": int(remind_after_working_days)}
+    levels = _levels_of(ladder)
     if informal_positions is not None:
-        for level in ladder.levels.all():
-            informal = level.position in informal_positions
-            if level.informal != informal:
-                level.informal = informal
-                level.save(update_fields=["informal"])
+        for position, level in enumerate(levels, start=1):
+            level["informal"] = position in informal_positions
+    if policy == {name: getattr(ladder, name) for name in POLICY_FIELDS} and levels == _levels_of(ladder):
+        return ladder
+    # A policy is part of the ladder's version: cases decided before keep the version they followed.
+    ladder = _new_version(actor=actor, institution=institution, name=ladder.name, levels=levels, policy=policy,
+                          change_note=_("How confirmed cases are handled was changed."))
     log_action(action="sanctions.ladder.policy_set", institution=institution, actor=actor, target=ladder,
-               data={"referral_only": ladder.referral_only, "track": referral_track,
+               data={"version": ladder.version, "referral_only": ladder.referral_only, "track": referral_track,
                      "working_days": ladder.referral_working_days, "remind_after": ladder.remind_after_working_days,
                      "informal": sorted(lvl.position for lvl in ladder.levels.all() if lvl.informal)})
     return ladder

@@ -89,5 +89,8 @@ def test_the_last_months_show_cases_in_every_state_whatever_the_day(demo, unscop
     assert all(today - datetime.timedelta(days=160) <= report.created_at.date() <= today for report in recent)
     measures = Measure.objects.filter(report__in=recent)
     assert {"active", "proposed"} <= set(measures.values_list("state", flat=True))
+    # The ladder has two versions: the 2025 measures follow version 1, the recent ones version 2.
+    assert {m.level.ladder.version for m in measures} == {2}
+    assert Measure.objects.get(report__source_ref="demo:mtsn:hoaks").level.ladder.version == 1
     # The informal group's case did not remove anyone.
     assert not measures.filter(level_code="KELUAR").exists()

@@ -168,6 +168,7 @@ CASES = [
     UrlCase("sanctions:removal_confirm", roles=frozenset({"humas", "pegawai"}),
             kwargs=lambda o: {"pk": o["removal_task"].pk}),
     UrlCase("sanctions:ladder", roles=CASE_ROLES),
+    UrlCase("sanctions:ladder_edit", roles=HEAD, method="post", ok=frozenset({400})),
     UrlCase("sanctions:ladder_policy", roles=HEAD, method="post", ok=POST_OK,
             data=lambda o: {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "5",
                               "informal": ["1", "2"]}),
