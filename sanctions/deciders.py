@@ -198,12 +198,13 @@ def nobody_decides_message(decision: Decider) -> str:
              "it. A platform operator appoints one for a top-level institution.") % {"institution": institution.name}
 
 
-def describe(decision: Decider) -> str:
-    """One sentence for the case file: who must decide, and since when (in the institution's zone)."""
+def describe(decision: Decider, case_institution: Institution | None = None) -> str:
+    """One sentence for the case file: who must decide, and since when — in the zone of the case's
+    institution when given (an appeal may be heard far up the tree, in another zone)."""
     if not decision.exists:
         return nobody_decides_message(decision)
-    since = formats.date_format(timezone.localtime(decision.since, decision.institution.tzinfo), "j F Y") \
-        if decision.since else ""
+    zone = (case_institution or decision.institution).tzinfo
+    since = formats.date_format(timezone.localtime(decision.since, zone), "j F Y") if decision.since else ""
     role = _("acting head (Plh/Plt)") if decision.acting else _("head")
     return _("Waiting for the decision of %(who)s, %(role)s of %(institution)s, since %(since)s.") % {
         "who": ", ".join(u.full_name or u.email for u in decision.users), "role": role,

@@ -114,7 +114,7 @@ def _appeal_context(objection) -> dict:
         no_appeal = rules.nobody_above_message()
     else:
         no_appeal = ""
-    waiting = deciders.describe(deciders.for_appeal(appeal)) \
+    waiting = deciders.describe(deciders.for_appeal(appeal), objection.institution) \
         if appeal is not None and appeal.state == ObjectionState.FILED else ""
     return {"appeal": appeal, "appeal_deadline": services.appeal_deadline(objection), "no_appeal": no_appeal,
             "appeal_waiting": waiting, "appeal_form": AppealForm()}
@@ -342,7 +342,7 @@ def _waiting(report, measures) -> dict[int, str]:
             decision = deciders.for_appeal(appeal, seats)
         else:
             continue
-        waiting[measure.pk] = deciders.describe(decision)
+        waiting[measure.pk] = deciders.describe(decision, institution)
     return waiting
 
 

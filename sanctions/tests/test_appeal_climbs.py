@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import formats, translation
 
 from governance.models import Membership, Role
 from governance.tests.factories import MembershipFactory, make_member
@@ -128,6 +129,8 @@ def test_an_appeal_that_climbed_to_the_ministry_is_found_named_and_decided_there
                                                                     "pk": objection.measure.report_id}))
         text = case.content.decode()
         assert minister.full_name in text and top.name in text and "4 Maret 2026" in text
+        with translation.override("id"):
+            assert formats.date_format(appeal.decide_by, "DATE_FORMAT") in text, "the appeal's decide-by day"
 
         client = mfa_client(minister)
         dashboard = client.get(reverse("governance:dashboard", kwargs={"institution": top.slug})).content.decode()
