@@ -14,12 +14,14 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from . import selectors, services
+from . import deciders, selectors, services
 from .models import (
+    Appeal,
     CaseEvidence,
     Explanation,
     Measure,
     Objection,
+    ObjectionState,
     Referral,
     RemovalTask,
     ViolationReport,
@@ -110,7 +112,8 @@ def evidence_for(request, pk) -> CaseEvidence:
     allowed = access.has("sanctions.view_cases") or (
         access.has("sanctions.decide_escalated") and (
             Measure.objects.filter(report=item.report, escalated=True).exists()
-            or Objection.objects.filter(measure__report=item.report, escalated=True).exists()))
+            or Objection.objects.filter(measure__report=item.report, escalated=True).exists())) or (
+        access.has("sanctions.decide_appeal_above") and _hears_an_appeal_of(request.user, item.report))
     if not allowed:
         raise PermissionDenied
     return item
@@ -129,11 +132,34 @@ def decision_for(request, queryset: QuerySet, pk) -> Model:
     institution's head, or the parent's head when it is escalated. The caller sends a decider who
     came by the other address (``escalated`` differs from the page's) on to the right one."""
     item = get_object_or_404(queryset, pk=pk)
-    if not request.access.has("sanctions.decide_escalated" if item.escalated else "sanctions.decide"):
+    if isinstance(item, Appeal) and item.escalated:
+        _appeal_hearer(request, item)
+    elif not request.access.has("sanctions.decide_escalated" if item.escalated else "sanctions.decide"):
         raise PermissionDenied
     measure = item if isinstance(item, Measure) else item.measure
     not_about_visitor(request, measure.report)
     return item
+
+
+def _hears_an_appeal_of(user, report: ViolationReport) -> bool:
+    """Whether ``user`` hears (or heard) an appeal of the case from above."""
+    appeals = Appeal.objects.filter(objection__measure__report=report).select_related(
+        "objection__measure__report", "objection__decided_by", "filed_by")
+    return any(a.decided_by_id == user.pk or (a.state == ObjectionState.FILED and deciders.for_appeal(a).includes(user))
+               for a in appeals)
+
+
+def _appeal_hearer(request, appeal: Appeal) -> None:
+    """An appeal heard above: the parent's head or acting head opens it, as any escalated decision;
+    someone further up only when it is theirs to hear, or they heard it."""
+    access = request.access
+    if access.has("sanctions.decide_escalated"):
+        return
+    if not access.has("sanctions.decide_appeal_above"):
+        raise PermissionDenied
+    if appeal.decided_by_id == request.user.pk or deciders.for_appeal(appeal).includes(request.user):
+        return
+    raise PermissionDenied
 
 
 def removal_for(request, pk) -> RemovalTask:

@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Institution, Membership, Role, User
-from governance.tenancy import rows_by_key, rows_of_children
+from governance.tenancy import rows_by_key, rows_of_children, rows_of_subtree
 
 from . import selectors
 from .deadlines import REMIND_AFTER_WORKING_DAYS
@@ -34,7 +34,7 @@ class Decider:
     institution: Institution | None  # where the decider sits
     users: tuple[User, ...] = ()
     acting: bool = False  # an acting head (Plh/Plt) rather than the head
-    above: bool = False  # at the parent of the case's institution
+    above: bool = False  # above the case's institution (its parent, or for an appeal possibly higher)
     since: datetime.datetime | None = None
 
     @property
@@ -130,11 +130,61 @@ def for_objection(objection, seats: SeatIndex | None = None) -> Decider:
                    since=objection.filed_at, seats=seats)
 
 
+def _free_above(seat: _Seat, excluded: set[int]) -> tuple[tuple[User, ...], bool]:
+    """(users, acting) who may hear an appeal at one institution above the case: its head, unless
+    the head is on leave or conflicted; then its acting head (Plh/Plt); or ((), False)."""
+    if not seat.on_leave_cover:
+        heads = _without(seat.heads, excluded)
+        if heads:
+            return heads, False
+    acting = _without(seat.on_leave_cover + seat.standing, excluded)
+    return (acting, True) if acting else ((), False)
+
+
+def _lineage_upwards(institution: Institution) -> list[Institution]:
+    """The institution's ancestors, the parent first and the top last."""
+    chain, current = [], institution
+    while current.parent_id:
+        current = current.parent
+        chain.append(current)
+    return chain
+
+
+def appeal_conflicted(objection, appellant: User | None = None) -> set[int]:
+    """Those who may never hear an appeal: the person reported, whoever proposed or decided the
+    measure, whoever kept it on objection, and whoever files the appeal."""
+    measure = objection.measure
+    people = (selectors.subject_user(measure.report), measure.proposed_by, measure.decided_by,
+              objection.decided_by, appellant)
+    return {u.pk for u in people if u is not None}
+
+
+def for_appeal_of(objection, *, appellant: User | None = None, since: datetime.datetime | None = None,
+                  seats: SeatIndex | None = None) -> Decider:
+    """Who hears an appeal against ``objection`` (filed, or about to be, by ``appellant``): the next
+    official up from the one who kept the measure. At an institution with a parent that is the
+    parent's head; when the head is on leave, the seat is empty or the head is conflicted, the
+    parent's acting head; and when nobody there is free, the grandparent's head or acting head, and
+    so on to the top. At a top-level institution its acting head hears it. Nobody — only when every
+    official above is absent or conflicted — means there is no appeal."""
+    institution = objection.institution
+    seats = seats or SeatIndex([institution])
+    excluded = appeal_conflicted(objection, appellant)
+    if not institution.parent_id:
+        users, _acting = _here(seats.seat(institution), excluded, head_recused=True)
+        return Decider(institution, users, acting=True, above=False, since=since) if users \
+            else Decider(institution, since=since)
+    lineage = _lineage_upwards(institution)
+    for level in lineage:
+        users, acting = _free_above(seats.seat(level), excluded)
+        if users:
+            return Decider(level, users, acting=acting, above=True, since=since)
+    return Decider(lineage[-1], above=True, since=since)
+
+
 def for_appeal(appeal, seats: SeatIndex | None = None) -> Decider:
-    """The next official up from the one who kept the measure: the parent's head, or at a top-level
-    institution its acting head. The official who decided the objection is left out."""
-    return decider(appeal.institution, escalated=True, subject=selectors.subject_user(appeal.objection.measure.report),
-                   proposer=appeal.objection.decided_by, since=appeal.filed_at, seats=seats)
+    """The official who hears a filed appeal (see ``for_appeal_of``), and since when it waits."""
+    return for_appeal_of(appeal.objection, appellant=appeal.filed_by, since=appeal.filed_at, seats=seats)
 
 
 def nobody_decides_message(decision: Decider) -> str:
@@ -148,12 +198,13 @@ def nobody_decides_message(decision: Decider) -> str:
              "it. A platform operator appoints one for a top-level institution.") % {"institution": institution.name}
 
 
-def describe(decision: Decider) -> str:
-    """One sentence for the case file: who must decide, and since when (in the institution's zone)."""
+def describe(decision: Decider, case_institution: Institution | None = None) -> str:
+    """One sentence for the case file: who must decide, and since when — in the zone of the case's
+    institution when given (an appeal may be heard far up the tree, in another zone)."""
     if not decision.exists:
         return nobody_decides_message(decision)
-    since = formats.date_format(timezone.localtime(decision.since, decision.institution.tzinfo), "j F Y") \
-        if decision.since else ""
+    zone = (case_institution or decision.institution).tzinfo
+    since = formats.date_format(timezone.localtime(decision.since, zone), "j F Y") if decision.since else ""
     role = _("acting head (Plh/Plt)") if decision.acting else _("head")
     return _("Waiting for the decision of %(who)s, %(role)s of %(institution)s, since %(since)s.") % {
         "who": ", ".join(u.full_name or u.email for u in decision.users), "role": role,
@@ -202,8 +253,32 @@ def waiting_below(parent: Institution, *, late: bool = False) -> dict[Institutio
             since = timezone.localtime(decision.since, item.institution.tzinfo).date()
             counted = not decision.above and working_days_between(
                 since, item.institution.local_today()) > 2 * limits[item.institution_id]
-        else:
-            counted = decision.above
+        else:  # an appeal may have climbed past this parent: then it is not the parent's to decide
+            counted = decision.above and decision.institution is not None and decision.institution.pk == parent.pk
         if counted:
             counts[item.institution] = counts.get(item.institution, 0) + 1
-    return {child: counts[child] for child in children if child in counts}
+    below = {child: counts[child] for child in children if child in counts}
+    if not late:
+        below.update(appeals_from_further_below(parent, seats))
+    return below
+
+
+def appeals_from_further_below(institution: Institution, seats: SeatIndex | None = None) -> dict[Institution, int]:
+    """Appeals of institutions below the children that climbed up to ``institution`` because nobody
+    between was free to hear them: per case institution, how many wait for its head or acting head."""
+    deeper = [i for i in Institution.objects.filter(path__startswith=institution.path, is_active=True)
+              .exclude(pk=institution.pk).exclude(parent=institution).order_by("name")]
+    if not deeper:
+        return {}
+    appeals = (rows_of_subtree(Appeal, institution).filter(state=ObjectionState.FILED,
+                                                           institution_id__in=[i.pk for i in deeper])
+               .select_related("institution", "filed_by", "objection__decided_by", "objection__measure__proposed_by",
+                               "objection__measure__decided_by", "objection__measure__report__subject_staff__user"))
+    seats = seats or SeatIndex([institution])
+    counts: dict[Institution, int] = {}
+    for appeal in appeals:
+        appeal.objection.institution = appeal.institution
+        decision = for_appeal(appeal, seats)
+        if decision.institution is not None and decision.institution.pk == institution.pk:
+            counts[appeal.institution] = counts.get(appeal.institution, 0) + 1
+    return counts

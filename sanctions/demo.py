@@ -41,7 +41,7 @@ from members.models import GroupMembership, StaffMember
 from . import services
 from .models import LadderLevel, ReportSource, ViolationReport
 from .notifications import in_app_only
-from .selectors import current_code, suggest_level
+from .selectors import citable_rules, current_code, suggest_level
 
 C = RuleCategory
 
@@ -165,10 +165,9 @@ def _staff_of(user, institution) -> StaffMember | None:
     return StaffMember.objects.filter(institution=institution, user=user).first()
 
 
-def _rules(institution, *categories, channel=None) -> list[int]:
-    """The prohibitions of these categories in the code in force that apply where it happened."""
-    found = Rule.objects.filter(version__institution=institution, version__state="published",
-                                category__in=categories, kind=RuleKind.PROHIBITION)
+def _rules(institution, *categories, channel=None, at=None) -> list[int]:
+    """The prohibitions of these categories in the code in force when it happened that apply there."""
+    found = citable_rules(institution, at=at).filter(category__in=categories)
     return [rule.pk for rule in found if channel is None or rule.applies_to(channel.kind)]
 
 
@@ -179,7 +178,7 @@ def _file(institution, *, at, ref, reporter, staff, channel, categories, descrip
     with _travel(at):
         return services.report_submit(
             actor=reporter, institution=institution, subject_staff=staff, channel=channel, occurred_at=occurred,
-            rule_ids=_rules(institution, *categories, channel=channel), description=description, source=source, source_ref=ref,
+            rule_ids=_rules(institution, *categories, channel=channel, at=occurred), description=description, source=source, source_ref=ref,
             evidence=[("tangkapan-layar.png", _screenshot(screenshot))] if screenshot else [],
         )
 

@@ -100,7 +100,17 @@ class ReportForm(forms.Form):
         self.fields["subject_staff"].label_from_instance = (
             lambda s: f"{s.full_name} — {s.position}" if s.position else s.full_name)
         self.fields["channel"].queryset = Channel.objects.filter(institution=institution, is_active=True).order_by("name")
-        self.fields["rules"].queryset = selectors.citable_rules(institution)
+        # The rules are those of the version in force on the day typed (an older one, for a violation
+        # before the current version was published); a fresh form offers the current version's.
+        moment = self._typed_moment()
+        self.code_version = selectors.code_for_citing(institution, moment)
+        self.current_code = selectors.current_code(institution)
+        self.fields["rules"].queryset = selectors.citable_rules(institution, at=moment)
+        if self.code_version is not None and self.code_version != self.current_code:
+            self.fields["rules"].error_messages["invalid_choice"] = _(
+                "On the day of the violation version %(number)s of the code of conduct was in force, so only its "
+                "rules can be cited. Choose the rules that were broken from that version.") % {
+                "number": self.code_version.number}
         self.fields["rules"].label_from_instance = lambda r: f"{r.number}. {r.text}"
         self.fields["evidence"].help_text = _("JPEG, PNG, WebP or PDF, at most %(size)d MB each.") % {
             "size": max_evidence_bytes() // (1024 * 1024)}
@@ -114,6 +124,23 @@ class ReportForm(forms.Form):
         else:
             del self.fields["source"]
             del self.fields["on_behalf_of"]
+
+    @property
+    def older_code(self) -> bool:
+        """The violation happened while an older version than the current one was in force."""
+        return self.code_version is not None and self.code_version != self.current_code
+
+    def _typed_moment(self) -> datetime.datetime | None:
+        """The time of the violation as typed (noon when no time is given), or None."""
+        if not self.is_bound:
+            return None
+        try:
+            day = self.fields["occurred_on"].clean(self.data.get(self.add_prefix("occurred_on")))
+            time = self.fields["occurred_time"].clean(self.data.get(self.add_prefix("occurred_time")))
+        except ValidationError:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(day, time or datetime.time(12, 0)),
+                                   self.institution.tzinfo)
 
     def clean(self):
         data = super().clean()

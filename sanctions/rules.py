@@ -263,6 +263,8 @@ def check_appeal(actor, objection: Objection, *, access=None, subject=None, has_
                                 "in force."), code="state")
     if objection.escalated:
         raise ValidationError(no_appeal_message(), code="no_appeal")
+    if not deciders.for_appeal_of(objection, appellant=actor).exists:
+        raise ValidationError(nobody_above_message(), code="no_appeal")
     if has_appeal is None:
         has_appeal = Appeal.objects.filter(objection=objection).exists()
     if has_appeal:
@@ -273,6 +275,12 @@ def check_appeal(actor, objection: Objection, *, access=None, subject=None, has_
         raise ValidationError(
             _("The time to appeal ended on %(day)s (14 working days after the objection was decided).")
             % {"day": f"{deadline:%d-%m-%Y}"}, code="late")
+
+
+def nobody_above_message() -> str:
+    return _("There is no appeal: no official who may hear it is free — every head and acting head (Plh/Plt) "
+             "above, and the acting head at the top, is absent or took part in this case. The decision on the "
+             "objection is final within Santun.")
 
 
 def no_appeal_message() -> str:

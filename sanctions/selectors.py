@@ -50,15 +50,24 @@ def current_code(institution: Institution) -> CodeVersion | None:
     return CodeVersion.objects.filter(institution=institution, state=CodeVersion.State.PUBLISHED).first()
 
 
-def citable_rules(institution: Institution):
-    """Rules of the institution's published code that a report may cite: only prohibitions (a
-    recommendation, a permission or a sanction clause is not a rule anyone breaks)."""
-    return (
-        Rule.objects.filter(version__institution=institution, version__state=CodeVersion.State.PUBLISHED,
-                            kind=RuleKind.PROHIBITION)
-        .select_related("version")
-        .order_by("position", "pk")
-    )
+def code_for_citing(institution: Institution, moment: datetime.datetime | None = None) -> CodeVersion | None:
+    """The version whose rules a report cites: the one in force at ``moment`` (the violation), or the
+    current one when no moment is known or nothing was published by then."""
+    current = current_code(institution)
+    if moment is None:
+        return current
+    return code_in_force(institution, moment) or current
+
+
+def citable_rules(institution: Institution, at: datetime.datetime | None = None):
+    """Rules that a report may cite: only prohibitions (a recommendation, a permission or a sanction
+    clause is not a rule anyone breaks), of the version in force at ``at`` — the time of the
+    violation — or, without it, of the current version."""
+    version = code_for_citing(institution, at)
+    if version is None:
+        return Rule.objects.none()
+    return Rule.objects.filter(version=version, kind=RuleKind.PROHIBITION).select_related("version").order_by(
+        "position", "pk")
 
 
 def code_in_force(institution: Institution, moment: datetime.datetime) -> CodeVersion | None:

@@ -109,9 +109,17 @@ def _appeal_context(objection) -> dict:
     filed, or that there is none (the case was decided at the highest level for it)."""
     if objection is None or objection.state != ObjectionState.REJECTED:
         return {}
-    return {"appeal": getattr(objection, "appeal", None), "appeal_deadline": services.appeal_deadline(objection),
-            "no_appeal": rules.no_appeal_message() if objection.escalated else "",
-            "appeal_form": AppealForm()}
+    appeal = getattr(objection, "appeal", None)
+    if objection.escalated:
+        no_appeal = rules.no_appeal_message()
+    elif appeal is None and not deciders.for_appeal_of(objection).exists:
+        no_appeal = rules.nobody_above_message()
+    else:
+        no_appeal = ""
+    waiting = deciders.describe(deciders.for_appeal(appeal), objection.institution) \
+        if appeal is not None and appeal.state == ObjectionState.FILED else ""
+    return {"appeal": appeal, "appeal_deadline": services.appeal_deadline(objection), "no_appeal": no_appeal,
+            "appeal_waiting": waiting, "appeal_form": AppealForm()}
 
 
 @require_POST
@@ -316,12 +324,28 @@ def case_dossier(request, institution, pk):
 
 
 def _waiting(report, measures) -> dict[int, str]:
-    """For each measure still waiting for a decision: who must decide it, and since when."""
-    waiting = [m for m in measures if m.state == MeasureState.PROPOSED]
-    if not waiting:
-        return {}
-    seats = deciders.SeatIndex([report.institution, report.institution.parent if report.institution.parent_id else None])
-    return {m.pk: deciders.describe(deciders.for_measure(m, seats)) for m in waiting}
+    """For each measure with a step waiting for a decision (the proposal, an objection or an appeal):
+    who must decide it, and since when."""
+    institution = report.institution
+    seats = deciders.SeatIndex([institution, institution.parent if institution.parent_id else None])
+    waiting = {}
+    for measure in measures:
+        measure.institution = institution
+        objection = getattr(measure, "objection", None) if measure.state != MeasureState.PROPOSED else None
+        appeal = getattr(objection, "appeal", None) if objection is not None else None
+        if measure.state == MeasureState.PROPOSED:
+            decision = deciders.for_measure(measure, seats)
+        elif objection is not None and objection.state == ObjectionState.FILED:
+            objection.institution, objection.measure = institution, measure
+            decision = deciders.for_objection(objection, seats)
+        elif appeal is not None and appeal.state == ObjectionState.FILED:
+            objection.institution, objection.measure = institution, measure
+            appeal.institution, appeal.objection = institution, objection
+            decision = deciders.for_appeal(appeal, seats)
+        else:
+            continue
+        waiting[measure.pk] = deciders.describe(decision, institution)
+    return waiting
 
 
 # --- the right to be heard (klarifikasi) ----------------------------------------------------------
@@ -394,7 +418,7 @@ def explanation_file(request, institution, pk):
                         inline=explanation.file_type.startswith("image/"))
 
 
-@requires("institution.view")
+@requires("sanctions.open_evidence")
 def evidence_file(request, institution, pk):
     """Evidence for the people who handle the case, and for the parent's head deciding an escalated one."""
     item = access.evidence_for(request, pk)
@@ -607,7 +631,7 @@ def decisions(request, institution):
     return _decisions(request, escalated=False)
 
 
-@requires("sanctions.decide_escalated")
+@requires("sanctions.decide_appeal_above")
 def decisions_escalated(request, institution):
     return _decisions(request, escalated=True)
 
@@ -744,7 +768,7 @@ def appeal_decide(request, institution, pk):
     return _decide_appeal(request, institution, pk, as_parent=False)
 
 
-@requires("sanctions.decide_escalated")
+@requires("sanctions.decide_appeal_above")
 def appeal_decide_escalated(request, institution, pk):
     return _decide_appeal(request, institution, pk, as_parent=True)
 

@@ -318,9 +318,11 @@ def flag_context(flag: ChatFlag) -> tuple[list[ChatMessage], list[ChatMessage]]:
 
 
 def suggested_rules(flag: ChatFlag) -> list:
-    """Rules of the code in force whose category is one of the flag's and that apply to the group."""
+    """Rules of the code in force when the message was sent whose category is one of the flag's and
+    that apply to the group."""
     channel = flag.chat_import.channel
-    return [rule for rule in citable_rules(flag.chat_import.institution).filter(category__in=flag.category_list)
+    return [rule for rule in citable_rules(flag.chat_import.institution, at=flag.sent_at)
+            .filter(category__in=flag.category_list)
             if rule.applies_to(channel.kind)]
 
 

@@ -111,7 +111,11 @@ def test_parent_head_may_decide_escalated_cases_but_grandparent_head_may_not(db)
     parent_head = make_member(kankemenag, Role.HEAD)
     grandparent_head = make_member(kanwil, Role.HEAD)
     assert access_for(parent_head, madrasah).has("sanctions.decide_escalated")
-    assert access_for(grandparent_head, madrasah) is None
+    # Further up, a head only hears the appeals that climb to them (sanctions.decide_appeal_above),
+    # never the escalated cases themselves.
+    above = access_for(grandparent_head, madrasah)
+    assert above is None or not above.has("sanctions.decide_escalated")
+    assert above is None or not above.has("institution.view")
 
 
 def test_paths_follow_the_tree(db):

@@ -31,7 +31,9 @@ from .referrals import referral_create
 def _evidence_path(institution: Institution, extension: str) -> str:
     return f"evidence/{institution.pk}/{uuid.uuid4().hex}.{extension}"
 
-def _check_rules(institution: Institution, rule_ids, channel: Channel | None = None) -> list:
+def _check_rules(institution: Institution, rule_ids, channel: Channel | None = None,
+                 occurred_at: datetime.datetime | None = None) -> list:
+    """The cited rules: prohibitions of the code version in force when it happened."""
     ids = {int(pk) for pk in rule_ids or []}
     if not ids:
         if selectors.current_code(institution) is None:
@@ -39,7 +41,13 @@ def _check_rules(institution: Institution, rule_ids, channel: Channel | None = N
                 _("This institution has not published a code of conduct yet, so no rule can be cited. "
                   "Ask the head to publish the code first."), code="no_code")
         raise ValidationError(_("Choose at least one rule of the code of conduct that was broken."), code="no_rules")
-    rules = list(selectors.citable_rules(institution).filter(pk__in=ids))
+    rules = list(selectors.citable_rules(institution, at=occurred_at).filter(pk__in=ids))
+    version = selectors.code_for_citing(institution, occurred_at)
+    if len(rules) != len(ids) and version is not None and version != selectors.current_code(institution):
+        raise ValidationError(
+            _("On the day of the violation version %(number)s of the code of conduct was in force, so only its "
+              "rules can be cited. Choose the rules that were broken from that version.")
+            % {"number": version.number}, code="older_code")
     if len(rules) != len(ids):
         raise ValidationError(
             _("A rule you chose is not part of this institution's current code of conduct. "
@@ -81,7 +89,7 @@ def report_submit(
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError(_("The time of the violation is in the future. Check the date and time."), code="future")
     description = _text(description, _("Describe what happened."))
-    rules = _check_rules(institution, rule_ids, channel)
+    rules = _check_rules(institution, rule_ids, channel, occurred_at)
     code_version = selectors.code_in_force(institution, occurred_at)
     if len(evidence) > MAX_FILES_PER_REPORT:
         raise ValidationError(

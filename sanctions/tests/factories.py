@@ -97,8 +97,15 @@ def pdf_bytes() -> bytes:
     return HTML(string="<p>Pernyataan saksi</p>").write_pdf()
 
 
-def rule_ids(institution, *categories):
-    qs = Rule.objects.filter(version__institution=institution, version__state="published", kind=RuleKind.PROHIBITION)
+def rule_ids(institution, *categories, at=None):
+    """Prohibitions of the current version, or of the version in force ``at`` a moment."""
+    if at is not None:
+        from sanctions.selectors import citable_rules
+
+        qs = citable_rules(institution, at=at)
+    else:
+        qs = Rule.objects.filter(version__institution=institution, version__state="published",
+                                 kind=RuleKind.PROHIBITION)
     if categories:
         qs = qs.filter(category__in=categories)
     return list(qs.values_list("pk", flat=True))
@@ -106,11 +113,11 @@ def rule_ids(institution, *categories):
 
 def file_report(institution, *, reporter, subject_staff=None, subject_name="", channel=None, categories=(RuleCategory.HOAX,),
                 occurred_at=None, evidence=(), source=ReportSource.STAFF, **extra) -> ViolationReport:
+    occurred_at = occurred_at or timezone.now() - datetime.timedelta(hours=3)
     return services.report_submit(
         actor=reporter, institution=institution, subject_staff=subject_staff, subject_name=subject_name,
-        channel=channel, place_note="" if channel else "Akun Facebook pribadi",
-        occurred_at=occurred_at or timezone.now() - datetime.timedelta(hours=3),
-        rule_ids=rule_ids(institution, *categories), description="Mengirim pesan berantai yang tidak benar.",
+        channel=channel, place_note="" if channel else "Akun Facebook pribadi", occurred_at=occurred_at,
+        rule_ids=rule_ids(institution, *categories, at=occurred_at), description="Mengirim pesan berantai yang tidak benar.",
         source=source, evidence=list(evidence), **extra,
     )
 

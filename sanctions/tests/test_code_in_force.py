@@ -13,9 +13,10 @@ from governance.models import ChannelKind, CodeVersion, Rule, RuleCategory, Rule
 from members.models import Acknowledgement
 from sanctions import services
 from sanctions.letters import letter_html
-from sanctions.models import WarningLetter
+from sanctions.models import ViolationReport, WarningLetter
+from sanctions.selectors import suggest_level
 from sanctions.tests.conftest import mfa_client
-from sanctions.tests.factories import approved_measure, file_report, publish_code, rule_ids
+from sanctions.tests.factories import approved_measure, file_report, hear, publish_code, rule_ids
 
 UTC = datetime.UTC
 
@@ -78,3 +79,55 @@ def test_the_case_and_the_letter_name_the_code_in_force_then_and_the_acknowledge
     assert "(versi 1) yang berlaku sejak 8 Januari 2024" in html
     assert "telah Saudara nyatakan dibaca dan dipahami pada 1 Februari 2024" in html
     assert rule_ids(inst, RuleCategory.POLITICS)
+
+
+def test_a_violation_before_the_new_version_cites_the_rules_then_in_force(world):
+    """Version 2 rewrote rule 1; a violation of March 2024 is judged by version 1: the form offers its
+    rules (and refuses version 2's with a clear message, keeping what was typed), and the case file
+    and the letter quote version 1's wording."""
+    inst = world.institution
+    first = CodeVersion.objects.get(institution=inst, state="published")
+    CodeVersion.objects.filter(pk=first.pk).update(state="superseded", published_at=datetime.datetime(2024, 1, 8, 2, tzinfo=UTC))
+    second = publish_code(inst, number=2, rules=[
+        ("1", RuleCategory.HOAX, "Wajib memeriksa kebenaran setiap kabar dan mencantumkan sumber resmi."),
+        ("2", RuleCategory.POLITICS, "Tidak membahas politik praktis."),
+    ])
+    CodeVersion.objects.filter(pk=second.pk).update(published_at=datetime.datetime(2025, 1, 6, 2, tzinfo=UTC))
+    old_hoax = Rule.objects.get(version=first, category=RuleCategory.HOAX)
+    new_hoax = Rule.objects.get(version=second, category=RuleCategory.HOAX)
+    url = reverse("sanctions:report_create", kwargs={"institution": inst.slug})
+    humas = world.users["humas"]
+    client = mfa_client(humas)
+    typed = {"subject_kind": "staff", "subject_staff": world.budi.pk, "channel": world.channel.pk,
+             "occurred_on": "2024-03-04", "occurred_time": "09:00", "source": "humas_finding",
+             "description": "Meneruskan kabar bohong tentang libur sekolah."}
+
+    fresh = client.get(url).content.decode()
+    assert new_hoax.text in fresh and old_hoax.text not in fresh, "a new report starts from the current version"
+
+    refused = client.post(url, {**typed, "rules": [new_hoax.pk]}).content.decode()
+    assert "versi 1" in refused and "Meneruskan kabar bohong tentang libur sekolah." in refused
+    assert old_hoax.text in refused and new_hoax.text not in refused, "the form now offers version 1's rules"
+    assert not ViolationReport.objects.exists(), "nothing half-saved"
+    with pytest.raises(ValidationError) as wrong:
+        services.report_submit(actor=humas, institution=inst, subject_staff=world.budi, channel=world.channel,
+                               occurred_at=datetime.datetime(2024, 3, 4, 2, tzinfo=UTC), rule_ids=[new_hoax.pk],
+                               description="Kabar bohong.")
+    assert wrong.value.code == "older_code"
+
+    response = client.post(url, {**typed, "rules": [old_hoax.pk]})
+    assert response.status_code == 302
+    report = ViolationReport.objects.get()
+    assert report.code_version == first and list(report.rules.all()) == [old_hoax]
+    case = client.get(reverse("sanctions:report_detail", kwargs={"institution": inst.slug, "pk": report.pk})).content.decode()
+    assert old_hoax.text in case and "versi 1" in case
+
+    services.report_start_review(actor=humas, report=report)
+    services.report_confirm(actor=humas, report=report, reason="Tangkapan layar jelas.")
+    hear(report, humas)
+    ladder = services.ladder_ensure(actor=None, institution=inst)
+    measure = services.measure_propose(actor=humas, report=report, level=suggest_level(report, ladder=ladder).level)
+    services.measure_approve(actor=world.users["kepala"], measure=measure, reason="Terbukti.")
+    html = " ".join(letter_html(WarningLetter.objects.get(measure=measure)).split())
+    assert "(versi 1) yang berlaku sejak 8 Januari 2024" in html and old_hoax.text in html
+    assert new_hoax.text not in html
