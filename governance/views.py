@@ -600,9 +600,12 @@ def publication_publish(request, institution, pk):
 def publication_edit(request, institution, pk):
     publication = get_object_or_404(Publication, pk=pk)
     initial = {name: getattr(publication, name) for name in services.PUBLICATION_FIELDS}
-    initial["published_at"] = timezone.localtime(publication.published_at)
-    form = PublicationForm(request.POST or None, institution=request.institution, initial=initial,
-                           current_channel=publication.channel)
+    if publication.is_published:
+        initial["published_at"] = timezone.localtime(publication.published_at)
+        form = PublicationForm(request.POST or None, institution=request.institution, initial=initial,
+                               current_channel=publication.channel)
+    else:  # a draft or a checked post not out yet: its text only (a change sends a checked post back)
+        form = PublicationDraftForm(request.POST or None, institution=request.institution, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.publication_update(actor=request.user, publication=publication, **form.cleaned_data)

@@ -91,6 +91,10 @@ def publication_update(*, actor: User | None, publication: Publication, **fields
         if errors:
             raise ValidationError(errors)
         changed = sorted(name for name in PUBLICATION_FIELDS if getattr(publication, name) != before[name])
+        if changed and publication.state == Publication.State.CHECKED:
+            # A changed post is no longer the post that was checked: it goes back to draft.
+            publication.state, publication.checked_before_publishing = Publication.State.DRAFT, False
+            publication.reviewed_by, publication.checked_at = None, None
         if changed:
             publication.save()
             log_action(action="governance.publication.changed", institution=institution, actor=actor,

@@ -139,3 +139,13 @@ def test_the_actions_offered_are_what_the_services_accept(world):
     assert url(world, "publication_check", pk=posts["draft"].pk) in body
     assert url(world, "publication_check", pk=posts["logged"].pk) in body
     assert url(world, "publication_check", pk=posts["checked"].pk) not in body
+
+
+def test_changing_a_checked_post_sends_it_back_to_draft(world):
+    post = services.publication_check(actor=world.checker, publication=draft(world), answers=ALL_YES)
+    response = client_for(world.writer).post(url(world, "publication_edit", pk=post.pk), {
+        "channel": world.account.pk, "topic": "Peringatan HAB Kemenag ke-79"})
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.state == Publication.State.DRAFT and post.reviewed_by is None and not post.checked_before_publishing
+    assert post.topic == "Peringatan HAB Kemenag ke-79" and post.published_at is None
