@@ -38,7 +38,11 @@ from .services import (
     code_version_update,
     institution_create,
     membership_grant,
+    publication_check,
+    publication_create,
+    publication_draft,
     publication_import,
+    publication_mark_published,
     rule_add,
     rule_update,
 )
@@ -186,6 +190,7 @@ def seed(ctx) -> None:
     seed_channels(ctx)
     seed_codes(ctx)
     seed_publications(ctx)
+    seed_publication_checks(ctx)
 
     ctx.notes.append(
         f"Heads (kepala.*) and assessors (penilai.*) sign in with TOTP. Demo secret: {DEMO_TOTP_SECRET} "
@@ -449,3 +454,32 @@ def seed_publications(ctx) -> None:
                     ))
             if rows:
                 publication_import(actor=humas, institution=institution, rows=rows)
+
+
+def seed_publication_checks(ctx) -> None:
+    """MTsN 1 Muara Enim's Facebook page shows every step of the check before publishing (seeds 002
+    and 004): posts checked and published, one checked and waiting, a draft, a draft sent back because
+    a whiteboard was visible, and one logged as published without its check."""
+    slug = "mtsn-1-muara-enim"
+    institution, humas = ctx.institutions[slug], ctx.users[(slug, Role.PUBLIC_RELATIONS)]
+    with institution_scope(institution):
+        page = Channel.objects.filter(kind=ChannelKind.FACEBOOK, is_official=True).first()
+        if page is None or Publication.objects.filter(channel=page).exists():
+            return
+    all_yes = dict.fromkeys(Publication.CHECKS, True)
+    now = timezone.now()
+    for days, topic in ((9, "Pembagian rapor tengah semester"), (4, "Juara lomba pidato bahasa Arab tingkat kabupaten")):
+        post = publication_draft(actor=humas, institution=institution, channel=page, topic=topic)
+        post = publication_check(actor=humas, publication=post, answers=all_yes)
+        publication_mark_published(actor=humas, publication=post, published_at=now - datetime.timedelta(days=days),
+                                   link=f"{page.link.rstrip('/')}/posts/demo-{days}")
+    waiting = publication_draft(actor=humas, institution=institution, channel=page, topic="Jadwal ujian akhir semester")
+    publication_check(actor=humas, publication=waiting, answers=all_yes,
+                      notes={"source_verified": "Jadwal dari surat Kepala Madrasah."})
+    publication_draft(actor=humas, institution=institution, channel=page, topic="Kegiatan Pramuka hari Sabtu")
+    returned = publication_draft(actor=humas, institution=institution, channel=page, topic="Rapat persiapan akreditasi")
+    publication_check(actor=humas, publication=returned, answers={**all_yes, "nothing_confidential": False},
+                      notes={"nothing_confidential": "Papan tulis berisi data nilai siswa terlihat di foto."})
+    publication_create(actor=humas, institution=institution, channel=page, topic="Ucapan selamat Hari Guru",
+                       published_at=now - datetime.timedelta(days=2),
+                       link=f"{page.link.rstrip('/')}/posts/demo-hari-guru")

@@ -156,6 +156,51 @@ class PublicationForm(forms.Form):
         self.fields["reviewed_by"].queryset = User.objects.filter(pk__in=member_ids).order_by("full_name", "email")
 
 
+class PublicationDraftForm(forms.Form):
+    channel = forms.ModelChoiceField(label=_("Account"), queryset=Channel.objects.none())
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    link = forms.URLField(label=_("Link to the draft"), required=False, max_length=500, assume_scheme="https",
+                          help_text=_("Optional: where the text and picture can be seen, e.g. a shared document."))
+
+    def __init__(self, *args, institution: Institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = selectors.official_accounts(institution).filter(is_active=True).order_by("name")
+        self.fields["channel"].label_from_instance = lambda c: f"{c.name} · {c.get_kind_display()}"
+
+
+CHECK_LABELS = {
+    "source_verified": _("The source is checked"),
+    "content_true": _("The content is true"),
+    "nothing_confidential": _("Nothing confidential is visible (whiteboards, slides, papers, screens)"),
+    "neutral": _("The post is politically neutral"),
+    "caption_matches": _("The caption matches the picture"),
+}
+
+
+class PublicationCheckForm(forms.Form):
+    """The five checks before publishing, each a yes with an optional note."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in CHECK_LABELS.items():
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+            self.fields[f"{name}_note"] = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def answers(self) -> dict[str, bool]:
+        return {name: self.cleaned_data[name] for name in CHECK_LABELS}
+
+    def notes(self) -> dict[str, str]:
+        return {name: self.cleaned_data[f"{name}_note"] for name in CHECK_LABELS}
+
+
+class PublicationPublishForm(forms.Form):
+    published_at = forms.DateTimeField(
+        label=_("Published at"), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %H.%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    link = forms.URLField(label=_("Link to the post"), required=False, max_length=500, assume_scheme="https")
+
+
 class PublicationImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), required=False,
                            help_text=_("Comma- or semicolon-separated, as saved by Excel or LibreOffice (max. 1 MB)."))

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .numbering import DEFAULT_CLASSIFICATION, DEFAULT_TEMPLATE, TEMPLATE_HELP, number_template_validator
 from .scoping import scoped_manager
@@ -720,17 +721,27 @@ class ElectionReminder(models.Model):
 
 
 class Publication(models.Model):
-    """One post of an official account, with the pre-publication check of seeds 002 and 004."""
+    """One post of an official account, with the pre-publication check of seeds 002 and 004.
+
+    A post is drafted, checked (the five checks, all yes) and then marked published. A post logged as
+    published straight away (by hand or from CSV) is "not checked before publishing", even when it is
+    checked afterwards."""
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("Entered by hand")
         IMPORT = "import", _("Imported from CSV")
 
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CHECKED = "checked", pgettext_lazy("publication state", "Checked")
+        PUBLISHED = "published", pgettext_lazy("publication state", "Published")
+
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="publications")
     channel = models.ForeignKey(
         Channel, on_delete=models.PROTECT, related_name="publications", verbose_name=_("account"),
     )
-    published_at = models.DateTimeField(_("published at"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PUBLISHED)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     link = models.URLField(_("link to the post"), max_length=500, blank=True)
     topic = models.CharField(_("topic"), max_length=200)
     source_verified = models.BooleanField(_("source checked"), default=False)
@@ -745,6 +756,10 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("checked by"),
     )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_before_publishing = models.BooleanField(_("checked before publishing"), default=False)
+    check_notes = models.JSONField(_("notes on the checks"), default=dict, blank=True)
+    returned_reason = models.TextField(_("reason it was sent back"), blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -776,3 +791,12 @@ class Publication(models.Model):
     @property
     def check_complete(self) -> bool:
         return self.checks_passed == len(self.CHECKS)
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def published_unchecked(self) -> bool:
+        """Logged as published without its check before publishing (shown on the list)."""
+        return self.is_published and not self.checked_before_publishing

@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     Membership,
     Notification,
     Publication,
+    Role,
     Rule,
     RuleCategory,
     RuleKind,
@@ -209,7 +211,7 @@ def version_diff(version: CodeVersion, against: CodeVersion | None = None) -> Ve
             diff.added.append(rule)
             continue
         changed = []
-        for name, _ in RULE_FIELDS:
+        for name, _label in RULE_FIELDS:
             before, after = getattr(old, name), getattr(rule, name)
             if name == "channel_kinds":
                 before, after = sorted(before or []), sorted(after or [])
@@ -319,6 +321,33 @@ def publications(institution: Institution, *, channel: Channel | None = None,
     if end is not None:
         qs = qs.filter(published_at__lt=local_bounds(institution, end, end)[1])
     return qs.order_by("-published_at", "-pk")
+
+
+def publication_check_refusal(user: User, publication: Publication) -> str | None:
+    """Why ``user`` may not check ``publication`` now (None: they may). A checked post needs no new
+    check; a published one may be checked once afterwards. When the institution has more than one
+    active Humas, the writer does not check their own post."""
+    if publication.state == Publication.State.CHECKED or (
+            publication.state == Publication.State.PUBLISHED and publication.checked_at is not None):
+        return _("This post has already been checked.")
+    if publication.created_by_id is not None and publication.created_by_id == user.pk:
+        humas = active_members(publication.institution, roles=[Role.PUBLIC_RELATIONS])
+        if len(humas) > 1:
+            return _("Another Humas officer must check this post: the writer of a post does not check it "
+                     "when the institution has more than one Humas.")
+    return None
+
+
+def publication_actions(user: User, access, publication: Publication) -> set[str]:
+    """What the visitor may do with a logged post: "check", "publish" (mark published), "change"."""
+    if access is None or not access.has("governance.manage_publications"):
+        return set()
+    actions = {"change"}
+    if publication_check_refusal(user, publication) is None:
+        actions.add("check")
+    if publication.state == Publication.State.CHECKED:
+        actions.add("publish")
+    return actions
 
 
 def _active_days(channel: Channel, start: datetime.date, end: datetime.date, today: datetime.date, tz=None) -> int:
@@ -446,6 +475,31 @@ def governance_panel(institution: Institution) -> dict:
 def natural_key(number: str) -> list[tuple[int, object]]:
     """Sort "2" before "10" and "A1" before "A2"; numbers before letters."""
     return [(0, int(part)) if part.isdigit() else (1, part.lower()) for part in re.findall(r"\d+|\D+", number or "")]
+
+
+def checked_before_publishing_share(institution_ids: list[int], start: datetime.date, end: datetime.date) -> dict:
+    """The "checked before publication" indicator: per institution, the posts of its official accounts
+    published on ``start``–``end`` (its own calendar) that had passed their check before they were
+    published ÷ all its posts published then × 100. ``None`` when it published nothing. One query
+    per time zone among the institutions."""
+    zones = {pk: Institution(timezone=tz).tzinfo for pk, tz in
+             Institution.objects.filter(pk__in=institution_ids).values_list("pk", "timezone")}
+    by_zone: dict[str, list[int]] = {}
+    for pk, tz in zones.items():
+        by_zone.setdefault(str(tz), []).append(pk)
+    totals: dict[int, tuple[int, int]] = {}
+    for ids in by_zone.values():
+        tz = zones[ids[0]]
+        low = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+        high = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+        rows = (Publication.objects.filter(institution_id__in=ids, state=Publication.State.PUBLISHED,
+                                           published_at__gte=low, published_at__lt=high)
+                .values("institution_id")
+                .annotate(n=Count("pk"), checked=Count("pk", filter=Q(checked_before_publishing=True)))
+                .values_list("institution_id", "n", "checked"))
+        totals.update({pk: (n, checked) for pk, n, checked in rows})
+    return {pk: (100 * totals[pk][1] / totals[pk][0] if pk in totals and totals[pk][0] else None)
+            for pk in institution_ids}
 
 
 def posting_target_met_share(institution_ids: list[int], start: datetime.date, end: datetime.date) -> dict:

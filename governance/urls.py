@@ -55,6 +55,9 @@ urlpatterns = [
     path("publikasi/impor/", views.publication_import, name="publication_import"),
     path("publikasi/impor/contoh.csv", views.publication_import_sample, name="publication_import_sample"),
     path("publikasi/capaian/", views.publication_attainment, name="publication_attainment"),
+    path("publikasi/draf/", views.publication_draft, name="publication_draft"),
+    path("publikasi/<int:pk>/periksa/", views.publication_check, name="publication_check"),
+    path("publikasi/<int:pk>/terbitkan/", views.publication_publish, name="publication_publish"),
     path("publikasi/<int:pk>/ubah/", views.publication_edit, name="publication_edit"),
     path("publikasi/<int:pk>/hapus/", views.publication_delete, name="publication_delete"),
 ]

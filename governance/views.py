@@ -33,9 +33,12 @@ from .forms import (
     ElectionPeriodForm,
     InstitutionLettersForm,
     InstitutionProfileForm,
+    PublicationCheckForm,
+    PublicationDraftForm,
     PublicationFilterForm,
     PublicationForm,
     PublicationImportForm,
+    PublicationPublishForm,
     RuleForm,
 )
 from .http import private_download, private_file, refuse_on_form
@@ -510,6 +513,8 @@ def publication_list(request, institution):
         channel, start, end = form.cleaned_data["channel"], form.cleaned_data["start"], form.cleaned_data["end"]
     entries = selectors.publications(request.institution, channel=channel, start=start, end=end)
     page = Paginator(entries, 30).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.actions = selectors.publication_actions(request.user, request.access, entry)
     query = urlencode({k: v for k, v in {"channel": channel.pk if channel else "", "start": start or "",
                                          "end": end or ""}.items() if v})
     return render(request, "governance/publications/list.html", {
@@ -536,12 +541,71 @@ def publication_create(request, institution):
 
 
 @requires("governance.manage_publications")
+def publication_draft(request, institution):
+    form = PublicationDraftForm(request.POST or None, institution=request.institution)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_draft(actor=request.user, institution=request.institution, **form.cleaned_data)
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            messages.success(request, _("The draft is saved. It is published once it has been checked."))
+            return redirect("governance:publication_list", institution=institution)
+    return render(request, "governance/publications/draft.html", {"form": form, "title": _("Write a post")})
+
+
+@requires("governance.manage_publications")
+def publication_check(request, institution, pk):
+    publication = get_object_or_404(Publication.objects.select_related("channel", "created_by"), pk=pk)
+    refusal = selectors.publication_check_refusal(request.user, publication)
+    form = PublicationCheckForm(request.POST or None)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            checked = services.publication_check(actor=request.user, publication=publication,
+                                                 answers=form.answers(), notes=form.notes())
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            if checked.returned_reason and not checked.is_published:
+                messages.warning(request, _("The post did not pass the check and goes back to its writer."))
+            elif checked.returned_reason:
+                messages.warning(request, _("The check is recorded: the post did not pass all five checks."))
+            else:
+                messages.success(request, _("The check is recorded."))
+            return redirect("governance:publication_list", institution=institution)
+    return render(request, "governance/publications/check.html", {
+        "form": form, "publication": publication, "refusal": refusal, "title": _("Check a post")})
+
+
+@requires("governance.manage_publications")
+def publication_publish(request, institution, pk):
+    publication = get_object_or_404(Publication.objects.select_related("channel"), pk=pk)
+    if "publish" not in selectors.publication_actions(request.user, request.access, publication):
+        raise Http404
+    form = PublicationPublishForm(request.POST or None, initial={
+        "published_at": timezone.localtime().replace(second=0, microsecond=0), "link": publication.link})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_mark_published(actor=request.user, publication=publication, **form.cleaned_data)
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            messages.success(request, _("The post is marked published."))
+            return redirect("governance:publication_list", institution=institution)
+    return render(request, "governance/publications/publish.html", {
+        "form": form, "publication": publication, "title": _("Mark a post published")})
+
+
+@requires("governance.manage_publications")
 def publication_edit(request, institution, pk):
     publication = get_object_or_404(Publication, pk=pk)
     initial = {name: getattr(publication, name) for name in services.PUBLICATION_FIELDS}
-    initial["published_at"] = timezone.localtime(publication.published_at)
-    form = PublicationForm(request.POST or None, institution=request.institution, initial=initial,
-                           current_channel=publication.channel)
+    if publication.is_published:
+        initial["published_at"] = timezone.localtime(publication.published_at)
+        form = PublicationForm(request.POST or None, institution=request.institution, initial=initial,
+                               current_channel=publication.channel)
+    else:  # a draft or a checked post not out yet: its text only (a change sends a checked post back)
+        form = PublicationDraftForm(request.POST or None, institution=request.institution, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.publication_update(actor=request.user, publication=publication, **form.cleaned_data)

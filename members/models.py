@@ -152,6 +152,29 @@ class Acknowledgement(models.Model):
         return f"{self.staff} · {self.version}"
 
 
+class AcknowledgementReminder(models.Model):
+    """How often a staff member was reminded, automatically, to acknowledge one code version: weekly
+    until they acknowledge it, at most ``MAX_SENT`` times."""
+
+    MAX_SENT = 4
+    INTERVAL_DAYS = 7
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="acknowledgement_reminders")
+    version = models.ForeignKey(CodeVersion, on_delete=models.CASCADE, related_name="+")
+    sent_count = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    last_sent_at = models.DateTimeField(_("last reminder sent at"), null=True, blank=True)
+
+    objects = scoped_manager(institution="staff__institution")
+
+    class Meta:
+        verbose_name = _("acknowledgement reminder")
+        verbose_name_plural = _("acknowledgement reminders")
+        constraints = [models.UniqueConstraint(fields=["staff", "version"], name="one_reminder_count_per_version")]
+
+    def __str__(self):
+        return f"{self.staff} · {self.version} · {self.sent_count}"
+
+
 def _invitation_expiry() -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=Invitation.VALID_DAYS)
 

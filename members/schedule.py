@@ -7,4 +7,10 @@ BEAT_SCHEDULE = {
         "task": "members.tasks.expire_import_files",
         "schedule": crontab(hour=2, minute=15),
     },
+    # 07.00 WIB on working mornings: staff who have not acknowledged the code in force are reminded a
+    # week after it was published and weekly after that, at most four times (counted per person).
+    "members-acknowledgement-reminders": {
+        "task": "members.tasks.remind_acknowledgements_everywhere",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

@@ -15,7 +15,8 @@ from .services.acknowledgements import request_acknowledgements, send_acknowledg
 from .services.imports import apply_import, preview_import
 
 __all__ = ["apply_import", "expire_import_files", "expire_import_files_of", "preview_import",
-           "request_acknowledgements", "send_acknowledgement_reminders"]
+           "remind_acknowledgements", "remind_acknowledgements_everywhere", "request_acknowledgements",
+           "send_acknowledgement_reminders"]
 
 
 @shared_task(bind=True)
@@ -32,3 +33,19 @@ def expire_import_files(self) -> int:
 @shared_task(base=TenantTask, bind=True)
 def expire_import_files_of(self, institution: Institution) -> int:
     return services.import_jobs_expire(institution=institution)
+
+
+@shared_task(bind=True)
+def remind_acknowledgements_everywhere(self) -> int:
+    """Daily: each active institution reminds its staff who have not acknowledged the code in force
+    (weekly per person, at most four times; see ``services.acknowledgement_reminders_send_due``)."""
+    with platform_scope():
+        institution_ids = list(Institution.objects.filter(is_active=True).values_list("pk", flat=True))
+    for institution_id in institution_ids:
+        remind_acknowledgements.delay(institution_id=institution_id)
+    return len(institution_ids)
+
+
+@shared_task(base=TenantTask, bind=True)
+def remind_acknowledgements(self, institution: Institution) -> int:
+    return services.acknowledgement_reminders_send_due(institution=institution)

@@ -33,7 +33,7 @@ CRITERIA = [
         "picture (OKU Timur, 23 October 2024; KPPN Sijunjung, \"Bijak Bermedia Sosial\"). "
         "4: a written checklist is used for every post and the checks are recorded; 2: checks happen but are not "
         "recorded; 0: no check. Evidence: the checklist and a sample of recorded checks."
-    ), Decimal(15), True, ""),
+    ), Decimal(15), True, "checked_before_publishing"),
     ("K3", _("A social-media code of conduct is published"), _(
         "The institution has a published code of conduct for its groups and accounts — like the rules MTs Negeri 1 "
         "Muara Enim agreed in its coordination meeting of 8 August 2020, or the eight prohibitions Ditjen "

@@ -32,7 +32,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import CodeVersion
-from governance.selectors import posting_target_met_share
+from governance.selectors import checked_before_publishing_share, posting_target_met_share
 from members.models import Acknowledgement, StaffMember
 from sanctions import selectors as cases
 
@@ -183,6 +183,18 @@ register(Indicator(
               "the accounts. No account with a target: no value."),
     unit="%",
     compute=posting_target_met_share,
+    steps=PERCENT_STEPS,
+))
+
+register(Indicator(
+    code="checked_before_publishing",
+    label=_("Posts checked before publishing"),
+    formula=_("Posts of the official accounts published in the semester that had passed the five checks (source, "
+              "truth, nothing confidential visible, neutrality, caption matching the picture) before they were "
+              "published ÷ posts published in the semester × 100. A post logged as published and checked afterwards "
+              "does not count as checked. No post: no value."),
+    unit="%",
+    compute=checked_before_publishing_share,
     steps=PERCENT_STEPS,
 ))
 

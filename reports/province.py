@@ -410,7 +410,7 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
                     institution=inst, channel=channel, published_at=now - datetime.timedelta(days=15 * k + 1, hours=k),
                     link=f"{channel.link.rstrip('/')}/posts/{k + 1}", topic=f"Kegiatan {inst.name} pekan ke-{k + 1}"[:200],
                     source_verified=True, content_true=True, nothing_confidential=checked, neutral=True,
-                    caption_matches=checked, reviewed_by=humas, created_by=humas))
+                    caption_matches=checked, reviewed_by=humas, created_by=humas, checked_before_publishing=checked))
     _bulk(Publication, posts)
     clock.lap("publications", len(posts))
 
@@ -585,7 +585,9 @@ def _generate(n, *, seed, prefix, password, say) -> Generated:  # noqa: C901 - o
                 scoring_deadline=ends + datetime.timedelta(days=62))
             period = services.period_open(actor=lead, period=period, today=ends + datetime.timedelta(days=1), email=False)
             criteria = selectors.criteria_for(period)
-            manual = [c for c in criteria if not c.indicator]
+            # Assessors score the criteria without an indicator, and "checked before publishing" too: the
+            # generated posts cover only the last months, so the earlier semester has no value for it.
+            manual = [c for c in criteria if not c.indicator or c.indicator == "checked_before_publishing"]
             entries = list(Entry.objects.filter(period=period).order_by("institution_id"))
             submitted = [e for e in entries if e.institution_id % 10 != 3]
             for entry in submitted:

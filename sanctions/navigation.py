@@ -19,10 +19,16 @@ from governance.navigation import (
 
 def _head_panel(request) -> dict:
     from . import deciders, selectors
+    from .workdays import working_days_between
 
     measures, objections, appeals = deciders.waiting_for(request.user, request.institution, above=False)
+    # Decisions waiting longer than the institution's reminder days: the ones the daily reminder chases.
+    limit, today, tz = (selectors.remind_after_working_days(request.institution), request.institution.local_today(),
+                        request.institution.tzinfo)
+    since = [m.proposed_at for m in measures] + [o.filed_at for o in objections] + [a.filed_at for a in appeals]
+    overdue = sum(1 for moment in since if working_days_between(moment.astimezone(tz).date(), today) > limit)
     return {"measures": measures[:5], "objections": objections[:5], "appeals": appeals[:5],
-            "count": len(measures) + len(objections) + len(appeals),
+            "count": len(measures) + len(objections) + len(appeals), "overdue": overdue, "overdue_after": limit,
             "below": deciders.waiting_below(request.institution),
             "late_below": deciders.waiting_below(request.institution, late=True),
             "overdue_referrals": list(selectors.overdue_referrals(request.institution)[:5])}

@@ -28,10 +28,13 @@ from .memberships import membership_change_end, membership_end, membership_grant
 from .notifications import notification_digest_send, notification_mark_read, notify, users_with_digest_waiting
 from .publications import (
     PUBLICATION_FIELDS,
+    publication_check,
     publication_create,
     publication_delete,
+    publication_draft,
     publication_errors,
     publication_import,
+    publication_mark_published,
     publication_update,
 )
 from .settings import (
@@ -81,10 +84,13 @@ __all__ = [
     "notification_mark_read",
     "notify",
     "users_with_digest_waiting",
+    "publication_check",
     "publication_create",
     "publication_delete",
+    "publication_draft",
     "publication_errors",
     "publication_import",
+    "publication_mark_published",
     "publication_update",
     "register_arranging_permission",
     "rule_add",

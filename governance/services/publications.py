@@ -33,7 +33,8 @@ def publication_errors(publication: Publication, *, channel_changed: bool = True
     elif channel_changed and not channel.is_active:
         errors["channel"] = [_("Account “%(name)s” is archived. Restore it before logging its posts.") % {"name": channel.name}]
     if publication.published_at is None:
-        errors["published_at"] = [_("Give the date and time of the post.")]
+        if publication.state == Publication.State.PUBLISHED:
+            errors["published_at"] = [_("Give the date and time of the post.")]
     elif publication.published_at > timezone.now() + FUTURE_TOLERANCE:
         errors["published_at"] = [_("This date is in the future. Log posts once they are published.")]
     if not (publication.topic or "").strip():
@@ -90,6 +91,10 @@ def publication_update(*, actor: User | None, publication: Publication, **fields
         if errors:
             raise ValidationError(errors)
         changed = sorted(name for name in PUBLICATION_FIELDS if getattr(publication, name) != before[name])
+        if changed and publication.state == Publication.State.CHECKED:
+            # A changed post is no longer the post that was checked: it goes back to draft.
+            publication.state, publication.checked_before_publishing = Publication.State.DRAFT, False
+            publication.reviewed_by, publication.checked_at = None, None
         if changed:
             publication.save()
             log_action(action="governance.publication.changed", institution=institution, actor=actor,
@@ -153,3 +158,80 @@ def publication_import(*, actor: User | None, institution: Institution, rows) ->
             data={"rows": len(created), "channels": sorted({p.channel_id for p in created})},
         )
     return created
+
+
+# ---------------------------------------------------------------- draft → checked → published
+
+
+@transaction.atomic
+def publication_draft(*, actor: User | None, institution: Institution, channel: Channel, topic: str,
+                      link: str = "") -> Publication:
+    """A post written for an official account, not published yet: it waits for its check."""
+    with institution_scope(institution):
+        publication = Publication(institution=institution, channel=channel, topic=(topic or "").strip(),
+                                  link=(link or "").strip(), created_by=actor, state=Publication.State.DRAFT)
+        errors = publication_errors(publication)
+        if errors:
+            raise ValidationError(errors)
+        publication.save()
+        log_action(action="governance.publication.drafted", institution=institution, actor=actor,
+                   target=publication, data={"channel": channel.pk})
+    return publication
+
+
+@transaction.atomic
+def publication_check(*, actor: User, publication: Publication, answers: dict[str, bool],
+                      notes: dict[str, str] | None = None) -> Publication:
+    """Record the five checks of a post (seeds 002 and 004). All five yes: a draft becomes checked.
+    Any no: a draft goes back to its writer with the reason. A post already published can be checked
+    afterwards; that still does not count as checked before publishing."""
+    institution = publication.institution
+    with institution_scope(institution):
+        publication = Publication.objects.select_for_update().get(pk=publication.pk)
+        refusal = selectors.publication_check_refusal(actor, publication)
+        if refusal:
+            raise ValidationError(refusal)
+        notes = {name: (notes or {}).get(name, "").strip() for name in Publication.CHECKS}
+        for name in Publication.CHECKS:
+            setattr(publication, name, bool(answers.get(name)))
+        failed = [name for name in Publication.CHECKS if not getattr(publication, name)]
+        publication.check_notes = {name: note for name, note in notes.items() if note}
+        publication.reviewed_by, publication.checked_at = actor, timezone.now()
+        if failed:
+            labels = [str(Publication._meta.get_field(name).verbose_name) for name in failed]
+            reason = _("Not passed: %(checks)s.") % {"checks": ", ".join(labels)}
+            extra = "; ".join(notes[name] for name in failed if notes[name])
+            publication.returned_reason = f"{reason} {extra}".strip()
+        else:
+            publication.returned_reason = ""
+        was_draft = publication.state == Publication.State.DRAFT
+        if was_draft and not failed:
+            publication.state = Publication.State.CHECKED
+            publication.checked_before_publishing = True
+        publication.save()
+        action = "governance.publication.checked" if not failed else "governance.publication.check_failed"
+        log_action(action=action, institution=institution, actor=actor, target=publication,
+                   data={"failed": failed, "before_publishing": publication.checked_before_publishing,
+                         "state": publication.state})
+    return publication
+
+
+@transaction.atomic
+def publication_mark_published(*, actor: User, publication: Publication, published_at: datetime.datetime,
+                               link: str = "") -> Publication:
+    """A checked post went out: record when and where."""
+    institution = publication.institution
+    with institution_scope(institution):
+        publication = Publication.objects.select_for_update().get(pk=publication.pk)
+        if publication.state != Publication.State.CHECKED:
+            raise ValidationError(_("Only a checked post can be marked published."))
+        publication.published_at = published_at
+        publication.link = (link or "").strip() or publication.link
+        publication.state = Publication.State.PUBLISHED
+        errors = publication_errors(publication, channel_changed=False)
+        if errors:
+            raise ValidationError(errors)
+        publication.save()
+        log_action(action="governance.publication.published", institution=institution, actor=actor,
+                   target=publication, data={"published_at": published_at, "link": publication.link})
+    return publication

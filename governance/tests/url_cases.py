@@ -60,6 +60,11 @@ def objects(side) -> dict:
     publication = Publication.objects.create(
         institution=institution, channel=account, published_at=now - datetime.timedelta(hours=2), topic="Layanan publik",
     )
+    checked_publication = Publication.objects.create(
+        institution=institution, channel=account, topic="Rapat koordinasi", state=Publication.State.CHECKED,
+        source_verified=True, content_true=True, nothing_confidential=True, neutral=True, caption_matches=True,
+        checked_at=now, checked_before_publishing=True,
+    )
     election = ElectionPeriod.objects.create(
         name=f"Pilkades serentak {institution.slug}", kind=ElectionPeriod.Kind.PILKADES,
         coverage=ElectionPeriod.Coverage.REGENCY, region_codes=[institution.regency_code or "16.03"], owner=institution,
@@ -75,6 +80,7 @@ def objects(side) -> dict:
         "gov_election": election,
         "notification": notification, "gov_account": account, "gov_archived": archived, "gov_published": published,
         "gov_draft": draft, "gov_draft_rule": draft_rule, "gov_publication": publication,
+        "gov_checked_publication": checked_publication,
     }
 
 
@@ -134,6 +140,9 @@ CASES = [
     UrlCase("governance:publication_import", roles=HUMAS),
     UrlCase("governance:publication_import_sample", roles=HUMAS),
     UrlCase("governance:publication_attainment", roles=VIEW_PUBLICATIONS),
+    UrlCase("governance:publication_draft", roles=HUMAS),
+    UrlCase("governance:publication_check", roles=HUMAS, kwargs=_pk("gov_publication")),
+    UrlCase("governance:publication_publish", roles=HUMAS, kwargs=_pk("gov_checked_publication")),
     UrlCase("governance:publication_edit", roles=HUMAS, kwargs=_pk("gov_publication")),
     UrlCase("governance:publication_delete", roles=HUMAS, kwargs=_pk("gov_publication"), method="post", ok=POSTED),
 ]

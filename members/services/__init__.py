@@ -7,6 +7,7 @@ from .acknowledgements import (
     acknowledgement_notices_send,
     acknowledgement_record,
     acknowledgement_remind,
+    acknowledgement_reminders_send_due,
     acknowledgement_request,
 )
 from .corrections import open_corrections, staff_correction_request, staff_correction_resolve
@@ -37,6 +38,7 @@ __all__ = [
     "acknowledgement_notices_send",
     "acknowledgement_record",
     "acknowledgement_remind",
+    "acknowledgement_reminders_send_due",
     "acknowledgement_request",
     "group_membership_add",
     "group_membership_change_role",

@@ -19,7 +19,7 @@ from governance.services import notify
 from governance.tenancy import TenantTask
 
 from .. import rules, selectors
-from ..models import Acknowledgement, StaffMember
+from ..models import Acknowledgement, AcknowledgementReminder, StaffMember
 
 
 @transaction.atomic
@@ -78,9 +78,12 @@ def _acknowledge_url(institution: Institution) -> str:
     return reverse("members:acknowledge", kwargs={"institution": institution.slug})
 
 
-def acknowledgement_notices_send(*, institution: Institution, version: CodeVersion, reminder: bool) -> int:
-    """Tell each staff member with an account who has not acknowledged ``version`` yet to read it."""
-    recipients = [staff.user for staff in selectors.pending_staff_with_accounts(version)]
+def acknowledgement_notices_send(*, institution: Institution, version: CodeVersion, reminder: bool,
+                                 staff: list[StaffMember] | None = None) -> int:
+    """Tell each staff member with an account who has not acknowledged ``version`` yet to read it
+    (only those of ``staff`` when given)."""
+    pending = selectors.pending_staff_with_accounts(version) if staff is None else staff
+    recipients = [member.user for member in pending]
     if reminder:
         notify(recipients=recipients, institution=institution, kind="members.acknowledgement_reminder",
                title=gettext_lazy("Reminder: please acknowledge the code of conduct"),
@@ -106,3 +109,35 @@ def send_acknowledgement_reminders(self, institution: Institution, version_id: i
     """Remind only those with an account who have not acknowledged ``version`` yet."""
     return acknowledgement_notices_send(institution=institution, version=CodeVersion.objects.get(pk=version_id),
                                         reminder=True)
+
+
+@transaction.atomic
+def acknowledgement_reminders_send_due(*, institution: Institution, now: datetime.datetime | None = None) -> int:
+    """Daily: remind each staff member with an account who has still not acknowledged the code in
+    force, a week after it was published and then weekly, at most four times per person and version.
+    Returns how many were reminded now."""
+    now = now or timezone.now()
+    version = selectors.current_code_version(institution)
+    interval = datetime.timedelta(days=AcknowledgementReminder.INTERVAL_DAYS)
+    if version is None or version.published_at is None or version.published_at > now - interval:
+        return 0
+    pending = selectors.pending_staff_with_accounts(version)
+    counts = {r.staff_id: r for r in AcknowledgementReminder.objects.select_for_update()
+              .filter(version=version, staff__in=pending)}
+    due = []
+    for member in pending:
+        record = counts.get(member.pk)
+        if record is None:
+            record = AcknowledgementReminder(staff=member, version=version)
+        elif record.sent_count >= AcknowledgementReminder.MAX_SENT or (
+                record.last_sent_at is not None and record.last_sent_at > now - interval):
+            continue
+        record.sent_count += 1
+        record.last_sent_at = now
+        record.save()
+        due.append(member)
+    if due:
+        log_action(action="members.acknowledgement.reminded", institution=institution, actor=None, target=version,
+                   data={"version": version.pk, "pending": len(due), "automatic": True})
+        acknowledgement_notices_send(institution=institution, version=version, reminder=True, staff=due)
+    return len(due)

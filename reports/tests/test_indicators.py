@@ -84,7 +84,7 @@ def test_computing_many_institutions_takes_the_same_number_of_queries(db, unscop
         indicators.compute_all(small, START, END)
     with CaptureQueriesContext(connection) as many:
         values = indicators.compute_all(large, START, END)
-    assert len(few) == len(many) <= 16
+    assert len(few) == len(many) <= 18  # 2 for "checked before publishing" (zones, posts per zone)
     assert set(values["acknowledgement_share"].values()) == {Decimal("100.00")}
 
 
@@ -122,3 +122,23 @@ def test_registering_an_indicator_is_all_it_takes_to_compute_it(db, unscoped, mo
     values = indicators.compute_all([1, 2], START, END)
     assert values["posting_target"] == {1: Decimal("87.46"), 2: Decimal("87.46")}
     assert ("posting_target", "Target unggahan") in indicators.choices()
+
+
+def test_checked_before_publishing_counts_only_posts_checked_before_they_went_out(madrasah, unscoped):
+    from governance.models import Channel, ChannelKind, Publication
+
+    other = InstitutionFactory(kind=Institution.Kind.MADRASAH)
+    account = Channel.objects.create(institution=madrasah, kind=ChannelKind.INSTAGRAM, name="IG resmi",
+                                     link="https://www.instagram.com/madrasah.resmi/")
+    def post(day, *, before, state=Publication.State.PUBLISHED):
+        return Publication.objects.create(institution=madrasah, channel=account, topic="Kegiatan", state=state,
+                                          published_at=at(day) if state == Publication.State.PUBLISHED else None,
+                                          checked_before_publishing=before)
+    post(datetime.date(2024, 2, 1), before=True)
+    post(datetime.date(2024, 3, 1), before=True)
+    post(datetime.date(2024, 4, 1), before=True)
+    post(datetime.date(2024, 5, 1), before=False)  # logged without its check, maybe checked afterwards
+    post(datetime.date(2023, 12, 1), before=False)  # before the semester
+    post(None, before=True, state=Publication.State.CHECKED)  # checked, not out yet
+    values = indicators.compute_all([madrasah.pk, other.pk], START, END)["checked_before_publishing"]
+    assert values == {madrasah.pk: Decimal("75.00"), other.pk: None}

@@ -277,3 +277,16 @@ def test_referral_pages(world):
     client.post(url(world, "referral_outcome", pk=referral.pk), {"outcome": "Sanksi moral.", "outcome_on": today})
     body = client.get(url(world, "report_detail", pk=report.pk)).content.decode()
     assert "Netralitas ASN (SKB 2022)" in body and "Sanksi moral." in body
+
+
+def test_the_head_dashboard_counts_decisions_waiting_past_the_reminder_days(world):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    fresh = proposed_measure(world.institution, humas=world.users["humas"], subject_staff=world.budi)
+    dashboard = reverse("governance:dashboard", kwargs={"institution": world.institution.slug})
+    assert "hari kerja" not in mfa_client(world.users["kepala"]).get(dashboard).content.decode()
+    Measure.objects.filter(pk=fresh.pk).update(proposed_at=timezone.now() - datetime.timedelta(days=21))
+    cache.clear()
+    page = mfa_client(world.users["kepala"]).get(dashboard).content.decode()
+    assert "1 keputusan sudah menunggu lebih dari 5 hari kerja." in page
