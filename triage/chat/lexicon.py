@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from .normalize import tokens
+from .normalize import normalize_word, tokens, words
 
 # governance.models.RuleCategory values, in their order (a test keeps the two in step).
 CATEGORIES = (
@@ -108,6 +108,9 @@ class Matcher:
         self._prefixes = prefixes
         self._prefix_tuple = tuple(sorted(prefixes, key=len, reverse=True))
         self._known: set[str] = set()
+        self._seen: set[str] = set()  # written words already looked at
+        self._hot: set[str] = set()  # those of them that could start a match
+        self._results: dict[str, tuple] = {}  # text of a message with a hot word -> its hits (bounded)
 
     def __bool__(self):
         return self.term_count > 0
@@ -116,13 +119,39 @@ class Matcher:
         """(category, term) pairs found in ``text``, by category order then term; empty when none."""
         if not text:
             return ()
+        # Most messages contain no word that could start a match. Their words are looked at as
+        # written (folded, before the per-word normalisation): each distinct written word is
+        # normalised once and remembered as "hot" when one of its normalised words is a head or
+        # starts with a prefix term. A message without a hot word matches nothing.
+        written = set(words(text))
+        new = written.difference(self._seen)
+        if new:
+            if len(self._seen) > 200_000:  # bounded memory: forget, and look at this message's words again
+                self._seen, self._hot, new = set(), set(), written
+            self._see(new)
+        if written.isdisjoint(self._hot):
+            return ()
+        found = self._results.get(text)
+        if found is None:
+            if len(self._results) >= 20_000:
+                self._results.clear()
+            found = self._results[text] = self.match_words(text)
+        return found
+
+    def match_words(self, text: str) -> tuple[tuple[str, str], ...]:
+        """``match`` without the look at the written words first: every word normalised."""
         toks = tokens(text)
-        words = set(toks)
+        normalised = set(toks)
         if self._prefix_tuple:
-            new = words.difference(self._known)
+            new = normalised.difference(self._known)
             if new:
+                if len(self._known) > 200_000:  # bounded memory: forget the learnt words, learn this message's again
+                    self._known = set()
+                    self._heads = set(self._static_heads)
+                    self._words = dict(self._static_words)
+                    new = normalised
                 self._learn(new)
-        hits = self._heads.intersection(words)
+        hits = self._heads.intersection(normalised)
         if not hits:
             return ()
         found: dict[tuple[str, str], None] = {}
@@ -134,12 +163,18 @@ class Matcher:
                     found[(category, shown)] = None
         return tuple(sorted(found, key=lambda pair: (_ORDER[pair[0]], pair[1])))
 
+    def _see(self, new: set[str]) -> None:
+        """Written words seen for the first time: remember those whose normalised words could match."""
+        self._seen.update(new)
+        heads, prefixes = self._static_heads, self._prefix_tuple
+        for word in new:
+            for token in normalize_word(word).split():
+                if token in heads or (prefixes and token.startswith(prefixes)):
+                    self._hot.add(word)
+                    break
+
     def _learn(self, new: set[str]) -> None:
         """Words seen for the first time: those that start with a prefix term become heads."""
-        if len(self._known) > 200_000:  # bounded memory: forget the learnt words
-            self._known = set()
-            self._heads = set(self._static_heads)
-            self._words = dict(self._static_words)
         self._known.update(new)
         for word in new:
             if word.startswith(self._prefix_tuple):
