@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from .normalize import normalize_word, tokens, words
+from .normalize import fold, normalize_word, tokens
 
 # governance.models.RuleCategory values, in their order (a test keeps the two in step).
 CATEGORIES = (
@@ -76,6 +76,10 @@ def _key(term: str) -> tuple[tuple[str, ...], bool]:
 term_key = _key
 
 
+# bytes of UTF-8 text: ASCII letters and digits kept, other ASCII characters a space, the rest kept
+_ASCII_SEPARATORS = bytes(b if b >= 128 or chr(b).isalnum() else 32 for b in range(256))
+
+
 class Matcher:
     """Flags text with the categories and terms of a lexicon. Build once, use for many messages."""
 
@@ -123,7 +127,10 @@ class Matcher:
         # written (folded, before the per-word normalisation): each distinct written word is
         # normalised once and remembered as "hot" when one of its normalised words is a head or
         # starts with a prefix term. A message without a hot word matches nothing.
-        written = set(words(text))
+        # Split the folded text on ASCII separators only: an ASCII text gives its words exactly; a
+        # token with other characters holds whole words (every word separator inside it is
+        # non-ASCII), which ``_see`` takes apart the way ``words`` does.
+        written = set(fold(text).encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS).split())
         new = written.difference(self._seen)
         if new:
             if len(self._seen) > 200_000:  # bounded memory: forget, and look at this message's words again
@@ -167,10 +174,11 @@ class Matcher:
         """Written words seen for the first time: remember those whose normalised words could match."""
         self._seen.update(new)
         heads, prefixes = self._static_heads, self._prefix_tuple
-        for word in new:
-            for token in normalize_word(word).split():
+        for written in new:
+            text = written.decode("utf-8", "surrogatepass")
+            for token in tokens(text) if not written.isascii() else normalize_word(text).split():
                 if token in heads or (prefixes and token.startswith(prefixes)):
-                    self._hot.add(word)
+                    self._hot.add(written)
                     break
 
     def _learn(self, new: set[str]) -> None:
