@@ -140,9 +140,11 @@ class Matcher:
             return ()
         found = self._results.get(text)
         if found is None:
-            if len(self._results) >= 20_000:
-                self._results.clear()
-            found = self._results[text] = self.match_words(text)
+            found = self.match_words(text)
+            if len(text) <= 500:  # short texts repeat ("siap pak"…); a long one is kept in no memory
+                if len(self._results) >= 20_000:
+                    self._results.clear()
+                self._results[text] = found
         return found
 
     def match_words(self, text: str) -> tuple[tuple[str, str], ...]:
