@@ -1,12 +1,12 @@
 """Benchmark (not a test): the staff import against a plain bulk_create of the same rows.
 
-    DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python bench/import_staff.py [--rows 10000]
+    DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python bench/import_staff.py [--rows 10000] [--repeat 3]
 
 With DATABASE_URL set it runs on that server (in a throw-away test database), otherwise on
 in-memory SQLite. For CSV and XLSX it times the preview (read, check and plan every row) and the
 confirmed import (read and plan again, then write in one transaction with one audit entry), and
 compares the import with ``StaffMember.objects.bulk_create`` of the same, already clean rows.
-The goal is an import at most 3× the plain bulk_create; the ratio is printed, never asserted.
+Each is run ``--repeat`` times (default 3), taking turns, and the medians are printed. The goal is an import at most 3× the plain bulk_create; the ratio is printed, never asserted.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import csv
 import io
 import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -58,7 +59,8 @@ def as_csv(rows) -> bytes:
 
 
 def as_xlsx(rows) -> bytes:
-    # A normal workbook (shared strings), as Excel and personnel systems write it.
+    # A workbook as openpyxl writes it (text inline in the cells, as many personnel systems do; Excel
+    # itself writes a shared-strings table).
     book = Workbook()
     sheet = book.active
     sheet.append(HEADERS)
@@ -75,7 +77,7 @@ def timed(fn):
     return time.perf_counter() - start, result
 
 
-def run(n: int) -> None:
+def run(n: int, repeat: int = 3) -> None:
     from governance.models import Institution
     from governance.tenancy import institution_scope
     from members import services
@@ -101,37 +103,51 @@ def run(n: int) -> None:
             with transaction.atomic():
                 StaffMember.objects.bulk_create(objects, batch_size=1000)
 
-        prepare, objects = timed(build)
-        bulk, _ = timed(lambda: insert(objects))
-        StaffMember.objects.filter(institution=institution).delete()
+        samples: dict[str, list[float]] = {"prepare": [], "bulk": []}
+        for _ in range(repeat):  # the runs take turns, so that a change in the machine's load hits all alike
+            prepare, objects = timed(build)
+            bulk, _ = timed(lambda objects=objects: insert(objects))
+            samples["prepare"].append(prepare)
+            samples["bulk"].append(bulk)
+            StaffMember.objects.filter(institution=institution).delete()
+            for kind, data in files.items():
+                job = ImportJob.objects.create(institution=institution, kind=ImportJob.Kind.STAFF)
+                job.file.save(f"bench.{kind}", io.BytesIO(data), save=True)
+                preview, job = timed(lambda job=job: services.import_job_preview(job=job))
+                assert job.state == ImportJob.State.READY, job.problem or job.rows[:3]
+                job.state = ImportJob.State.IMPORTING
+                job.save()
+                imported, job = timed(lambda job=job: services.import_job_apply(job=job, actor=None))
+                assert job.state == ImportJob.State.DONE and job.counts["new"] == n, job.counts
+                again = ImportJob.objects.create(institution=institution, kind=ImportJob.Kind.STAFF)
+                again.file.save(f"again.{kind}", io.BytesIO(data), save=True)
+                reimport, again = timed(lambda again=again: services.import_job_preview(job=again))
+                assert again.counts["unchanged"] == n
+                services.import_job_cancel(actor=None, job=again)
+                for name, value in (("preview", preview), ("import", imported), ("reimport", reimport)):
+                    samples.setdefault(f"{kind}_{name}", []).append(value)
+                StaffMember.objects.filter(institution=institution).delete()
+        med = {name: statistics.median(values) for name, values in samples.items()}
+        bulk, prepare = med["bulk"], med["prepare"]
         print(f"  plain bulk_create of ready objects: {bulk:6.2f} s "
               f"(building them from the rows: {prepare:5.2f} s more)")
-        for kind, data in files.items():
-            job = ImportJob.objects.create(institution=institution, kind=ImportJob.Kind.STAFF)
-            job.file.save(f"bench.{kind}", io.BytesIO(data), save=True)
-            preview, job = timed(lambda job=job: services.import_job_preview(job=job))
-            assert job.state == ImportJob.State.READY, job.problem or job.rows[:3]
-            job.state = ImportJob.State.IMPORTING
-            job.save()
-            imported, job = timed(lambda job=job: services.import_job_apply(job=job, actor=None))
-            assert job.state == ImportJob.State.DONE and job.counts["new"] == n, job.counts
-            again = ImportJob.objects.create(institution=institution, kind=ImportJob.Kind.STAFF)
-            again.file.save(f"again.{kind}", io.BytesIO(data), save=True)
-            reimport, again = timed(lambda again=again: services.import_job_preview(job=again))
-            assert again.counts["unchanged"] == n
-            services.import_job_cancel(actor=None, job=again)
+        for kind in files:
+            preview, imported, reimport = med[f"{kind}_preview"], med[f"{kind}_import"], med[f"{kind}_reimport"]
+            ratios = sorted(i / b for i, b in zip(samples[f"{kind}_import"], samples["bulk"], strict=True))
             print(f"  {kind.upper():4} preview {preview:6.2f} s · import {imported:6.2f} s "
-                  f"(ratio to bulk_create {imported / bulk:4.1f}×, to build + bulk_create {imported / (bulk + prepare):4.1f}×) · re-import preview {reimport:6.2f} s")
-            StaffMember.objects.filter(institution=institution).delete()
+                  f"(ratio to bulk_create {imported / bulk:4.1f}×, to build + bulk_create {imported / (bulk + prepare):4.1f}×) · re-import preview {reimport:6.2f} s"
+                  f" · per-run ratios {', '.join(f'{r:.1f}' for r in ratios)}")
+        print(f"  medians of {repeat} runs · load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; medians are printed")
     args = parser.parse_args()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        run(args.rows)
+        run(args.rows, args.repeat)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -119,7 +119,7 @@ def read_xlsx(data: bytes) -> Table:
         if sheet is None:
             raise FileRefused(_("The file is empty. Choose the spreadsheet with the staff list and upload it again."))
         # With data_only=False a formula cell's value is its formula text ("=..."), never a result.
-        for index, values in enumerate(sheet.iter_rows(values_only=True)):
+        for index, values in enumerate(_sheet_values(book, sheet)):
             if index > MAX_ROWS:
                 raise FileRefused(_("The file has more than %(max)d rows. Split it into smaller files.") % {"max": MAX_ROWS})
             for column, value in enumerate(values):
@@ -133,6 +133,80 @@ def read_xlsx(data: bytes) -> Table:
     finally:
         book.close()
     return table
+
+
+def _sheet_values(book, sheet):
+    """The rows of a read-only sheet as ``sheet.iter_rows(values_only=True)`` gives them, with cells
+    that hold inline text (what many personnel systems and openpyxl itself write) read without
+    building openpyxl's rich-text objects for each cell, which took most of the time of a large
+    import. Every other cell is read by openpyxl itself (``members/tests/test_spreadsheets.py``
+    compares both ways)."""
+    max_col, max_row = sheet.max_column, sheet.max_row
+    if not max_col or not max_row:
+        yield from sheet.iter_rows(values_only=True)
+        return
+    parser_class = _inline_text_parser()
+    width = max_col
+    counter = number = 1
+    with sheet._get_source() as source:
+        parser = parser_class(source, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
+                              date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for number, cells in parser.parse():
+            if number > max_row:
+                break
+            for _ in range(counter, number):  # rows the file leaves out
+                counter += 1
+                yield (None,) * width
+            if counter <= number:
+                values = [None] * width
+                for cell in cells:
+                    column = cell["column"]
+                    if 1 <= column <= max_col:
+                        values[column - 1] = cell["value"]
+                counter += 1
+                yield tuple(values)
+    if max_row < number:  # like openpyxl: empty rows at the end only when the file had more rows
+        for _ in range(counter, max_row + 1):
+            yield (None,) * width
+
+
+_PARSER = None
+
+
+def _inline_text_parser():
+    global _PARSER
+    if _PARSER is None:
+        from openpyxl.utils.cell import coordinate_to_tuple
+        from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+
+        text_tag, run_tag = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r"
+        plain_tags = {text_tag, run_tag, f"{{{SHEET_MAIN_NS}}}rPh", f"{{{SHEET_MAIN_NS}}}phoneticPr"}
+
+        class InlineTextParser(WorkSheetParser):
+            def parse_cell(self, element):
+                if element.get("t") != "inlineStr" or (not self.data_only and element.find(FORMULA_TAG) is not None):
+                    return super().parse_cell(element)
+                child = element.find(INLINE_STRING)
+                if child is None or any(part.tag not in plain_tags for part in child) or len(child.findall(text_tag)) > 1:
+                    return super().parse_cell(element)
+                # What openpyxl's Text(...).content gives: the plain text, then each run's text.
+                snippets = [part.text for part in child if part.tag == text_tag and part.text is not None]
+                snippets += [run.findtext(text_tag) for run in child.iterfind(run_tag)
+                             if run.find(text_tag) is not None and run.findtext(text_tag) is not None]
+                coordinate = element.get("r")
+                if coordinate:
+                    row, column = coordinate_to_tuple(coordinate)
+                    self.col_counter = column
+                else:
+                    self.col_counter += 1
+                    row, column = self.row_counter, self.col_counter
+                style_id = element.get("s", 0)
+                return {"row": row, "column": column, "value": "".join(snippets), "data_type": "s",
+                        "style_id": int(style_id) if style_id else style_id}
+
+        _PARSER = InlineTextParser
+    return _PARSER
 
 
 def read_table(data: bytes) -> Table:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from .normalize import tokens
+from .normalize import fold, normalize_word, tokens
 
 # governance.models.RuleCategory values, in their order (a test keeps the two in step).
 CATEGORIES = (
@@ -76,6 +76,10 @@ def _key(term: str) -> tuple[tuple[str, ...], bool]:
 term_key = _key
 
 
+# bytes of UTF-8 text: ASCII letters and digits kept, other ASCII characters a space, the rest kept
+_ASCII_SEPARATORS = bytes(b if b >= 128 or chr(b).isalnum() else 32 for b in range(256))
+
+
 class Matcher:
     """Flags text with the categories and terms of a lexicon. Build once, use for many messages."""
 
@@ -108,6 +112,9 @@ class Matcher:
         self._prefixes = prefixes
         self._prefix_tuple = tuple(sorted(prefixes, key=len, reverse=True))
         self._known: set[str] = set()
+        self._seen: set[str] = set()  # written words already looked at
+        self._hot: set[str] = set()  # those of them that could start a match
+        self._results: dict[str, tuple] = {}  # text of a message with a hot word -> its hits (bounded)
 
     def __bool__(self):
         return self.term_count > 0
@@ -116,13 +123,44 @@ class Matcher:
         """(category, term) pairs found in ``text``, by category order then term; empty when none."""
         if not text:
             return ()
+        # Most messages contain no word that could start a match. Their words are looked at as
+        # written (folded, before the per-word normalisation): each distinct written word is
+        # normalised once and remembered as "hot" when one of its normalised words is a head or
+        # starts with a prefix term. A message without a hot word matches nothing.
+        # Split the folded text on ASCII separators only: an ASCII text gives its words exactly; a
+        # token with other characters holds whole words (every word separator inside it is
+        # non-ASCII), which ``_see`` takes apart the way ``words`` does.
+        written = set(fold(text).encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS).split())
+        new = written.difference(self._seen)
+        if new:
+            if len(self._seen) > 200_000:  # bounded memory: forget, and look at this message's words again
+                self._seen, self._hot, new = set(), set(), written
+            self._see(new)
+        if written.isdisjoint(self._hot):
+            return ()
+        found = self._results.get(text)
+        if found is None:
+            found = self.match_words(text)
+            if len(text) <= 500:  # short texts repeat ("siap pak"…); a long one is kept in no memory
+                if len(self._results) >= 20_000:
+                    self._results.clear()
+                self._results[text] = found
+        return found
+
+    def match_words(self, text: str) -> tuple[tuple[str, str], ...]:
+        """``match`` without the look at the written words first: every word normalised."""
         toks = tokens(text)
-        words = set(toks)
+        normalised = set(toks)
         if self._prefix_tuple:
-            new = words.difference(self._known)
+            new = normalised.difference(self._known)
             if new:
+                if len(self._known) > 200_000:  # bounded memory: forget the learnt words, learn this message's again
+                    self._known = set()
+                    self._heads = set(self._static_heads)
+                    self._words = dict(self._static_words)
+                    new = normalised
                 self._learn(new)
-        hits = self._heads.intersection(words)
+        hits = self._heads.intersection(normalised)
         if not hits:
             return ()
         found: dict[tuple[str, str], None] = {}
@@ -134,12 +172,19 @@ class Matcher:
                     found[(category, shown)] = None
         return tuple(sorted(found, key=lambda pair: (_ORDER[pair[0]], pair[1])))
 
+    def _see(self, new: set[str]) -> None:
+        """Written words seen for the first time: remember those whose normalised words could match."""
+        self._seen.update(new)
+        heads, prefixes = self._static_heads, self._prefix_tuple
+        for written in new:
+            text = written.decode("utf-8", "surrogatepass")
+            for token in tokens(text) if not written.isascii() else normalize_word(text).split():
+                if token in heads or (prefixes and token.startswith(prefixes)):
+                    self._hot.add(written)
+                    break
+
     def _learn(self, new: set[str]) -> None:
         """Words seen for the first time: those that start with a prefix term become heads."""
-        if len(self._known) > 200_000:  # bounded memory: forget the learnt words
-            self._known = set()
-            self._heads = set(self._static_heads)
-            self._words = dict(self._static_words)
         self._known.update(new)
         for word in new:
             if word.startswith(self._prefix_tuple):

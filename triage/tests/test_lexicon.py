@@ -83,3 +83,43 @@ def test_prefix_terms_are_learnt_once_and_stay_correct():
     for _ in range(3):
         assert matcher.match("coblosnya di TPS 5") == (("politics", "coblos*"),)
         assert matcher.match("dicoblos") == ()
+
+
+def _varied_texts():
+    """Chat lines that exercise every step of the normalisation, many times over in new mixes."""
+    import random
+
+    rng = random.Random(17)
+    pieces = [
+        "Ayo coblos nomor urut 3", "c0bl0s", "cooobloooss", "jgn pilih dia", "hati2 di jalan", "𝓀𝒶𝓂𝓅𝒶𝓃𝓎𝑒",
+        "ｋａｍｐａｎｙｅ", "dasar goblok kamu", "GOBLOOOK", "link bokep nih", "pancasila thaghut", "rapat jam 7",
+        "coblosnya di TPS 5", "dicoblos", "p\u200bilih", "nomor 02!!!", "Pilih nomor 2!", "memilih nomornya",
+        "ini dokumen rahasia, jangan disebar ya", "r4h4s14", "café", "naïve", "🙏🏻", "👩🏾‍❤️‍👩🏽", "e\u0301",
+        "İstanbul", "ΣΟΦΟΣ", "sebarin!!", "ga usah", "bgt", "a1", "x" * 30, "", "…", "5ara", "k4f1r",
+    ]
+    for _ in range(1500):
+        yield " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+
+
+def test_the_quick_look_at_written_words_never_changes_a_result():
+    lexicon = merge_lexicons(default_lexicon(), {"politics": ["coblos*", "kampanye", "nomor urut 3"],
+                                                 "hate_speech": ["r4h4s14"]})
+    quick, full = Matcher(lexicon), Matcher(lexicon)
+    flagged = 0
+    for text in _varied_texts():
+        expected = full.match_words(text)
+        assert quick.match(text) == expected, text
+        flagged += bool(expected)
+    assert flagged > 300  # the comparison covered many hits, not only clean lines
+
+
+def test_the_quick_look_stays_right_when_its_memory_is_emptied():
+    lexicon = merge_lexicons(default_lexicon(), {"politics": ["coblos*"]})
+    matcher = Matcher(lexicon)
+    assert matcher.match("coblosnya di TPS 5") == (("politics", "coblos*"),)
+    # As if 200,000 written words had been seen: the next new word empties the memory.
+    matcher._seen.update(f"kata{i}" for i in range(200_001))
+    matcher._known.update(f"kata{i}" for i in range(200_001))
+    assert matcher.match("coblosnya lagi, kata baru sekali") == (("politics", "coblos*"),)
+    assert len(matcher._seen) < 10 and len(matcher._known) < 10
+    assert matcher.match("coblosnya di TPS 5") == (("politics", "coblos*"),)
