@@ -25,6 +25,11 @@ TIMEOUT = 60 * 60
 GLOBAL = "global"
 
 
+def user_owner(user_id: int) -> str:
+    """The owner whose version moves with one account's memberships and second factor."""
+    return f"user:{user_id}"
+
+
 def _version_key(owner) -> str:
     return f"santun:dataversion:{owner}"
 
@@ -46,6 +51,22 @@ def data_version(owner) -> int:
     return version
 
 
+def data_versions(owners) -> dict:
+    """The data versions of several owners, in one round trip to the cache for those this request
+    has not read yet."""
+    seen = _seen_versions.get()
+    known = {owner: seen[owner] for owner in owners if seen is not None and owner in seen}
+    missing = [owner for owner in owners if owner not in known]
+    if missing:
+        found = cache.get_many([_version_key(owner) for owner in missing])
+        for owner in missing:
+            version = found.get(_version_key(owner))
+            known[owner] = version if version is not None else data_version(owner)
+            if seen is not None:
+                seen[owner] = known[owner]
+    return known
+
+
 def _bump_now(owners) -> None:
     seen = _seen_versions.get()
     if seen is not None:
@@ -60,6 +81,11 @@ def _bump_now(owners) -> None:
 # Set once this request (or task) has changed data: what it reads afterwards may yet be rolled
 # back, so it reads past the cache and stores nothing.
 _changed = contextvars.ContextVar("santun_changed_data", default=False)
+
+
+def request_changed_data() -> bool:
+    """Whether this request (or task) has changed data so far."""
+    return _changed.get()
 
 
 @contextlib.contextmanager

@@ -7,12 +7,14 @@ model registers nothing here.
 
 from __future__ import annotations
 
-from .cache import GLOBAL, bump, bump_institution
+from .cache import GLOBAL, bump, bump_institution, user_owner
 from .scoping import institution_id_of
 from .tenancy import institutions_of_member
 
 # Rows every institution's pages read (the election banner, the tree itself).
 _GLOBAL_MODELS = {"governance.electionperiod", "governance.institution"}
+# Rows that change what one account may open: its roles and its second sign-in factor.
+_ACCOUNT_MODELS = {"governance.membership", "mfa.authenticator"}
 # The trail has its own integrity and is written by every change: it moves nothing.
 _IGNORED = {"governance.auditentry", "governance.auditchain"}
 
@@ -33,6 +35,10 @@ def bump_for_instance(sender, instance, **kwargs) -> None:
         for institution_id in institutions_of_member(instance.pk):
             bump_institution(institution_id=institution_id)
         return
+    if label in _ACCOUNT_MODELS:  # what the visitor may open, read once per account (governance.tenancy)
+        bump([user_owner(instance.user_id)])
+        if label == "mfa.authenticator":
+            return
     institution_id = institution_id_of(instance)
     if institution_id is not None:
         bump_institution(institution_id=institution_id)

@@ -7,7 +7,9 @@
      what exists elsewhere), sends heads and assessors without TOTP to set it up, and checks
      the permission the view declares (missing: 403);
   4. it runs *and renders* the view inside ``scope(institution=...)`` and the institution's
-     time zone, so every scoped query is filtered to this institution.
+     time zone, so every scoped query is filtered to this institution;
+  5. for a view declared ``@page_cache``, it serves the visitor's own copy of the page while the
+     data behind it is unchanged (``governance.pagecache``), after the same checks.
 
 Code outside this module (and tests) must not call ``scopes_disabled``.
 """
@@ -15,6 +17,7 @@ Code outside this module (and tests) must not call ``scopes_disabled``.
 from __future__ import annotations
 
 import contextlib
+import copy
 
 from celery.contrib.django.task import DjangoTask
 from django.contrib.auth.views import redirect_to_login
@@ -26,7 +29,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from .cache import fresh_request
+from . import pagecache
+from .cache import GLOBAL, data_version, data_versions, fresh_request, user_owner
 from .models import Institution, Membership, User
 from .permissions import Access, compute_access
 
@@ -75,6 +79,25 @@ def visitor_memberships(user: User, institution: Institution) -> tuple[list[tupl
     held = [(m.institution_id, m.role) for m in rows if m.institution_id in path and _active_on(m, day)]
     switcher = {m.institution_id: m.institution for m in rows if _active_on(m, server_day) and m.institution.is_active}
     return held, any(m.has_totp for m in rows), sorted(switcher.values(), key=lambda i: i.name)
+
+
+_VISITORS: dict[tuple, tuple] = {}
+_VISITORS_MAX = 4096
+
+
+def visitor_memberships_kept(user: User, institution: Institution):
+    """``visitor_memberships``, kept in this process until the account's memberships or second
+    factor change, an institution is saved (the platform version) or the day turns."""
+    versions = data_versions([GLOBAL, user_owner(user.pk)])
+    key = (user.pk, institution.pk, institution.local_today(), timezone.localdate(), *versions.values())
+    kept = _VISITORS.get(key)
+    if kept is None:
+        kept = visitor_memberships(user, institution)
+        if len(_VISITORS) >= _VISITORS_MAX:
+            _VISITORS.clear()
+        _VISITORS[key] = kept
+    held, has_totp, switcher = kept
+    return list(held), has_totp, list(switcher)
 
 
 def institutions_for_user(user: User) -> list[Institution]:
@@ -173,6 +196,30 @@ def own_records_scope(user):
         yield
 
 
+# Institutions by address, in this process, as they were at a platform data version: every save of
+# an institution moves that version (``governance.invalidation``), so a rename, a move in the tree or
+# a switched-off institution is seen on the next request.
+_BY_SLUG: dict[tuple[str, int], Institution] = {}
+_BY_SLUG_MAX = 4096
+
+
+def institution_by_slug(slug: str) -> Institution | None:
+    """The active institution at ``/instansi/<slug>/``, as a copy of its own for this request."""
+    key = (slug, data_version(GLOBAL))
+    kept = _BY_SLUG.get(key)
+    if kept is None:
+        kept = Institution.objects.filter(slug=slug, is_active=True).first()
+        if kept is None:
+            return None
+        if len(_BY_SLUG) >= _BY_SLUG_MAX:
+            _BY_SLUG.clear()
+        _BY_SLUG[key] = kept
+    institution = copy.copy(kept)
+    institution._state = copy.copy(kept._state)
+    institution._state.fields_cache = {}
+    return institution
+
+
 class TenantMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -200,16 +247,17 @@ class TenantMiddleware:
                 f"Tenant view {match.view_name} declares neither a permission nor public access."
             )
 
-        institution = Institution.objects.filter(slug=slug, is_active=True).first()
+        institution = institution_by_slug(slug)
         if institution is None:
             raise Http404("unknown institution")
 
+        has_totp = False
         if not is_public:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             access = None
             if request.user.is_active:
-                held, has_totp, request.my_institutions = visitor_memberships(request.user, institution)
+                held, has_totp, request.my_institutions = visitor_memberships_kept(request.user, institution)
                 access = compute_access(institution, held)
             if access is None:
                 raise Http404("no access")
@@ -225,8 +273,21 @@ class TenantMiddleware:
 
         request.institution = institution
         enter = subtree_scope if getattr(declaration, "subtree", False) else institution_scope
-        with enter(institution):
-            return self.get_response(request)
+
+        def render(request):
+            with enter(institution):
+                return self.get_response(request)
+
+        if pagecache.wants(declaration, request):
+            # A kept page needs no scope: it is served as rendered inside one.
+            return pagecache.serve(request, institution, _roles_key(request.access), has_totp, render)
+        return render(request)
+
+
+def _roles_key(access: Access | None) -> tuple:
+    if access is None:
+        return ()
+    return (sorted(access.roles), sorted(access.parent_roles), sorted(access.ancestor_roles))
 
 
 class TenantTask(DjangoTask):

@@ -45,11 +45,13 @@ from .http import private_download, private_file, refuse_on_form
 from .models import Channel, CodeVersion, ElectionPeriod, Notification, Publication, Role, Rule
 from .navigation import panels_for, sections_for, stylesheets_for, visible_panels
 from .numbering import next_numbers
+from .pagecache import page_cache
 from .permissions import public, requires
 from .selectors import RULE_ORIGINS
 from .tenancy import institutions_for_user
 
 
+@page_cache
 @requires("institution.view")
 def dashboard(request, institution):
     """The institution's landing page, shaped by the visitor's roles through the panels each app
@@ -455,6 +457,7 @@ def code_discard(request, institution, pk):
     return redirect("governance:code_versions", institution=institution)
 
 
+@page_cache
 @public
 def public_code(request, institution):
     """The code in force for anyone, without signing in: no personal data on it."""

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from governance.cache import cached, data_version
 from governance.http import private_download, private_file, refuse
 from governance.models import Role
+from governance.pagecache import page_cache
 from governance.permissions import requires
 from governance.tenancy import rows_of_lineage
 
@@ -407,6 +408,7 @@ def scoring_evidence(request, institution, pk, entry, evidence):
 # --- Results and exports ----------------------------------------------------------------------------
 
 
+@page_cache
 @assessor("reports.view_rankings")
 def results(request, institution, pk):
     period = _period(request, pk)
@@ -621,6 +623,7 @@ def _statistics_request(request) -> dict:
             "private": private, "tables": moderation.present(numbers, private=private), "query": urlencode(query)}
 
 
+@page_cache
 @requires("reports.view_statistics", subtree=True)
 def statistics_page(request, institution):
     # Invalid dates: the form shows what was typed with its message, the tables the default range.

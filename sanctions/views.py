@@ -17,6 +17,7 @@ from governance.accounts import session_used_mfa
 from governance.cache import cached
 from governance.http import private_download, private_file, refuse, refuse_on_form
 from governance.models import User
+from governance.pagecache import page_cache
 from governance.permissions import requires
 
 from . import access, deciders, exports, forms, retention, rules, selectors, services, visitor_actions
@@ -180,6 +181,7 @@ def _queue_query(request) -> str:
     return query.urlencode()
 
 
+@page_cache
 @requires("sanctions.view_cases")
 def queue(request, institution):
     form, filters = _queue_filters(request)
@@ -277,6 +279,7 @@ def _case_file(institution, pk) -> dict:
     }
 
 
+@page_cache
 @requires("sanctions.view_cases")
 def report_detail(request, institution, pk):
     # The case file is the same for everyone who may open it: it is kept in the institution's
