@@ -44,7 +44,7 @@ def test_a_humas_proposal_accepted_by_the_head_becomes_the_next_version_and_deci
     assert Notification.objects.filter(recipient=head, kind="sanctions.ladder_proposed").exists()
 
     page = mfa_client(head).get(url(world, "ladder")).content.decode()
-    assert "mengikuti versi 1" in page and "Teguran lisan" in page and "berubah" in page
+    assert "mengikuti versi 1" in page and "Teguran lisan" in page and "diubah" in page
     assert "Terima sebagai versi berikutnya" in page
 
     response = mfa_client(head).post(url(world, "ladder_proposal_decide", pk=proposal.pk), {
