@@ -19,6 +19,7 @@ from .models import (
     Appeal,
     CaseEvidence,
     Explanation,
+    LadderProposal,
     Measure,
     Objection,
     ObjectionState,
@@ -169,3 +170,9 @@ def removal_for(request, pk) -> RemovalTask:
     if not services.may_confirm_removal(request.user, task):
         raise PermissionDenied
     return task
+
+
+def ladder_proposal_for(request, pk) -> LadderProposal:
+    """A proposed ladder change of this institution (another institution's is not found). Who may
+    decide or withdraw it is the service's answer; the view's permission opens the page."""
+    return get_object_or_404(LadderProposal.objects.select_related("based_on", "proposed_by"), pk=pk)

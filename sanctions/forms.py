@@ -430,6 +430,15 @@ class LadderChangeForm(forms.Form):
                                               "months, as agreed in the staff meeting of 3 March”."))
 
 
+class LadderProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("accept", _("Accept as the next version")),
+                                                              ("reject", _("Reject"))],
+                                 widget=forms.RadioSelect(attrs=CHECK))
+    # Required to reject (the service says so, and the proposer reads it); optional to accept.
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RetentionPolicyForm(forms.Form):
     case_years = forms.IntegerField(label=_("Keep closed cases for (years)"))
     export_days = forms.IntegerField(label=_("Keep finished exports for (days)"))

@@ -62,6 +62,8 @@ class LevelKind(models.TextChoices):
     VERBAL = "verbal", _("Recorded verbal reprimand (no letter)")
     LETTER = "letter", _("Warning letter")
     REMOVAL = "removal", _("Removal from the group")
+    # Only the last rung: a measure decided here opens a referral to the process named in the ladder's policy.
+    REFERRAL = "referral", _("Referral to the formal process")
 
 
 class LadderLevel(models.Model):
@@ -89,6 +91,45 @@ class LadderLevel(models.Model):
     @property
     def produces_letter(self) -> bool:
         return self.kind == LevelKind.LETTER
+
+
+class LadderProposalState(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the head")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class LadderProposal(models.Model):
+    """Humas proposes new rungs; the head (never the proposer) accepts them as the next version, or
+    rejects them with a reason. ``levels`` holds the rungs as checked by the editor."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="ladder_proposals")
+    based_on = models.ForeignKey(Ladder, on_delete=models.PROTECT, related_name="proposals",
+                                 verbose_name=_("follows version"))
+    levels = models.JSONField(_("proposed rungs"), default=list)
+    note = models.CharField(_("what should change and why"), max_length=300)
+    state = models.CharField(_("state"), max_length=10, choices=LadderProposalState.choices,
+                             default=LadderProposalState.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    # The version the proposal became, once accepted.
+    result = models.ForeignKey(Ladder, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = scoped_manager(institution="institution")
+
+    class Meta:
+        verbose_name = _("ladder proposal")
+        verbose_name_plural = _("ladder proposals")
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["institution", "state"])]
+
+    def __str__(self):
+        return f"#{self.pk}"
 
 
 class ReportState(models.TextChoices):
@@ -366,6 +407,10 @@ class Measure(models.Model):
     @property
     def produces_letter(self) -> bool:
         return self.level_kind == LevelKind.LETTER
+
+    @property
+    def is_referral(self) -> bool:
+        return self.level_kind == LevelKind.REFERRAL
 
 
 class LetterSequence(models.Model):

@@ -31,7 +31,7 @@ def in_app_only():
 # the recipient chose for their other notices (daily digest, in Santun only).
 URGENT_KINDS = {
     "awaiting_approval", "objection_filed", "appeal_filed", "decision_reminder", "removal_due", "referral_overdue",
-    "explanation_invited", "letter_issued", "measure_issued", "objection_decided",
+    "explanation_invited", "letter_issued", "measure_issued", "objection_decided", "ladder_proposed",
 }
 
 

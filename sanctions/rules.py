@@ -28,6 +28,8 @@ from .deadlines import appeal_deadline, objection_deadline
 from .evidence import MAX_FILES_PER_REPORT
 from .models import (
     Appeal,
+    LadderProposal,
+    LadderProposalState,
     LegalHold,
     Measure,
     MeasureState,
@@ -405,3 +407,48 @@ def check_confirm_removal(actor, task: RemovalTask, *, access=None, is_admin: bo
     if task.state != RemovalState.OPEN:
         raise ValidationError(
             _("This removal was already %(state)s.") % {"state": task.get_state_display().lower()}, code="state")
+
+
+# --- the ladder: the head's own rungs and Humas' proposals -------------------------------------
+
+def check_edit_ladder(actor, institution: Institution, *, access=None) -> None:
+    require(actor, institution, "sanctions.decide", access=access)
+
+
+def check_propose_ladder(actor, institution: Institution, *, access=None) -> None:
+    require(actor, institution, "sanctions.triage", access=access)
+
+
+def _open_proposal(proposal: LadderProposal) -> None:
+    if proposal.state != LadderProposalState.PROPOSED:
+        raise ValidationError(_("This proposal was already decided or withdrawn."), code="state")
+
+
+def check_accept_ladder_proposal(actor, proposal: LadderProposal, *, access=None, current_id: int | None = None) -> None:
+    """The head accepts a proposal made by someone else, based on the version in force."""
+    require(actor, proposal, "sanctions.decide", access=access)
+    _open_proposal(proposal)
+    if actor is not None and proposal.proposed_by_id == actor.pk:
+        raise ValidationError(_("You made this proposal yourself, so another head or acting head must decide it."),
+                              code="four_eyes")
+    if current_id is None:
+        current = selectors.current_ladder(proposal.institution)
+        current_id = current.pk if current else None
+    if proposal.based_on_id != current_id:
+        raise ValidationError(
+            _("This proposal follows version %(n)d, but the ladder has changed since. Reject it with a reason, or ask "
+              "for a new proposal from the current version.") % {"n": proposal.based_on.version}, code="outdated")
+
+
+def check_reject_ladder_proposal(actor, proposal: LadderProposal, *, access=None) -> None:
+    require(actor, proposal, "sanctions.decide", access=access)
+    _open_proposal(proposal)
+    if actor is not None and proposal.proposed_by_id == actor.pk:
+        raise ValidationError(_("You made this proposal yourself: withdraw it instead."), code="four_eyes")
+
+
+def check_withdraw_ladder_proposal(actor, proposal: LadderProposal, *, access=None) -> None:
+    require(actor, proposal, "sanctions.triage", "sanctions.decide", access=access)
+    _open_proposal(proposal)
+    if actor is None or proposal.proposed_by_id != actor.pk:
+        raise PermissionDenied

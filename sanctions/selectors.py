@@ -25,8 +25,11 @@ from .models import (
     Explanation,
     Ladder,
     LadderLevel,
+    LadderProposal,
+    LadderProposalState,
     LegalHold,
     LetterTombstone,
+    LevelKind,
     Measure,
     MeasureState,
     Objection,
@@ -163,6 +166,45 @@ def ladder_history(institution: Institution) -> list[Ladder]:
     """Every version of the institution's ladder, newest first, with its rungs and its author."""
     return list(Ladder.objects.filter(institution=institution).select_related("created_by")
                 .prefetch_related("levels").order_by("-version"))
+
+
+@dataclass(frozen=True)
+class RungChange:
+    """One row of a proposal's comparison: the rung in force and the one proposed at that step."""
+
+    position: int
+    current: LadderLevel | None
+    proposed: dict | None
+    changed: bool
+
+
+def _rung_tuple(rung) -> tuple | None:
+    if rung is None:
+        return None
+    get = rung.get if isinstance(rung, dict) else (lambda key: getattr(rung, key))
+    return tuple(get(key) for key in ("code", "name", "kind", "active_months", "informal"))
+
+
+def proposal_changes(proposal: LadderProposal, current: Ladder | None) -> list[RungChange]:
+    """Rung by rung, the version in force against the proposal (the proposal's rungs carry a
+    ``kind_label`` for the page)."""
+    levels = ladder_levels(current)
+    proposed = [{**rung, "kind_label": LevelKind(rung["kind"]).label} for rung in proposal.levels]
+    rows = []
+    for index in range(max(len(levels), len(proposed))):
+        now = levels[index] if index < len(levels) else None
+        new = proposed[index] if index < len(proposed) else None
+        rows.append(RungChange(index + 1, now, new, _rung_tuple(now) != _rung_tuple(new)))
+    return rows
+
+
+def ladder_proposals(institution: Institution, *, decided_limit: int = 10) -> tuple[list, list]:
+    """The open proposals (oldest first) and the last decided or withdrawn ones (newest first)."""
+    rows = LadderProposal.objects.filter(institution=institution).select_related("based_on", "proposed_by",
+                                                                                  "decided_by", "result")
+    open_ = list(rows.filter(state=LadderProposalState.PROPOSED).order_by("proposed_at", "pk"))
+    decided = list(rows.exclude(state=LadderProposalState.PROPOSED).order_by("-decided_at", "-pk")[:decided_limit])
+    return open_, decided
 
 
 def ladder_for_reading(institution: Institution) -> Ladder | None:

@@ -53,5 +53,8 @@ urlpatterns = [
     path("tangga-sanksi/", views.ladder, name="ladder"),
     path("tangga-sanksi/ubah/", views.ladder_edit, name="ladder_edit"),
     path("tangga-sanksi/kebijakan/", views.ladder_policy, name="ladder_policy"),
+    path("tangga-sanksi/usulan/", views.ladder_propose, name="ladder_propose"),
+    path("tangga-sanksi/usulan/<int:pk>/putuskan/", views.ladder_proposal_decide, name="ladder_proposal_decide"),
+    path("tangga-sanksi/usulan/<int:pk>/tarik/", views.ladder_proposal_withdraw, name="ladder_proposal_withdraw"),
     path("retensi/", views.retention_policy, name="retention_policy"),
 ]

@@ -34,6 +34,7 @@ from .forms import (
     LadderForm,
     LadderLevelFormSet,
     LadderPolicyForm,
+    LadderProposalDecisionForm,
     NoteForm,
     ObjectionDecisionForm,
     ObjectionForm,
@@ -862,17 +863,88 @@ def ladder(request, institution):
 
 
 def _ladder_page(request, current, *, form=None, levels_formset=None, change_form=None, policy_form=None,
-                 open_part="", status=200):
+                 open_part="", status=200, decision_forms=None):
     levels = selectors.ladder_levels(current)
     if levels_formset is None:
         initial = [{key: getattr(level, key) for key in services.LADDER_LEVEL_FIELDS} for level in levels]
         levels_formset = LadderLevelFormSet(prefix="rung", initial=initial + [{}] * (6 - len(initial)))
+    open_proposals, decided = selectors.ladder_proposals(request.institution)
+    current_id = current.pk if current else None
+    proposals = [
+        {"proposal": proposal, "changes": selectors.proposal_changes(proposal, current),
+         "outdated": proposal.based_on_id != current_id,
+         "actions": visitor_actions.ladder_proposal_actions(request.access, request.user, proposal,
+                                                            current_id=current_id),
+         "form": (decision_forms or {}).get(proposal.pk)
+         or LadderProposalDecisionForm(prefix=f"p{proposal.pk}", initial={"decision": "accept"})}
+        for proposal in open_proposals]
     return render(request, "sanctions/ladder.html", {
         "ladder": current, "levels": levels, "form": form or LadderForm(initial={"preset": "sp"}),
         "levels_formset": levels_formset, "change_form": change_form or LadderChangeForm(),
         "policy_form": policy_form or _policy_form(current, levels), "open_part": open_part,
         "history": selectors.ladder_history(request.institution), "title": _("Sanction ladder"),
+        "ladder_actions": visitor_actions.ladder_actions(request.access, request.user, request.institution),
+        "proposals": proposals, "decided_proposals": decided,
     }, status=status)
+
+
+@require_POST
+@requires("sanctions.triage")
+def ladder_propose(request, institution):
+    """Humas fills the same rungs and proposes them, with a reason, to the head."""
+    current = selectors.current_ladder(request.institution)
+    levels_formset = LadderLevelFormSet(request.POST, prefix="rung")
+    change_form = LadderChangeForm(request.POST)
+    if levels_formset.is_valid() and change_form.is_valid():
+        rungs = [row for row in levels_formset.cleaned_data if row]
+        try:
+            services.ladder_propose(actor=request.user, institution=request.institution, levels=rungs,
+                                    note=change_form.cleaned_data["change_note"])
+        except ValidationError as error:
+            refuse_on_form(change_form, error)
+        else:
+            messages.success(request, _("Your proposal was sent to the head. The ladder changes only when the head "
+                                        "accepts it."))
+            return redirect("sanctions:ladder", institution=institution)
+    return _ladder_page(request, current, levels_formset=levels_formset, change_form=change_form,
+                        open_part="rungs", status=400)
+
+
+@require_POST
+@requires("sanctions.decide")
+def ladder_proposal_decide(request, institution, pk):
+    proposal = access.ladder_proposal_for(request, pk)
+    form = LadderProposalDecisionForm(request.POST, prefix=f"p{proposal.pk}")
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                ladder = services.ladder_proposal_accept(actor=request.user, proposal=proposal,
+                                                         reason=form.cleaned_data["reason"])
+                messages.success(request, _("Version %(n)d of the ladder is in force. Measures already decided keep "
+                                            "the version they were decided under.") % {"n": ladder.version})
+            else:
+                services.ladder_proposal_reject(actor=request.user, proposal=proposal,
+                                                reason=form.cleaned_data["reason"])
+                messages.success(request, _("The proposal was rejected; the proposer is told why."))
+        except ValidationError as error:
+            refuse_on_form(form, error)
+        else:
+            return redirect("sanctions:ladder", institution=institution)
+    return _ladder_page(request, selectors.current_ladder(request.institution), decision_forms={proposal.pk: form},
+                        status=400)
+
+
+@require_POST
+@requires("sanctions.view_cases")
+def ladder_proposal_withdraw(request, institution, pk):
+    proposal = access.ladder_proposal_for(request, pk)
+    try:
+        services.ladder_proposal_withdraw(actor=request.user, proposal=proposal)
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Your proposal was withdrawn."))
+    return redirect("sanctions:ladder", institution=institution)
 
 
 @require_POST

@@ -12,7 +12,7 @@ from functools import partial
 from governance.models import Institution, User
 
 from . import rules
-from .models import Appeal, Measure, Objection, ObjectionState, Referral, RemovalTask, ViolationReport
+from .models import Appeal, LadderProposal, Measure, Objection, ObjectionState, Referral, RemovalTask, ViolationReport
 from .selectors import LIVE_MEASURE_STATES, explanation_of, is_subject, measures_about
 
 
@@ -146,3 +146,18 @@ def measures_about_with_actions(access, user: User, institution: Institution) ->
         measure.institution = institution
         rows.append((measure, measure_actions(access, user, measure, subject=True)))
     return rows
+
+
+def ladder_actions(access, user: User, institution: Institution) -> frozenset[str]:
+    """edit (the head saves new rungs) and propose (Humas proposes them to the head)."""
+    return _allowed({"edit": partial(rules.check_edit_ladder, user, institution, access=access),
+                     "propose": partial(rules.check_propose_ladder, user, institution, access=access)})
+
+
+def ladder_proposal_actions(access, user: User, proposal: LadderProposal, *, current_id: int | None) -> frozenset[str]:
+    """accept, reject (the head, never on their own proposal) and withdraw (the proposer)."""
+    return _allowed({
+        "accept": partial(rules.check_accept_ladder_proposal, user, proposal, access=access, current_id=current_id),
+        "reject": partial(rules.check_reject_ladder_proposal, user, proposal, access=access),
+        "withdraw": partial(rules.check_withdraw_ladder_proposal, user, proposal, access=access),
+    })

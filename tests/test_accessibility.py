@@ -45,6 +45,11 @@ CORE_PAGES = {
     "scoring": (("penilai",), lambda ids: f"{KANWIL}/penilaian/{ids['scoring']}/nilai/{ids['scoring_entry']}/"),
     "ranking": (("penilai",), lambda ids: f"{KANWIL}/penilaian/{ids['finalized']}/hasil/"),
     "self-assessment": (("humas",), lambda ids: f"{INST}/penilaian-diri/{ids['scoring_entry']}/"),
+    "settings": (("kepala", "operator"), f"{INST}/pengaturan/"),
+    "settings-letters": (("kepala", "operator"), f"{INST}/pengaturan/surat/"),
+    "ladder": (CASES, f"{INST}/tangga-sanksi/"),
+    "election-periods": (STAFF, f"{INST}/pemilu/"),
+    "my-settings": (MEMBERS, f"{INST}/akun-saya/"),
     "sign-in": ((None,), "/akun/login/"),
     "verify-letter": ((None,), lambda ids: f"/verifikasi/{ids['letter']}/"),
 }

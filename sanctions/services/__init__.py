@@ -14,7 +14,16 @@ from ..deadlines import appeal_deadline, objection_deadline
 from .explanations import explanation_give, explanation_invite, explanation_record, explanation_skip
 from .ladders import LEVEL_FIELDS as LADDER_LEVEL_FIELDS
 from .ladders import POLICY_FIELDS as LADDER_POLICY_FIELDS
-from .ladders import ladder_configure, ladder_ensure, ladder_save, ladder_set_policy
+from .ladders import (
+    ladder_configure,
+    ladder_ensure,
+    ladder_proposal_accept,
+    ladder_proposal_reject,
+    ladder_proposal_withdraw,
+    ladder_propose,
+    ladder_save,
+    ladder_set_policy,
+)
 from .letters import VERIFICATION_ALPHABET, VERIFICATION_LENGTH, letter_render_pdf
 from .measures import (
     measure_acknowledge,
@@ -50,7 +59,8 @@ __all__ = [
     "report_submit", "evidence_add", "report_start_review", "report_assign", "report_add_note",
     "report_confirm", "report_dismiss", "reports_bulk",
     # the ladder (ladders.py)
-    "ladder_ensure", "ladder_configure", "ladder_save", "ladder_set_policy", "LADDER_LEVEL_FIELDS", "LADDER_POLICY_FIELDS",
+    "ladder_ensure", "ladder_configure", "ladder_save", "ladder_set_policy", "ladder_propose",
+    "ladder_proposal_accept", "ladder_proposal_reject", "ladder_proposal_withdraw", "LADDER_LEVEL_FIELDS", "LADDER_POLICY_FIELDS",
     # measures (measures.py)
     "measure_propose", "measure_withdraw", "measure_approve", "measure_reject", "measure_record_delivery",
     "measure_acknowledge", "measures_expire_due",

@@ -5,14 +5,17 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from governance.audit import log_action
 from governance.models import Institution, User
 
-from .. import selectors
+from .. import notifications as notices
+from .. import rules, selectors
 from ..ladders import PRESETS
-from ..models import Ladder, LadderLevel, LevelKind, ReferralTrack
+from ..models import Ladder, LadderLevel, LadderProposal, LadderProposalState, LevelKind, ReferralTrack
 from ._common import _require
 
 POLICY_FIELDS = ("referral_only", "referral_track", "referral_to", "referral_working_days", "remind_after_working_days")
@@ -80,6 +83,9 @@ def _check_levels(levels: list[dict]) -> list[dict]:
             raise ValidationError(_("Rung %(n)d: choose what it does.") % {"n": position}, code="kind")
         if level["kind"] == LevelKind.REMOVAL and position != len(levels):
             raise ValidationError(_("Only the last rung can remove a person from the group."), code="removal_last")
+        if level["kind"] == LevelKind.REFERRAL and position != len(levels):
+            raise ValidationError(_("Only the last rung can refer the case to the formal process."),
+                                  code="referral_last")
         try:
             months = int(level.get("active_months"))
         except (TypeError, ValueError):
@@ -92,25 +98,132 @@ def _check_levels(levels: list[dict]) -> list[dict]:
     return cleaned
 
 
-@transaction.atomic
-def ladder_save(*, actor: User, institution: Institution, levels: list[dict], change_note: str) -> Ladder:
-    """The head's own ladder: a new version with these rungs. Measures already decided keep the
-    version they were decided under; proposals from now on follow the new one."""
-    _require(actor, institution, "sanctions.decide")
-    cleaned = _check_levels(levels)
-    change_note = " ".join((change_note or "").split())
-    if not change_note:
-        raise ValidationError({"change_note": _("Say in a sentence what changed and why.")})
-    current = selectors.current_ladder(institution)
+def _note(text: str, message: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValidationError({"change_note": message})
+    return text
+
+
+def _refuse_unchanged(current: Ladder | None, cleaned: list[dict]) -> None:
     if current is not None and _levels_of(current) == cleaned:
         raise ValidationError(_("Nothing changed: the rungs are those of the current version."), code="unchanged")
+
+
+def _save_version(*, actor, institution, current: Ladder | None, cleaned: list[dict], change_note: str,
+                  proposal: LadderProposal | None = None) -> Ladder:
+    """The one path by which new rungs become the next version, the head's own or a proposal's."""
     ladder = _new_version(actor=actor, institution=institution,
                           name=current.name if current else _("Own ladder"), levels=cleaned, change_note=change_note)
     log_action(action="sanctions.ladder.version_saved", institution=institution, actor=actor, target=ladder,
                data={"version": ladder.version, "levels": [level["code"] for level in cleaned],
                      "months": [level["active_months"] for level in cleaned],
-                     "informal": [level["code"] for level in cleaned if level["informal"]]})
+                     "informal": [level["code"] for level in cleaned if level["informal"]],
+                     "proposal": proposal.pk if proposal else None})
     return ladder
+
+
+@transaction.atomic
+def ladder_save(*, actor: User, institution: Institution, levels: list[dict], change_note: str) -> Ladder:
+    """The head's own ladder: a new version with these rungs. Measures already decided keep the
+    version they were decided under; proposals from now on follow the new one."""
+    rules.check_edit_ladder(actor, institution)
+    cleaned = _check_levels(levels)
+    change_note = _note(change_note, _("Say in a sentence what changed and why."))
+    current = selectors.current_ladder(institution)
+    _refuse_unchanged(current, cleaned)
+    return _save_version(actor=actor, institution=institution, current=current, cleaned=cleaned,
+                         change_note=change_note)
+
+
+# --- Humas proposes, the head decides (four eyes) ------------------------------------------------
+
+def _lock_proposal(proposal: LadderProposal) -> LadderProposal:
+    return LadderProposal.objects.select_for_update(of=("self",)).select_related("based_on").get(pk=proposal.pk)
+
+
+@transaction.atomic
+def ladder_propose(*, actor: User, institution: Institution, levels: list[dict], note: str) -> LadderProposal:
+    """Humas proposes new rungs with a reason; the head is told. Nothing changes until the head accepts."""
+    rules.check_propose_ladder(actor, institution)
+    cleaned = _check_levels(levels)
+    note = _note(note, _("Say in a sentence what should change and why."))
+    current = ladder_ensure(actor=actor, institution=institution)
+    _refuse_unchanged(current, cleaned)
+    proposal = LadderProposal.objects.create(institution=institution, based_on=current, levels=cleaned,
+                                             note=note[:300], proposed_by=actor)
+    log_action(action="sanctions.ladder.proposed", institution=institution, actor=actor, target=proposal,
+               data={"based_on": current.version, "levels": [level["code"] for level in cleaned],
+                     "months": [level["active_months"] for level in cleaned]})
+    notices.send(
+        recipients=[user for user in notices.heads(institution) if user.pk != actor.pk], institution=institution,
+        kind="ladder_proposed", title=gettext_lazy("A change of the sanction ladder awaits your decision"),
+        body=notices.lazy_format(gettext_lazy("%(name)s proposes new rungs, following version %(n)s: %(note)s"),
+                                 name=actor.get_full_name(), n=current.version, note=note),
+        url=notices.page_url(institution, "ladder"),
+    )
+    return proposal
+
+
+def _tell_proposer(proposal: LadderProposal, title, body) -> None:
+    notices.send(recipients=[proposal.proposed_by], institution=proposal.institution, kind="ladder_proposal_decided",
+                 title=title, body=body, url=notices.page_url(proposal.institution, "ladder"))
+
+
+@transaction.atomic
+def ladder_proposal_accept(*, actor: User, proposal: LadderProposal, reason: str = "") -> Ladder:
+    """The head accepts: the proposed rungs become the next version, through the same path as the
+    head's own change; the version's note names the proposal. Never the proposer's own."""
+    institution = proposal.institution
+    proposal = _lock_proposal(proposal)
+    # The current row is locked too, so two acceptances in a row cannot both follow the same version.
+    current = Ladder.objects.select_for_update().filter(institution=institution, is_current=True).first()
+    rules.check_accept_ladder_proposal(actor, proposal, current_id=current.pk if current else None)
+    cleaned = _check_levels(proposal.levels)
+    _refuse_unchanged(current, cleaned)
+    change_note = _("Proposal #%(pk)d by %(name)s: %(note)s") % {
+        "pk": proposal.pk, "name": proposal.proposed_by.get_full_name(), "note": proposal.note}
+    ladder = _save_version(actor=actor, institution=institution, current=current, cleaned=cleaned,
+                           change_note=change_note, proposal=proposal)
+    proposal.state, proposal.result = LadderProposalState.ACCEPTED, ladder
+    proposal.decided_by, proposal.decided_at = actor, timezone.now()
+    proposal.decision_reason = " ".join((reason or "").split())
+    proposal.save(update_fields=["state", "result", "decided_by", "decided_at", "decision_reason"])
+    log_action(action="sanctions.ladder.proposal_accepted", institution=institution, actor=actor, target=proposal,
+               data={"state": proposal.state, "version": ladder.version})
+    _tell_proposer(proposal, gettext_lazy("Your proposed ladder change was accepted"),
+                   notices.lazy_format(gettext_lazy("It is version %(n)s of the ladder, in force from now on."),
+                                       n=ladder.version))
+    return ladder
+
+
+@transaction.atomic
+def ladder_proposal_reject(*, actor: User, proposal: LadderProposal, reason: str) -> LadderProposal:
+    institution = proposal.institution
+    proposal = _lock_proposal(proposal)
+    rules.check_reject_ladder_proposal(actor, proposal)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Write why the proposal is rejected; the proposer reads it.")})
+    proposal.state, proposal.decision_reason = LadderProposalState.REJECTED, reason
+    proposal.decided_by, proposal.decided_at = actor, timezone.now()
+    proposal.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    log_action(action="sanctions.ladder.proposal_rejected", institution=institution, actor=actor, target=proposal,
+               data={"state": proposal.state})
+    _tell_proposer(proposal, gettext_lazy("Your proposed ladder change was rejected"),
+                   gettext_lazy("The reason is on the sanction ladder page."))
+    return proposal
+
+
+@transaction.atomic
+def ladder_proposal_withdraw(*, actor: User, proposal: LadderProposal) -> LadderProposal:
+    proposal = _lock_proposal(proposal)
+    rules.check_withdraw_ladder_proposal(actor, proposal)
+    proposal.state, proposal.decided_at = LadderProposalState.WITHDRAWN, timezone.now()
+    proposal.save(update_fields=["state", "decided_at"])
+    log_action(action="sanctions.ladder.proposal_withdrawn", institution=proposal.institution, actor=actor,
+               target=proposal, data={"state": proposal.state})
+    return proposal
 
 
 @transaction.atomic

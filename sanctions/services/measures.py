@@ -18,7 +18,7 @@ from .. import deciders, rules, selectors
 from .. import notifications as notices
 from ..deadlines import OBJECTION_WORKING_DAYS, objection_deadline
 from ..models import DeliveryMethod, LadderLevel, LevelKind, Measure, MeasureState, ViolationReport
-from ..workdays import add_months
+from ..workdays import add_months, add_working_days
 from ._common import (
     _appointers,
     _local_date,
@@ -28,6 +28,7 @@ from ._common import (
 )
 from .ladders import ladder_ensure
 from .letters import _letter_issue, letter_pdf_task
+from .referrals import _referral_open
 from .removals import _notify_removal_due, _removal_create
 
 
@@ -115,6 +116,8 @@ def measure_approve(*, actor: User, measure: Measure, reason: str, as_parent: bo
                      "active_until": measure.active_until.isoformat()})
     letter = _letter_issue(actor=actor, measure=measure, day=today) if measure.produces_letter else None
     removal = _removal_create(actor=actor, measure=measure, day=today) if measure.is_removal else None
+    if measure.is_referral:
+        _refer_at_last_rung(actor=actor, measure=measure, day=today)
 
     notices.send(
         recipients=notices.not_the_subject(notices.humas(institution), measure.report), institution=institution,
@@ -139,6 +142,16 @@ def measure_approve(*, actor: User, measure: Measure, reason: str, as_parent: bo
     if letter is not None:
         letter_pdf_task.delay_on_commit(institution_id=institution.pk, letter_id=letter.pk)
     return measure
+
+
+def _refer_at_last_rung(*, actor: User, measure: Measure, day: datetime.date) -> None:
+    """A measure decided at a referral rung hands the case to the formal process named in the policy
+    of the ladder version it was decided under, as a referral-only ladder does on confirmation."""
+    ladder = measure.level.ladder
+    _referral_open(actor=actor, report=measure.report, track=ladder.referral_track,
+                   referred_to=ladder.referral_to or _("The competent code of ethics council"), referred_on=day,
+                   due_on=add_working_days(day, ladder.referral_working_days),
+                   note=_("Referred at the last rung of the ladder (%(level)s).") % {"level": measure.level_code})
 
 
 @transaction.atomic

@@ -23,9 +23,17 @@ def referral_create(*, actor: User, report: ViolationReport, track: str, referre
                     referred_on: datetime.date, due_on: datetime.date | None = None, note: str = "") -> Referral:
     """Record that the case went to the formal discipline or ethics process. The portal does not
     decide it and never calls a group measure a PP 94/2021 sanction."""
-    institution = report.institution
     report = _lock_report(report)
     rules.check_refer(actor, report)
+    return _referral_open(actor=actor, report=report, track=track, referred_to=referred_to, referred_on=referred_on,
+                          due_on=due_on, note=note)
+
+
+def _referral_open(*, actor: User, report: ViolationReport, track: str, referred_to: str,
+                   referred_on: datetime.date, due_on: datetime.date | None = None, note: str = "") -> Referral:
+    """The referral itself, for a caller that has checked who may open it: ``referral_create``, or
+    the decision of a measure at a referral rung (whoever may decide it may refer it)."""
+    institution = report.institution
     if track not in ReferralTrack.values:
         raise ValidationError(_("Choose the process the case is referred to."), code="track")
     if referred_on > institution.local_today():

@@ -106,3 +106,37 @@ def test_report_to_verified_letter_on_a_phone(live_server, page, tmp_path):
     expect(page.get_by_text("Asli dan berlaku.")).to_be_visible()
     expect(page.get_by_text(letter.number)).to_be_visible()
     assert "Budi" not in page.content()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_head_compares_and_accepts_a_ladder_proposal_on_a_phone(live_server, page):
+    from sanctions import selectors, services
+    from tests.test_accessibility import axe_findings, describe
+
+    with scopes_disabled():
+        side = build_side("tangga")
+        inst = side.institution
+        services.ladder_propose(actor=side.users["humas"], institution=inst, note="SP2 berlaku 12 bulan, sesuai rapat.",
+                                levels=[{"code": "SP1", "name": "Surat Peringatan Pertama", "kind": "letter",
+                                         "active_months": 6, "informal": True},
+                                        {"code": "SP2", "name": "Surat Peringatan Kedua", "kind": "letter",
+                                         "active_months": 12, "informal": True},
+                                        {"code": "RUJUK", "name": "Dirujuk ke majelis kode etik", "kind": "referral",
+                                         "active_months": 6, "informal": False}])
+    base = live_server.url
+    sign_in(page, base, side.users["kepala"].email, totp=True)
+    page.goto(f"{base}/instansi/{inst.slug}/tangga-sanksi/")
+    expect(page.get_by_role("heading", name="mengikuti versi 1")).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text("Rujukan ke proses resmi")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    findings = axe_findings(page)
+    assert not findings, describe(findings)
+    # From the keyboard: the decision radios and the button are reachable and work.
+    page.get_by_label("Terima sebagai versi berikutnya").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Simpan keputusan").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("versi 2 berlaku")
+    with scopes_disabled():
+        assert selectors.current_ladder(inst).version == 2

@@ -88,7 +88,13 @@ def objects(side) -> dict:
     held = dismissed_report(inst, humas=humas, subject_name="Anggota Keenam", channel=channel)
     services.legal_hold_set(actor=head, report=held, reason="Pemeriksaan Inspektorat.")
 
+    # Humas proposed new rungs; the head has not decided yet.
+    ladder_proposal = services.ladder_propose(actor=humas, institution=inst, note="SP2 berlaku 12 bulan.", levels=[
+        {"code": "SP1", "name": "Surat Peringatan Pertama", "kind": "letter", "active_months": 6, "informal": True},
+        {"code": "SP2", "name": "Surat Peringatan Kedua", "kind": "letter", "active_months": 12, "informal": True}])
+
     return {
+        "ladder_proposal": ladder_proposal,
         "held": held, "pegawai_case": pegawai_case, "explained": explained,
         "open_report": open_report, "confirmed": confirmed, "referral": referral, "own": own,
         "own_letter": own.letter, "waiting": waiting, "removal_task": removal.removal,
@@ -172,6 +178,11 @@ CASES = [
     UrlCase("sanctions:ladder_policy", roles=HEAD, method="post", ok=POST_OK,
             data=lambda o: {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "5",
                               "informal": ["1", "2"]}),
+    UrlCase("sanctions:ladder_propose", roles=TRIAGE, method="post", ok=frozenset({400})),
+    UrlCase("sanctions:ladder_proposal_decide", roles=HEAD, method="post", ok=frozenset({400}),
+            kwargs=lambda o: {"pk": o["ladder_proposal"].pk}),
+    UrlCase("sanctions:ladder_proposal_withdraw", roles=TRIAGE, method="post", ok=POST_OK,
+            kwargs=lambda o: {"pk": o["ladder_proposal"].pk}),
     UrlCase("sanctions:retention_policy", roles=HEAD),
     UrlCase("sanctions:retention_policy", roles=HEAD, method="post", ok=POST_OK,
             data=lambda o: {"case_years": "6", "export_days": "60"}),
