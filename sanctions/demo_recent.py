@@ -180,7 +180,21 @@ def seed(ctx) -> None:
                             _ensure_member(group, person)
                 _walk(institution, cases=walked, reporter=pegawai, humas=humas, head=head, channel=channel,
                       informal=informal, people=people, ref_prefix=f"demo:recent:{slug}")
+                if slug == "mtsn":
+                    _propose_ladder_change(institution, humas)
                 _expire_until_today(institution)
+
+
+def _propose_ladder_change(institution, humas) -> None:
+    """An open proposal from Humas on the head's ladder page: SP1 stays active three months longer."""
+    with _travel(_clock(institution)(4, 13, 15)):
+        ladder = services.ladder_ensure(actor=humas, institution=institution)
+        rungs = [{key: getattr(level, key) for key in services.LADDER_LEVEL_FIELDS}
+                 for level in ladder.levels.order_by("position")]
+        rungs[0]["active_months"] += 3
+        services.ladder_propose(actor=humas, institution=institution, levels=rungs,
+                                note="Teguran pertama sering terulang dalam semester yang sama; usul SP1 berlaku "
+                                     "tiga bulan lebih lama agar tercatat sampai penilaian semester.")
 
 
 def institution_channel(institution, name):
