@@ -21,6 +21,7 @@ from .models import (
     Explanation,
     LadderProposal,
     Measure,
+    MeasureState,
     Objection,
     ObjectionState,
     Referral,
@@ -114,7 +115,7 @@ def evidence_for(request, pk) -> CaseEvidence:
         access.has("sanctions.decide_escalated") and (
             Measure.objects.filter(report=item.report, escalated=True).exists()
             or Objection.objects.filter(measure__report=item.report, escalated=True).exists())) or (
-        access.has("sanctions.decide_appeal_above") and _hears_an_appeal_of(request.user, item.report))
+        access.has("sanctions.decide_appeal_above") and _decides_from_above(request.user, item.report))
     if not allowed:
         raise PermissionDenied
     return item
@@ -135,8 +136,8 @@ def decision_for(request, queryset: QuerySet, pk) -> Model:
     item = get_object_or_404(queryset, pk=pk)
     if isinstance(item, Appeal) and item.escalated:
         _appeal_hearer(request, item)
-    elif not request.access.has("sanctions.decide_escalated" if item.escalated else "sanctions.decide"):
-        raise PermissionDenied
+    elif item.escalated or not request.access.has("sanctions.decide"):
+        _decider_above(request, item)
     measure = item if isinstance(item, Measure) else item.measure
     not_about_visitor(request, measure.report)
     return item
@@ -148,6 +149,32 @@ def _hears_an_appeal_of(user, report: ViolationReport) -> bool:
         "objection__measure__report", "objection__decided_by", "filed_by")
     return any(a.decided_by_id == user.pk or (a.state == ObjectionState.FILED and deciders.for_appeal(a).includes(user))
                for a in appeals)
+
+
+def _decider_above(request, item) -> None:
+    """A measure or objection decided above the case's institution: the parent's head or acting
+    head opens it; someone further up only when it climbed to them, or they decided it."""
+    access = request.access
+    if access.has("sanctions.decide_escalated"):
+        return
+    if not access.has("sanctions.decide_appeal_above"):
+        raise PermissionDenied
+    decide = deciders.for_measure if isinstance(item, Measure) else deciders.for_objection
+    if item.decided_by_id == request.user.pk or decide(item).includes(request.user):
+        return
+    raise PermissionDenied
+
+
+def _decides_from_above(user, report: ViolationReport) -> bool:
+    """Whether ``user``, from above the case's institution, decides (or decided) a measure or an
+    objection of the case, or hears (or heard) an appeal of it."""
+    measures = Measure.objects.filter(report=report).select_related("report", "proposed_by")
+    objections = Objection.objects.filter(measure__report=report).select_related("measure__report")
+    return (any(m.decided_by_id == user.pk or (m.state == MeasureState.PROPOSED and deciders.for_measure(m).includes(user))
+                for m in measures)
+            or any(o.decided_by_id == user.pk or (o.state == ObjectionState.FILED
+                                                  and deciders.for_objection(o).includes(user)) for o in objections)
+            or _hears_an_appeal_of(user, report))
 
 
 def _appeal_hearer(request, appeal: Appeal) -> None:

@@ -5,7 +5,8 @@ membership) takes the head's place in three situations: during the head's leave 
 an end date: the head does not decide meanwhile), when the head's seat is empty, and — at a
 top-level institution, which has no parent to turn to — when the head is the subject or the
 proposer of the case. Otherwise a case the head may not decide goes to the parent institution's
-head (or its acting head), and so does a case at an institution with nobody in the seat.
+head (or its acting head), and so does a case at an institution with nobody in the seat; when
+nobody at the parent is free either, the next institution up decides, and so on to the top.
 
 The subject of the case and the person who proposed the measure never decide it (recusal and the
 four-eyes rule), so they are left out at every level. When nobody is left, the decider is "nobody"
@@ -117,7 +118,15 @@ def decider(institution: Institution, *, escalated: bool, subject: User | None =
     if parent is None:
         return Decider(institution, since=since)
     users, acting = _here(seats.seat(parent), excluded, head_recused=False)
-    return Decider(parent, users, acting=acting, above=True, since=since) if users else Decider(parent, above=True, since=since)
+    if users:
+        return Decider(parent, users, acting=acting, above=True, since=since)
+    # Nobody free at the parent either (its seat empty, or its head the subject): the next official
+    # up decides, as an appeal climbs, so that the case never waits for nobody below the top.
+    for level in _lineage_upwards(parent):
+        users, acting = _free_above(seats.seat(level), excluded)
+        if users:
+            return Decider(level, users, acting=acting, above=True, since=since)
+    return Decider(parent, above=True, since=since)
 
 
 def for_measure(measure, seats: SeatIndex | None = None) -> Decider:
@@ -259,26 +268,34 @@ def waiting_below(parent: Institution, *, late: bool = False) -> dict[Institutio
             counts[item.institution] = counts.get(item.institution, 0) + 1
     below = {child: counts[child] for child in children if child in counts}
     if not late:
-        below.update(appeals_from_further_below(parent, seats))
+        for child, n in decisions_from_further_below(parent, seats).items():
+            below[child] = below.get(child, 0) + n
     return below
 
 
-def appeals_from_further_below(institution: Institution, seats: SeatIndex | None = None) -> dict[Institution, int]:
-    """Appeals of institutions below the children that climbed up to ``institution`` because nobody
-    between was free to hear them: per case institution, how many wait for its head or acting head."""
-    deeper = [i for i in Institution.objects.filter(path__startswith=institution.path, is_active=True)
-              .exclude(pk=institution.pk).exclude(parent=institution).order_by("name")]
+def decisions_from_further_below(institution: Institution, seats: SeatIndex | None = None) -> dict[Institution, int]:
+    """Measures, objections and appeals of institutions below the children that climbed up to
+    ``institution`` because nobody between was free to decide them: per case institution, how many
+    wait for its head or acting head."""
+    deeper = {i.pk: i for i in Institution.objects.filter(path__startswith=institution.path, is_active=True)
+              .exclude(pk=institution.pk).exclude(parent=institution).order_by("name")}
     if not deeper:
         return {}
-    appeals = (rows_of_subtree(Appeal, institution).filter(state=ObjectionState.FILED,
-                                                           institution_id__in=[i.pk for i in deeper])
+    ids = list(deeper)
+    measures = (rows_of_subtree(Measure, institution).filter(state=MeasureState.PROPOSED, institution_id__in=ids)
+                .select_related("institution", "proposed_by", "report__subject_staff__user"))
+    objections = (rows_of_subtree(Objection, institution).filter(state=ObjectionState.FILED, institution_id__in=ids)
+                  .select_related("institution", "measure__report__subject_staff__user"))
+    appeals = (rows_of_subtree(Appeal, institution).filter(state=ObjectionState.FILED, institution_id__in=ids)
                .select_related("institution", "filed_by", "objection__decided_by", "objection__measure__proposed_by",
                                "objection__measure__decided_by", "objection__measure__report__subject_staff__user"))
     seats = seats or SeatIndex([institution])
     counts: dict[Institution, int] = {}
     for appeal in appeals:
         appeal.objection.institution = appeal.institution
-        decision = for_appeal(appeal, seats)
+    for item, decide in [*((m, for_measure) for m in measures), *((o, for_objection) for o in objections),
+                         *((a, for_appeal) for a in appeals)]:
+        decision = decide(item, seats)
         if decision.institution is not None and decision.institution.pk == institution.pk:
-            counts[appeal.institution] = counts.get(appeal.institution, 0) + 1
+            counts[deeper[item.institution_id]] = counts.get(deeper[item.institution_id], 0) + 1
     return counts

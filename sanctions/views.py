@@ -704,7 +704,7 @@ def measure_decide(request, institution, pk):
     return _decide_measure(request, institution, pk, as_parent=False)
 
 
-@requires("sanctions.decide_escalated")
+@requires("sanctions.decide_appeal_above")  # which official above decides is access.decision_for's answer
 def measure_decide_escalated(request, institution, pk):
     return _decide_measure(request, institution, pk, as_parent=True)
 
@@ -737,7 +737,7 @@ def objection_decide(request, institution, pk):
     return _decide_objection(request, institution, pk, as_parent=False)
 
 
-@requires("sanctions.decide_escalated")
+@requires("sanctions.decide_appeal_above")  # which official above decides is access.decision_for's answer
 def objection_decide_escalated(request, institution, pk):
     return _decide_objection(request, institution, pk, as_parent=True)
 
