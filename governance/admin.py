@@ -3,11 +3,17 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .accounts import platform_mfa_redirect, session_used_mfa
 from .forms import ElectionPeriodForm
 from .models import (
     AuditEntry,
@@ -22,6 +28,29 @@ from .models import (
     User,
 )
 from .tenancy import platform_scope, unscoped_queryset
+
+# The admin signs in through Santun's own sign-in (allauth, with the second factor), never with its
+# own password form, and opens only for a session that passed the second factor.
+_staff_permission = admin.site.has_permission
+
+
+def _admin_has_permission(request) -> bool:
+    return _staff_permission(request) and session_used_mfa(request)
+
+
+def _admin_login(request, extra_context=None):
+    next_url = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url, reverse("account_login"))
+    if not (request.user.is_active and request.user.is_staff):
+        raise PermissionDenied
+    return platform_mfa_redirect(request, next_url) or redirect(next_url)
+
+
+admin.site.has_permission = _admin_has_permission
+admin.site.login = _admin_login
 
 
 class UnscopedAdminMixin:

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import imports, selectors, services
+from .accounts import platform_mfa_redirect
 from .cache import cached
 from .code_templates import TEMPLATES, suggested_for
 from .forms import (
@@ -841,7 +842,7 @@ def platform_operator_required(view):
     def guarded(request, *args, **kwargs):
         if not request.user.is_superuser:
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        return platform_mfa_redirect(request) or view(request, *args, **kwargs)
     return guarded
 
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
-from conftest import ROLES, build_side, shared_test_data
+from conftest import ROLES, build_side, mfa_client, shared_test_data
 from tests.urlwalk import UrlCase
 
 APPS = ["governance", "members", "sanctions", "triage", "reports"]
@@ -165,4 +165,7 @@ def test_platform_pages_are_for_platform_operators_only(world):
             for user in [*b.users.values(), *b.parent_users.values()]:
                 assert getattr(_as(user), method)(url).status_code == 403, f"{name} opened by {user.email}"
             if method == "get":
-                assert _as(operator).get(url).status_code == 200, name
+                assert mfa_client(operator).get(url).status_code == 200, name
+                # Signed in without the second factor: sent to set it up first.
+                refused = _as(operator).get(url)
+                assert refused.status_code == 302 and "/akun/2fa/" in refused["Location"], name

@@ -542,3 +542,24 @@ def test_passwords_need_ten_characters_and_are_not_common(db):
     with pytest.raises(ValidationError):
         validate_password("siti.rahmawati", person)
     validate_password("Tata-tertib-grup-2024", person)
+
+
+def test_the_admin_opens_only_after_the_second_factor(db):
+    """A platform operator sees every institution's data: the admin has no password form of its own
+    and opens only for a session that passed Santun's sign-in with TOTP."""
+    from django.test import Client
+
+    from conftest import mfa_client
+    from governance.tests.factories import UserFactory, give_totp
+
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    anonymous = Client().get("/admin/", follow=True)
+    assert anonymous.redirect_chain[-1][0].startswith("/akun/login/")
+    client = Client()
+    client.force_login(operator)
+    first = client.get("/admin/", follow=True)
+    assert any(url.startswith("/akun/2fa/totp/activate/") for url, _ in first.redirect_chain)
+    give_totp(operator)
+    again = client.get("/admin/", follow=True)
+    assert again.redirect_chain[-1][0].startswith("/akun/2fa/reauthenticate/")
+    assert mfa_client(operator).get("/admin/").status_code == 200

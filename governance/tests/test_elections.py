@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from conftest import mfa_client
 from governance import selectors
 from governance.models import AuditEntry, ElectionPeriod, Institution, Role
 from governance.tests.conftest import client_for
@@ -112,7 +113,7 @@ def test_a_period_that_is_over_stays_as_it_was(kankemenag, operator):
 
 
 def test_platform_operators_enter_a_national_period_on_their_page(db):
-    operator = client_for(UserFactory(is_staff=True, is_superuser=True))
+    operator = mfa_client(UserFactory(is_staff=True, is_superuser=True))
     data = {**PILKADES, "name": "Pemilu 2029", "kind": "pemilu", "coverage": "national", "region_codes": ""}
     response = operator.post(reverse("platform_election_create"), data)
     assert response.status_code == 302

@@ -10,7 +10,6 @@ import io
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 from PIL import Image
@@ -229,10 +228,7 @@ def test_an_acting_head_signs_as_acting_head(world, unscoped):  # noqa: F811
 
 @pytest.fixture
 def admin_client(db):
-    user = UserFactory(is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(user)
-    return client
+    return mfa_client(UserFactory(is_staff=True, is_superuser=True))
 
 
 def test_an_admin_edit_of_an_institution_goes_through_the_service(side_a, admin_client):

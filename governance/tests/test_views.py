@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import mfa_client
 from governance import navigation, services
 from governance.models import Channel, ChannelKind, CodeVersion, Publication, Role, Rule
 from governance.selectors import public_code_url
@@ -417,7 +418,7 @@ def test_platform_operators_enter_an_election_period_in_the_admin(db, no_electio
     from governance.tests.factories import UserFactory
 
     operator = UserFactory(is_staff=True, is_superuser=True)
-    client = client_for(operator)
+    client = mfa_client(operator)
     data = {"name": "Pilkada Ulang Contoh", "kind": "pilkada", "coverage": "regency", "region_codes": "16.03, 16.08",
             "campaign_starts_on": "2030-09-01", "campaign_ends_on": "2030-09-20", "quiet_starts_on": "2030-09-21",
             "quiet_ends_on": "2030-09-23", "voting_day": "2030-09-24", "candidate_names": "", "campaign_terms": "coblos"}
@@ -434,7 +435,7 @@ def test_the_admin_cannot_change_a_code_version(db, unscoped):
     from governance.tests.factories import UserFactory
 
     version = PublishedCodeFactory()
-    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    client = mfa_client(UserFactory(is_staff=True, is_superuser=True))
     assert client.get(f"/admin/governance/codeversion/{version.pk}/change/").status_code == 200
     response = client.post(f"/admin/governance/codeversion/{version.pk}/change/", {"title": "Diubah"})
     assert response.status_code == 403

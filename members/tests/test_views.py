@@ -8,6 +8,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_scopes import scope
 
+from conftest import mfa_client
 from governance.models import Membership, Notification
 from governance.navigation import Section, register_section, sections_for
 from governance.tenancy import access_for
@@ -298,7 +299,7 @@ def test_platform_operators_see_staff_in_the_admin_read_only(side_a, people):
     from governance.tests.factories import UserFactory
 
     admin_user = UserFactory(is_staff=True, is_superuser=True)
-    client = client_for(admin_user)
+    client = mfa_client(admin_user)
     response = client.get("/admin/members/staffmember/")
     assert response.status_code == 200 and "Ahmad Hidayat" in response.content.decode()
     assert client.get("/admin/members/staffmember/add/").status_code == 403
