@@ -100,13 +100,15 @@ def context_of(messages: Sequence[Message], index: int, context: int = 3) -> tup
 def summarize(source, tz, date_order: str | None = None, matcher: Matcher | None = None) -> dict:
     """What an import of ``source`` would produce, keeping no message: the parse summary plus the
     number of flagged messages per rule category (``flags``) and in all (``flagged_messages``)."""
+    from .fast import triage_scan  # (fast builds on this module)
+
     by_category = dict.fromkeys(CATEGORIES, 0)
     flagged = 0
     with parse(source, tz, date_order) as result:
         if matcher:
-            for found in iter_flags(result.messages, matcher):
+            for found in triage_scan(result, matcher, 0):
                 flagged += 1
-                for category in found.categories:
+                for category in found.flag.categories:
                     by_category[category] += 1
         else:
             for _ in result.messages:
