@@ -35,13 +35,13 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 
 from .errors import EncodingError, MixedFormats, NotAChatExport
-from .formats import DIRECTION_MARKS, GENERIC_HEADER, FormatSpec, spec_from_match
+from .formats import DIRECTION_MARKS, GENERIC_HEADER, FormatSpec
 from .lexicon import Matcher
 from .normalize import _SLANG
 from .parser import (
+    _DELETED_LINES,
     _IOS_SYSTEM_STARTS,
     _MEDIA_LINES,
-    _DELETED_LINES,
     MESSAGE,
     MIXED_MIN_LINES,
     MIXED_SHARE,
@@ -394,7 +394,7 @@ class TriageScan:
         for i in range(max(lo, hi - self.context), hi):
             self.tail.append(get(i))
 
-    def _flags(self, lo: int, hi: int, candidates, get) -> Iterator[FlaggedMessage]:
+    def _flags(self, lo: int, hi: int, candidates, get) -> Iterator[FlaggedMessage]:  # noqa: C901 - with_context, across blocks
         context = self.context
         waiting = self.waiting
         # the flags of the previous block still waiting for the messages after them
