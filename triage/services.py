@@ -39,7 +39,6 @@ from .chat.errors import ReadFailed
 from .chat.fast import triage_scan
 from .chat.lexicon import CATEGORIES, term_key
 from .chat.normalize import tokens
-from .chat.parser import SYSTEM
 from .evidence import flag_evidence_pdf
 from .models import (
     ChatAuthor,
