@@ -103,7 +103,6 @@ _DELETED_B = re.compile(rb"deleted|dihapus|menghapus")
 _INVISIBLE_B = re.compile(rb"(?:\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0\xa6-\xa9]|\xef\xbb\xbf|\xc2\xad)"
                           rb"(?=[0-9A-Za-z])")
 _ALNUM = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_ASCII = bytes(range(128))
 
 # --- characters that make a message's folded text differ from its ASCII-lowered bytes ---------
 
@@ -132,28 +131,40 @@ def risky_ranges() -> list[tuple[int, int]]:
 
 _RISKY_STARTS: list[int] | None = None
 _RISKY_ENDS: list[int] = []
-_RUNS: dict[str, bool] = {}
 
 
-def _risky_run(run: str) -> bool:
-    """Whether a run of non-ASCII characters holds a risky character (cached, bounded)."""
+_INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e"
+                             "\u2066\u2067\u2068\u2069")
+_ASCII = bytes(range(128))
+_CHARS: dict[str, int] = {}
+_MARK_BYTES = {ch.encode("utf-8") for ch in _INVISIBLE_CHARS}
+
+
+def _joins(data: bytes, at: int, end: int) -> bool:
+    """Whether the invisible mark at data[at:end], with the marks next to it, stands between two
+    ASCII letters or digits (``normalize`` then reads the two sides as one word)."""
+    while at > 0 and (data[at - 3:at] in _MARK_BYTES or data[at - 2:at] in _MARK_BYTES):
+        at -= 3 if data[at - 3:at] in _MARK_BYTES else 2
+    while end < len(data) and (data[end:end + 3] in _MARK_BYTES or data[end:end + 2] in _MARK_BYTES):
+        end += 3 if data[end:end + 3] in _MARK_BYTES else 2
+    return at > 0 and end < len(data) and data[at - 1] in _ALNUM and data[end] in _ALNUM
+
+
+def _risky_char(ch: str) -> int:
+    """1 when a non-ASCII character is risky (see ``risky_ranges``), else 0. Cached, bounded."""
     global _RISKY_STARTS, _RISKY_ENDS
-    found = _RUNS.get(run)
+    found = _CHARS.get(ch)
     if found is None:
         if _RISKY_STARTS is None:
             from . import _risky
 
             ranges = _risky.RANGES if _risky.UNIDATA_VERSION == unicodedata.unidata_version else risky_ranges()
             _RISKY_STARTS, _RISKY_ENDS = [a for a, _ in ranges], [b for _, b in ranges]
-        found = False
-        for ch in run:
-            i = bisect_right(_RISKY_STARTS, ord(ch)) - 1
-            if i >= 0 and ord(ch) <= _RISKY_ENDS[i]:
-                found = True
-                break
-        if len(_RUNS) > 100_000:
-            _RUNS.clear()
-        _RUNS[run] = found
+        i = bisect_right(_RISKY_STARTS, ord(ch)) - 1
+        found = int(i >= 0 and ord(ch) <= _RISKY_ENDS[i])
+        if len(_CHARS) > 100_000:
+            _CHARS.clear()
+        _CHARS[ch] = found
     return found
 
 
@@ -386,15 +397,16 @@ class TriageScan:
                     self.pick(m)
             hi = self.index
             get = mats.__getitem__
+            worth = None
         else:
             self.bulk_blocks += 1
-            lo, hi, candidates, get = plan
-        yield from self._flags(lo, hi, candidates, get)
+            lo, hi, candidates, get, worth = plan
+        yield from self._flags(lo, hi, candidates, get, worth)
         # the last messages, for the context of the next block's first flags
         for i in range(max(lo, hi - self.context), hi):
             self.tail.append(get(i))
 
-    def _flags(self, lo: int, hi: int, candidates, get) -> Iterator[FlaggedMessage]:  # noqa: C901 - with_context, across blocks
+    def _flags(self, lo: int, hi: int, candidates, get, worth=None) -> Iterator[FlaggedMessage]:  # noqa: C901 - with_context, across blocks
         context = self.context
         waiting = self.waiting
         # the flags of the previous block still waiting for the messages after them
@@ -416,6 +428,8 @@ class TriageScan:
             candidates = ()
         tail = list(self.tail)
         for k in candidates:
+            if worth is not None and not worth(k):
+                continue
             message = get(k)
             found = flag_message(message, pick(message) if pick is not None else matcher)
             if found is None:
@@ -511,8 +525,7 @@ class TriageScan:
         Changes no state before it has decided."""
         matchers = []
         data = block.encode("utf-8")
-        risky = ([ch.encode("utf-8") for ch in set(data.translate(None, _ASCII).decode("utf-8")) if _risky_run(ch)]
-                 if not block.isascii() else ())
+        risky_chars = not block.isascii()
         parts = self._bytes_re.split(b"\n" + data)
         if parts[0]:
             return None
@@ -572,27 +585,31 @@ class TriageScan:
                                                              initial=0), range(n + 1)))
         # messages to build: deleted lines (they are system lines), joined words, lexicon hits
         marked = set()
-        for m in _DELETED_B.finditer(data):
-            marked.add(bisect_right(starts, m.start()) - 1)
+        for word in (b"hapus", b"deleted"):  # "dihapus", "menghapus", "deleted": plain searches are fastest
+            at = data.find(word)
+            while at >= 0:
+                marked.add(bisect_right(starts, at) - 1)
+                at = data.find(word, at + 1)
         candidates = set()
-        if risky:  # every message holding a risky character is built and matched
-            for m in re.finditer(b"|".join(map(re.escape, risky)), data):
-                candidates.add(bisect_right(starts, m.start()) - 1)
-        for m in _INVISIBLE_B.finditer(data):
-            at = m.start()
-            if at > 0 and (data[at - 1] in _ALNUM or data[at - 1] >= 0x80):  # a letter, or another mark
-                candidates.add(bisect_right(starts, at) - 1)
+        if risky_chars:
+            # the distinct non-ASCII characters of the block: a message holding a risky one, or an
+            # invisible mark between two ASCII letters or digits, is one to build and match
+            present = set(data.translate(None, _ASCII).decode("utf-8"))
+            risky = [ch.encode("utf-8") for ch in present if _risky_char(ch) == 1]
+            if risky:
+                for m in re.finditer(b"|".join(map(re.escape, risky)), data):
+                    candidates.add(bisect_right(starts, m.start()) - 1)
+            for ch in present & _INVISIBLE_CHARS:
+                mark = ch.encode("utf-8")
+                at = data.find(mark)
+                while at >= 0:
+                    end = at + len(mark)
+                    if _joins(data, at, end):
+                        candidates.add(bisect_right(starts, at) - 1)
+                    at = data.find(mark, end)
         automaton = _automaton(forms) if forms else None
         if automaton is not None:
-            folded = np.frombuffer(b" " + data.translate(_SIGMA) + b" ", dtype=np.uint8).copy()
-            # the headers (date, time, author) are no text: blanked, so that they neither hit nor cost
-            first = np.asarray(starts[:n]) + 1
-            text_starts = first + np.fromiter(map(len, lines), np.int64, n) - np.fromiter(map(len, parts[5::6]),
-                                                                                        np.int64, n)
-            edges = np.zeros(len(folded) + 1, dtype=np.int8)
-            edges[first] = 1
-            edges[text_starts] -= 1
-            folded[np.cumsum(edges[:-1], dtype=np.int8).astype(bool)] = 32
+            folded = np.frombuffer(b" " + data.translate(_SIGMA) + b" ", dtype=np.uint8)
             repeat = np.empty(len(folded), dtype=bool)
             repeat[0] = False
             np.equal(folded[1:], folded[:-1], out=repeat[1:])
@@ -603,6 +620,10 @@ class TriageScan:
             if ends:
                 offsets = keep[np.asarray(ends)] - 1  # the last letter of the hit, in `data`
                 where = np.searchsorted(np.asarray(starts), offsets, side="right") - 1
+                # a hit in the header (date, time, author) is no hit in the text
+                text_starts = (np.asarray(starts[:n]) + np.fromiter(map(len, lines), np.int64, n)
+                               - np.fromiter(map(len, parts[5::6]), np.int64, n))
+                where = where[offsets >= text_starts[where]]
                 candidates.update(where.tolist())
         candidates.update(marked)
         candidates.discard(-1)
@@ -652,7 +673,22 @@ class TriageScan:
         if self.first is None:
             self.first = get(lo).sent_at
         self.last = get(lo + n - 1).sent_at
-        return lo, lo + n, sorted(lo + k for k in candidates), get
+        texts = parts[5::6]
+        matcher_of = self.matcher if self.pick is None else None
+        pick = self.pick
+
+        def worth(i: int) -> bool:
+            """Whether message ``i`` can be flagged: its whole text after the header (the author
+            line's text and every line after it) has a match. A message's own text is a run of whole
+            words of that, so no match there means no flag; only the others are built."""
+            k = i - lo
+            if k in marked:
+                return True
+            start = starts[k + 1] - len(conts[k]) - len(texts[k]) - 1
+            matcher = matcher_of if pick is None else pick(_Day(day_of[date_list[k]]))
+            return bool(matcher.match(data[start:starts[k + 1]].decode("utf-8")))
+
+        return lo, lo + n, sorted(lo + k for k in candidates), get, worth
 
 
 class _Day:
