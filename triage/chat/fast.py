@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 
 from .errors import EncodingError, MixedFormats, NotAChatExport
 from .formats import DIRECTION_MARKS, GENERIC_HEADER, FormatSpec
-from .lexicon import Matcher
+from .lexicon import CATEGORIES, Matcher
 from .normalize import _SLANG
 from .parser import (
     _DELETED_LINES,
@@ -53,6 +53,7 @@ from .parser import (
     _midnight,
     _new,
     clean_author,
+    parse,
 )
 from .triage import Flag, FlaggedMessage, flag_message
 
@@ -707,3 +708,24 @@ def triage_scan(result: ParseResult, matcher: Matcher | None, context: int = 3, 
     if getattr(result, "_text", None) is None:
         raise RuntimeError("triage_scan needs a ParseResult whose messages were not read")
     return TriageScan(result, matcher, context, pick=pick, progress=progress, bulk=bulk)
+
+
+def summarize(source, tz, date_order: str | None = None, matcher: Matcher | None = None) -> dict:
+    """What an import of ``source`` would produce, keeping no message: the parse summary plus the
+    number of flagged messages per rule category (``flags``) and in all (``flagged_messages``).
+    Read with the fast path, as an upload is."""
+    by_category = dict.fromkeys(CATEGORIES, 0)
+    flagged = 0
+    with parse(source, tz, date_order) as result:
+        if matcher:
+            for found in triage_scan(result, matcher, 0):
+                flagged += 1
+                for category in found.flag.categories:
+                    by_category[category] += 1
+        else:
+            for _ in result.messages:
+                pass
+        summary = result.summary()
+    summary["flagged_messages"] = flagged
+    summary["flags"] = {category: n for category, n in by_category.items() if n}
+    return summary
