@@ -95,14 +95,6 @@ def _bytes_header(spec: FormatSpec) -> re.Pattern:
 
 
 _SUSPICIOUS_LINE = re.compile(rb"\n(?:[0-9\[]|[\x80-\xff])")
-_DELETED_B = re.compile(rb"deleted|dihapus|menghapus")
-# invisible marks between two ASCII letters or digits: ``normalize`` joins the two into one word
-# (the letter before is checked in Python: a pattern that starts with a look-behind is tried at
-# every position, one that starts with the mark's first byte is not)
-# (the last mark of a run, followed by a letter or digit; a repeated group at the start would make
-# the regex engine try every position)
-_INVISIBLE_B = re.compile(rb"(?:\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0\xa6-\xa9]|\xef\xbb\xbf|\xc2\xad)"
-                          rb"(?=[0-9A-Za-z])")
 _ALNUM = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 # --- characters that make a message's folded text differ from its ASCII-lowered bytes ---------
