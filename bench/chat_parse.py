@@ -11,7 +11,9 @@ Prints one JSON document. Two files are measured, both in the Android header for
 * ``whatstk_generated``: written by whatstk's own ``ChatGenerator``.
 
 For each: the median wall time of ``--repeat`` runs (taking turns) of Santun's parser (every message materialised
-with its timezone-aware datetime), of Santun's parser plus lexicon flagging, of whatstk's
+with its timezone-aware datetime), of Santun's triage path as an upload runs it (``triage_scan``: parse,
+normalise, match, flags with 3 messages of context, authors counted) and of the old path it replaced
+(every message built, then ``with_context``), of whatstk's
 ``df_from_whatsapp`` as it is normally called (automatic header detection) and of whatstk with the
 header format given explicitly; messages per second and the speed-ups (the parser alone, and the
 whole triage path of an upload — read, detect, parse, normalise, match the lexicons, collect the
@@ -45,7 +47,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from triage.chat import build_matcher, iter_flags, parse  # noqa: E402
+from triage.chat import build_matcher, parse, with_context  # noqa: E402
+from triage.chat.fast import triage_scan  # noqa: E402
 from triage.chat.formats import FormatSpec  # noqa: E402
 from triage.tests.generate import make_entries, write_text  # noqa: E402
 
@@ -78,8 +81,18 @@ def santun_parse(path):
 
 
 def santun_parse_and_flag(path, matcher):
+    """What an upload runs (``triage.services._store``): parse, then the fast triage path with the
+    upload's default context of 3 messages, every author's messages counted."""
     with parse(path, TZ) as result:
-        flags = sum(1 for _ in iter_flags(result.messages, matcher))
+        scan = triage_scan(result, matcher, 3)
+        flags = sum(1 for _ in scan)
+        return result.total, flags
+
+
+def santun_parse_and_flag_old(path, matcher):
+    """The path uploads took before: every message built, then with_context (for comparison)."""
+    with parse(path, TZ) as result:
+        flags = sum(1 for _ in with_context(result.messages, matcher, 3))
         return result.total, flags
 
 
@@ -94,10 +107,12 @@ def measure(path: Path, repeat: int, matcher) -> dict:
     best = interleaved(repeat, {
         "parse": lambda: santun_parse(path),
         "flag": lambda: santun_parse_and_flag(path, matcher),
+        "flag_old": lambda: santun_parse_and_flag_old(path, matcher),
         "auto": lambda: whatstk_parse(path, True),
         "hformat": lambda: whatstk_parse(path, False),
     })
     (t_parse, n), (t_flag, (n_flag, flags)) = best["parse"], best["flag"]
+    t_old, (_, flags_old) = best["flag_old"]
     (t_auto, n_auto), (t_fmt, n_fmt) = best["auto"], best["hformat"]
     return {
         "bytes": path.stat().st_size,
@@ -105,6 +120,7 @@ def measure(path: Path, repeat: int, matcher) -> dict:
         "seconds": {
             "santun_parse": round(t_parse, 4),
             "santun_parse_and_flag": round(t_flag, 4),
+            "santun_parse_and_flag_old_path": round(t_old, 4),
             "whatstk_auto_header": round(t_auto, 4),
             "whatstk_hformat": round(t_fmt, 4),
         },
@@ -118,7 +134,10 @@ def measure(path: Path, repeat: int, matcher) -> dict:
         "speedup_parse_vs_whatstk_hformat": round(t_fmt / t_parse, 1),
         "speedup_parse_and_flag_vs_whatstk_auto_header": round(t_auto / t_flag, 1),
         "speedup_parse_and_flag_vs_whatstk_hformat": round(t_fmt / t_flag, 1),
+        "speedup_parse_and_flag_old_path_vs_whatstk_hformat": round(t_fmt / t_old, 1),
+        "fast_path_vs_old_path": round(t_old / t_flag, 2),
         "flagged_messages": flags,
+        "flagged_messages_old_path": flags_old,
     }
 
 

@@ -273,6 +273,7 @@ def chat_component(chat: dict) -> dict:
     speedups = {name: chat[name]["speedup_parse_vs_whatstk_auto_header"] for name in files}
     hformat = {name: chat[name]["speedup_parse_vs_whatstk_hformat"] for name in files}
     end_to_end = {name: chat[name]["speedup_parse_and_flag_vs_whatstk_hformat"] for name in files}
+    old_path = {name: chat[name].get("speedup_parse_and_flag_old_path_vs_whatstk_hformat") for name in files}
     return {
         "chat": {"speedup_vs_whatstk_auto_header": speedups, "speedup_vs_whatstk_hformat": hformat,
                  "messages_per_second": chat["santun_generated"]["messages_per_second"], "raw": chat},
@@ -281,7 +282,10 @@ def chat_component(chat: dict) -> dict:
         # an upload (read, detect, parse, normalise, match the lexicons, collect flags); the lower file.
         "triage_speedup_vs_whatstk": {"messages": chat["messages_requested"], "parser": min(hformat.values()),
                                       "end_to_end": min(end_to_end.values()),
-                                      "per_file": {name: {"parser": hformat[name], "end_to_end": end_to_end[name]}
+                                      # the path uploads took before triage.chat.fast, measured beside it
+                                      "end_to_end_old_path": min((v for v in old_path.values() if v), default=None),
+                                      "per_file": {name: {"parser": hformat[name], "end_to_end": end_to_end[name],
+                                                          "end_to_end_old_path": old_path[name]}
                                                    for name in files},
                                       "peak_bytes_end_to_end": chat["memory"]["peak_bytes_parse_and_flag_full"]},
     }

@@ -34,11 +34,11 @@ from sanctions import services as sanctions_services
 from sanctions.models import ReportSource, ViolationReport
 
 from . import rules
-from .chat import AmbiguousDateOrder, ChatImportError, author_phone, detect, parse, with_context
+from .chat import AmbiguousDateOrder, ChatImportError, author_phone, detect, parse
 from .chat.errors import ReadFailed
+from .chat.fast import triage_scan
 from .chat.lexicon import CATEGORIES, term_key
 from .chat.normalize import tokens
-from .chat.parser import SYSTEM
 from .evidence import flag_evidence_pdf
 from .models import (
     ChatAuthor,
@@ -236,17 +236,6 @@ def _store(chat_import: ChatImport, result, matchers: ImportMatchers, progress) 
             row.save()
         return row
 
-    def counted(messages):
-        n = 0
-        for message in messages:
-            if message.author is not None and message.kind is not SYSTEM:
-                key = message.author[:200]
-                counts[key] = counts.get(key, 0) + 1
-            n += 1
-            if progress is not None and not n % 5000:
-                progress(n)
-            yield message
-
     since = chat_import.since
     stored_pk: dict[int, int] = {}  # index -> pk of messages already written
     pending: dict[int, ChatMessage] = {}
@@ -265,7 +254,10 @@ def _store(chat_import: ChatImport, result, matchers: ImportMatchers, progress) 
             ChatFlag.objects.bulk_create(flags, batch_size=BATCH)
             flags.clear()
 
-    for found in with_context(counted(result.messages), matchers.base, chat_import.context, pick=matchers.picker):
+    # the fast path (triage.chat.fast): the flags and contexts with_context gives, building only the
+    # messages they need; every author's messages are counted in bulk
+    scan = triage_scan(result, matchers.base, chat_import.context, pick=matchers.picker, progress=progress)
+    for found in scan:
         message = found.message
         if since is not None and message.sent_at < since:
             skipped += 1
@@ -292,6 +284,8 @@ def _store(chat_import: ChatImport, result, matchers: ImportMatchers, progress) 
         if len(pending) >= BATCH:
             flush()
     flush()
+    for name, n in scan.counts.items():
+        counts[name[:200]] = counts.get(name[:200], 0) + n
 
     new, changed = [], []
     for name in dict.fromkeys(name[:200] for name in result.authors):

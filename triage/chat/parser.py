@@ -199,6 +199,8 @@ class ParseResult:
         self.last: dt.datetime | None = None
         self.chat_name: str | None = None  # iOS names the chat in its system lines
         self._authors: dict[str, str] = {}
+        self._text = None  # (text read ahead, stream) until a reader takes them
+        self._tz = None
 
     @property
     def authors(self) -> list[str]:
@@ -259,7 +261,10 @@ def parse(source, tz, date_order: str | None = None, *, max_bytes: int = MAX_TEX
     result = ParseResult(spec, detected, export)
     if rest is None:
         head, rest = [], export.lines()
-    result.messages = _generate(result, "".join(head), rest, tz)
+    head = "".join(head)
+    result.messages = _generate(result, head, rest, tz)
+    # for triage.chat.fast, which reads the same text without building every message
+    result._text, result._tz = (head, rest), tz
     return result
 
 

@@ -6,8 +6,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .lexicon import CATEGORIES, Matcher
-from .parser import MEDIA, MESSAGE, Message, parse
+from .lexicon import Matcher
+from .parser import MEDIA, MESSAGE, Message
 
 FLAGGED_KINDS = (MESSAGE, MEDIA)  # media are flagged by their caption; system lines are not flagged
 
@@ -95,23 +95,3 @@ def context_of(messages: Sequence[Message], index: int, context: int = 3) -> tup
         if pos is None:
             raise KeyError(index)
     return tuple(messages[max(0, pos - context):pos]), tuple(messages[pos + 1:pos + 1 + context])
-
-
-def summarize(source, tz, date_order: str | None = None, matcher: Matcher | None = None) -> dict:
-    """What an import of ``source`` would produce, keeping no message: the parse summary plus the
-    number of flagged messages per rule category (``flags``) and in all (``flagged_messages``)."""
-    by_category = dict.fromkeys(CATEGORIES, 0)
-    flagged = 0
-    with parse(source, tz, date_order) as result:
-        if matcher:
-            for found in iter_flags(result.messages, matcher):
-                flagged += 1
-                for category in found.categories:
-                    by_category[category] += 1
-        else:
-            for _ in result.messages:
-                pass
-        summary = result.summary()
-    summary["flagged_messages"] = flagged
-    summary["flags"] = {category: n for category, n in by_category.items() if n}
-    return summary
