@@ -456,6 +456,19 @@ def seed_publications(ctx) -> None:
                 publication_import(actor=humas, institution=institution, rows=rows)
 
 
+def _second_humas(ctx, institution: Institution) -> User:
+    """``humas2.<slug>@santun.test``, the institution's second Humas officer."""
+    email = demo_email("humas2", institution.slug)
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create(email=email, full_name="Nurul Aini, S.I.Kom.",
+                                   password=make_password(settings.SANTUN_DEMO_PASSWORD))
+        membership_grant(actor=None, user=user, institution=institution, role=Role.PUBLIC_RELATIONS,
+                         starts_on=DEMO_SINCE)
+    ctx.users[(institution.slug, "humas2")] = user
+    return user
+
+
 def seed_publication_checks(ctx) -> None:
     """MTsN 1 Muara Enim's Facebook page shows every step of the check before publishing (seeds 002
     and 004): posts checked and published, one checked and waiting, a draft, a draft sent back because
@@ -466,19 +479,21 @@ def seed_publication_checks(ctx) -> None:
         page = Channel.objects.filter(kind=ChannelKind.FACEBOOK, is_official=True).first()
         if page is None or Publication.objects.filter(channel=page).exists():
             return
+    # A second Humas officer: with two, the writer of a post never checks it (four eyes).
+    checker = _second_humas(ctx, institution)
     all_yes = dict.fromkeys(Publication.CHECKS, True)
     now = timezone.now()
     for days, topic in ((9, "Pembagian rapor tengah semester"), (4, "Juara lomba pidato bahasa Arab tingkat kabupaten")):
         post = publication_draft(actor=humas, institution=institution, channel=page, topic=topic)
-        post = publication_check(actor=humas, publication=post, answers=all_yes)
+        post = publication_check(actor=checker, publication=post, answers=all_yes)
         publication_mark_published(actor=humas, publication=post, published_at=now - datetime.timedelta(days=days),
                                    link=f"{page.link.rstrip('/')}/posts/demo-{days}")
     waiting = publication_draft(actor=humas, institution=institution, channel=page, topic="Jadwal ujian akhir semester")
-    publication_check(actor=humas, publication=waiting, answers=all_yes,
+    publication_check(actor=checker, publication=waiting, answers=all_yes,
                       notes={"source_verified": "Jadwal dari surat Kepala Madrasah."})
     publication_draft(actor=humas, institution=institution, channel=page, topic="Kegiatan Pramuka hari Sabtu")
     returned = publication_draft(actor=humas, institution=institution, channel=page, topic="Rapat persiapan akreditasi")
-    publication_check(actor=humas, publication=returned, answers={**all_yes, "nothing_confidential": False},
+    publication_check(actor=checker, publication=returned, answers={**all_yes, "nothing_confidential": False},
                       notes={"nothing_confidential": "Papan tulis berisi data nilai siswa terlihat di foto."})
     publication_create(actor=humas, institution=institution, channel=page, topic="Ucapan selamat Hari Guru",
                        published_at=now - datetime.timedelta(days=2),
