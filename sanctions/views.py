@@ -888,15 +888,22 @@ def _ladder_page(request, current, *, form=None, levels_formset=None, change_for
     }, status=status)
 
 
+def _posted_rungs(request):
+    """The rung formset and the change note as posted, and the rungs when both are valid (else None)."""
+    levels_formset = LadderLevelFormSet(request.POST, prefix="rung")
+    change_form = LadderChangeForm(request.POST)
+    if levels_formset.is_valid() and change_form.is_valid():
+        return levels_formset, change_form, [row for row in levels_formset.cleaned_data if row]
+    return levels_formset, change_form, None
+
+
 @require_POST
 @requires("sanctions.triage")
 def ladder_propose(request, institution):
     """Humas fills the same rungs and proposes them, with a reason, to the head."""
     current = selectors.current_ladder(request.institution)
-    levels_formset = LadderLevelFormSet(request.POST, prefix="rung")
-    change_form = LadderChangeForm(request.POST)
-    if levels_formset.is_valid() and change_form.is_valid():
-        rungs = [row for row in levels_formset.cleaned_data if row]
+    levels_formset, change_form, rungs = _posted_rungs(request)
+    if rungs is not None:
         try:
             services.ladder_propose(actor=request.user, institution=request.institution, levels=rungs,
                                     note=change_form.cleaned_data["change_note"])
@@ -952,10 +959,8 @@ def ladder_proposal_withdraw(request, institution, pk):
 def ladder_edit(request, institution):
     """The head's own rungs, saved as a new version of the ladder."""
     current = selectors.current_ladder(request.institution)
-    levels_formset = LadderLevelFormSet(request.POST, prefix="rung")
-    change_form = LadderChangeForm(request.POST)
-    if levels_formset.is_valid() and change_form.is_valid():
-        rungs = [row for row in levels_formset.cleaned_data if row]
+    levels_formset, change_form, rungs = _posted_rungs(request)
+    if rungs is not None:
         try:
             ladder = services.ladder_save(actor=request.user, institution=request.institution, levels=rungs,
                                           change_note=change_form.cleaned_data["change_note"])
