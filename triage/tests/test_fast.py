@@ -205,3 +205,41 @@ def test_memory_stays_flat_as_the_export_grows(tmp_path, monkeypatch):
     monkeypatch.setattr(fast, "BLOCK_CHARS", 1 << 16)
     small, large = _peak(tmp_path / "small.txt", 5000), _peak(tmp_path / "large.txt", 50000)
     assert large < small * 1.3 + 1_000_000  # ten times the messages, (nearly) the same memory
+
+
+def _written_forms(phrase: tuple[str, ...]) -> list[str]:
+    """A lexicon phrase as people type it: shouting, stretched letters, punctuation and emoji
+    between the words, leetspeak, chat slang for a word, a reduplication at either end."""
+    from triage.chat.normalize import SLANG
+
+    slang = {}
+    for key, value in SLANG.items():
+        slang.setdefault(value, key)
+    leet = str.maketrans("aeio", "4310")
+    return [
+        " ".join(phrase).upper() + "!!!",
+        " , ".join(w + w[-1] * 3 for w in phrase),
+        " 🙏 ".join(w.translate(leet) if w.isalpha() else w for w in phrase),
+        " ".join(slang.get(w, w) for w in phrase),
+        f"{phrase[0]}2 " + " ".join(phrase[1:]),
+        " ".join(phrase[:-1]) + f" {phrase[-1]}2.",
+        "-".join(phrase),
+    ]
+
+
+def test_every_phrase_is_found_however_it_is_written(small_blocks):
+    matcher = build_matcher()
+    phrases = sorted({key for entries in matcher._phrases.values() for key, *_ in entries})
+    assert len(phrases) > 50
+    texts = []
+    for phrase in phrases:
+        texts += _written_forms(phrase)
+        texts.append(" tadi ".join(phrase))  # its words apart: no flag for the phrase, on both paths
+    start = dt.datetime(2024, 3, 14, 7, 0)  # a day past the 12th: the date order is plain
+    lines = [f"{start + dt.timedelta(seconds=20 * i):%d/%m/%Y, %H:%M} - Budi: {text}" for i, text in enumerate(texts)]
+    (flags, *_), scan = same(("\n".join(lines) + "\n").encode(), matcher, 0)
+    assert scan.bulk_blocks
+    flagged = {f.message.text for f in flags}
+    for phrase in phrases:
+        assert " ".join(phrase).upper() + "!!!" in flagged, phrase
+        assert "-".join(phrase) in flagged, phrase
