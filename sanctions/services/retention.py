@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.audit import log_action
-from governance.models import Institution, User
+from governance.models import Institution, Notification, User
 from governance.retention import SweepResult
 
+from .. import notifications as notices
 from .. import retention, rules
 from ..models import (
     Appeal,
@@ -109,6 +110,21 @@ def _delete_files(tombstone_id: int, names: list[str]) -> None:
     CaseTombstone.objects.filter(pk=tombstone_id).update(pending_files=[])
 
 
+def _case_pages(report: ViolationReport, measures: list[Measure]) -> list[str]:
+    """The paths of every page of the case that a notice can link to (they end with the case)."""
+    institution = report.institution
+    pages = [("report_detail", report.pk), ("my_explanation", report.pk)]
+    for measure in measures:
+        pages += [(name, measure.pk) for name in ("measure_decide", "measure_decide_escalated", "my_measure")]
+    for pk in Objection.objects.filter(measure__report=report).values_list("pk", flat=True):
+        pages += [("objection_decide", pk), ("objection_decide_escalated", pk)]
+    for pk in Appeal.objects.filter(objection__measure__report=report).values_list("pk", flat=True):
+        pages += [("appeal_decide", pk), ("appeal_decide_escalated", pk)]
+    pages += [("removal_confirm", pk) for pk in RemovalTask.objects.filter(measure__report=report)
+              .values_list("pk", flat=True)]
+    return [notices.page_url(institution, name, pk=pk) for name, pk in pages]
+
+
 def _purge(report: ViolationReport, day: datetime.date) -> CaseTombstone:
     """Inside the caller's transaction, on the locked report: the tombstone, then every row of the case."""
     institution, now = report.institution, timezone.now()
@@ -133,6 +149,8 @@ def _purge(report: ViolationReport, day: datetime.date) -> CaseTombstone:
         referrals=Referral.objects.filter(report=report).count(), files=len(files), pending_files=files,
         deleted_at=now)
     LetterTombstone.objects.bulk_create([_letter_tombstone(letter, tombstone, today) for letter in letters])
+    # the notices about the case name it and link to its pages: they go with it
+    Notification.objects.filter(institution=institution, url__in=_case_pages(report, measures)).delete()
     Appeal.objects.filter(objection__measure__report=report).delete()
     Objection.objects.filter(measure__report=report).delete()
     RemovalTask.objects.filter(measure__report=report).delete()

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from governance.models import AuditEntry, RuleCategory
 from governance.tasks import apply_retention_everywhere
@@ -272,3 +273,25 @@ def test_the_assessment_indicators_still_count_deleted_cases(world, closed_cases
         _run(django_capture_on_commit_callbacks)
     assert CaseTombstone.objects.count() == 2 and not ViolationReport.objects.exists()
     assert indicators() == before
+
+
+def test_the_notices_about_a_deleted_case_go_with_it(world, closed_cases, django_capture_on_commit_callbacks):
+    from governance.models import Notification
+    from sanctions.notifications import page_url
+
+    inst, measure = world.institution, closed_cases["measure"]
+    pages = [page_url(inst, "report_detail", pk=measure.report_id), page_url(inst, "my_measure", pk=measure.pk),
+             page_url(inst, "measure_decide", pk=measure.pk)]
+    about = Notification.objects.filter(url__in=pages)
+    assert about.exists()
+    others = Notification.objects.exclude(url__in=pages).exclude(url__contains=f"/{closed_cases['dismissed'].pk}/")
+    kept = set(others.values_list("pk", flat=True))
+    client, mentioned = mfa_client(world.users["kepala"]), f"#{measure.report_id}."
+    notices_page = reverse("governance:notifications", kwargs={"institution": inst.slug})
+    assert mentioned in client.get(notices_page).content.decode()
+    with time_machine.travel(SIX_YEARS_ON, tick=False):
+        _run(django_capture_on_commit_callbacks)
+    assert not about.exists()  # nobody follows a notice to a page that is gone
+    assert kept <= set(Notification.objects.values_list("pk", flat=True))  # notices about other things stay
+    page = client.get(notices_page)
+    assert page.status_code == 200 and mentioned not in page.content.decode()
