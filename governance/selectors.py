@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from .models import (
     ChannelKind,
     CodeVersion,
     ElectionPeriod,
+    ElectionReminder,
     Institution,
     Membership,
     Notification,
@@ -575,9 +576,13 @@ def election_region(institution: Institution) -> ElectionRegion | None:
     return None
 
 
-def election_periods_for(institution: Institution):
-    """The periods that reach the institution's region, and the ones it entered, latest first."""
-    periods = ElectionPeriod.objects.select_related("owner").order_by("-voting_day", "name")
+def election_periods(institution: Institution | None = None) -> list[ElectionPeriod]:
+    """Every period, latest first — with an institution, those that reach its region and the ones it
+    entered — each knowing whether its staff reminder went out (``has_reminders``), in one query."""
+    periods = (ElectionPeriod.objects.select_related("owner").order_by("-voting_day", "name")
+               .annotate(has_reminders=Exists(ElectionReminder.objects.filter(period=OuterRef("pk")))))
+    if institution is None:
+        return list(periods)
     return [period for period in periods if period.owner_id == institution.pk or period.covers(institution)]
 
 
@@ -609,7 +614,8 @@ def election_period_actions(period: ElectionPeriod, *, owner: Institution | None
     actions = set()
     if period.voting_day >= today:
         actions.add("edit")
-    if period.campaign_starts_on > today and not period.reminders.exists():
+    sent = period.has_reminders if hasattr(period, "has_reminders") else period.reminders.exists()
+    if period.campaign_starts_on > today and not sent:
         actions.add("delete")
     return actions
 

@@ -802,7 +802,7 @@ def _election_delete(request, *, owner, period, list_url):
 @requires("governance.view_elections")
 def election_list(request, institution):
     owner, today = request.institution, request.institution.local_today()
-    periods = selectors.election_periods_for(owner)
+    periods = selectors.election_periods(owner)
     return render(request, "governance/elections/list.html", {
         "rows": _election_rows(periods, owner=owner, actor=request.user, today=today),
         "region": selectors.election_region(owner),
@@ -848,7 +848,7 @@ def platform_operator_required(view):
 
 @platform_operator_required
 def platform_election_list(request):
-    periods = list(ElectionPeriod.objects.select_related("owner").order_by("-voting_day", "name"))
+    periods = selectors.election_periods()
     return render(request, "governance/elections/list.html", {
         "rows": _election_rows(periods, owner=None, actor=request.user, today=timezone.localdate()),
         "platform": True, "may_add": True,

@@ -121,3 +121,31 @@ def test_platform_operators_enter_a_national_period_on_their_page(db):
     assert period.owner is None and period.coverage == "national"
     assert AuditEntry.objects.get(action="governance.election.entered").institution is None
     assert "Pemilu 2029" in operator.get(reverse("platform_election_list")).content.decode()
+
+
+@TODAY
+def test_the_list_costs_the_same_queries_with_many_future_periods(kankemenag, operator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as seen:
+            listing = operator.get(page(kankemenag, "election_list")).content.decode()
+        return len(seen), listing.count("Hapus")
+
+    def add(i):
+        ElectionPeriod.objects.create(
+            owner=kankemenag, name=f"Pilkades {i}", kind="pilkades", coverage="regency", region_codes=["16.03"],
+            campaign_starts_on=datetime.date(2027, 3, 1 + i), campaign_ends_on=datetime.date(2027, 3, 20),
+            quiet_starts_on=datetime.date(2027, 3, 21), quiet_ends_on=datetime.date(2027, 3, 23),
+            voting_day=datetime.date(2027, 3, 24))
+
+    add(0)
+    queries()  # the first visit also reads what later visits find remembered (the session)
+    add(1)  # (each visit measured comes right after a change of the data)
+    few, deletable = queries()
+    for i in range(2, 8):
+        add(i)
+    many, deletable_many = queries()
+    assert (deletable, deletable_many) == (2, 8)  # every future period without a reminder can be removed
+    assert many == few
