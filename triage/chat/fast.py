@@ -35,13 +35,16 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 
 from .errors import EncodingError, MixedFormats, NotAChatExport
-from .formats import DIRECTION_MARKS, GENERIC_HEADER, FormatSpec
+from .formats import GENERIC_HEADER, FormatSpec
 from .lexicon import CATEGORIES, Matcher
 from .normalize import _SLANG
 from .parser import (
-    _DELETED_LINES,
     _IOS_SYSTEM_STARTS,
-    _MEDIA_LINES,
+    _SPECIAL_ENDS,
+    _SPECIAL_LINES,
+    _SPECIAL_MAX,
+    _SPECIAL_STARTS,
+    _SUSPICIOUS_START,
     MESSAGE,
     MIXED_MIN_LINES,
     MIXED_SHARE,
@@ -52,6 +55,7 @@ from .parser import (
     _count_foreign,
     _midnight,
     _new,
+    _plain_author,
     clean_author,
     parse,
 )
@@ -451,19 +455,7 @@ class TriageScan:
 
     def _exact_messages(self, block: str) -> list[Message]:
         """Every message of ``block`` with the parser's own loop (``_generate``), state carried."""
-        result = self.result
-        spec = result.spec
-        ios = spec.layout == "ios"
-        generic = GENERIC_HEADER.match
-        layout_key = spec.layout_key()
-        marks = DIRECTION_MARKS
-        suspicious_start = frozenset("0123456789[" + marks)
-        special_lines = _MEDIA_LINES | _DELETED_LINES
-        special_max = max(map(len, special_lines))
-        special_ends = frozenset(")>")
-        special_starts = frozenset(marks)
-        quote1, quote2 = '"', "\u201c"
-        plain_authors = self.plain_authors
+        ios = self.result.spec.layout == "ios"
         out: list[Message] = []
         index = self.index
         sent = rest = None
@@ -476,41 +468,37 @@ class TriageScan:
                 self.foreign += 1
                 continue
             if rest is not None:
-                out.append(self._one(block, ios, index, sent, rest, end, m.start(), plain_authors, special_ends,
-                                     special_starts, special_max, special_lines, quote1, quote2,
-                                     suspicious_start, generic, layout_key))
+                out.append(self._one(block, ios, index, sent, rest, end, m.start()))
                 index += 1
             elif self.first is None:
                 self.first = when
             sent, rest, end = when, text_after, m.end()
         if rest is not None:
-            out.append(self._one(block, ios, index, sent, rest, end, len(block), plain_authors, special_ends,
-                                 special_starts, special_max, special_lines, quote1, quote2, suspicious_start,
-                                 generic, layout_key))
+            out.append(self._one(block, ios, index, sent, rest, end, len(block)))
             index += 1
             self.last = sent
         self.index = index
         return out
 
-    def _one(self, buf, ios, index, sent, rest, end, start, plain_authors, special_ends, special_starts,
-             special_max, special_lines, quote1, quote2, suspicious_start, generic, layout_key) -> Message:
+    def _one(self, buf, ios, index, sent, rest, end, start) -> Message:
+        """The message whose first line is ``rest`` (after its header) and ends at ``end``, and whose
+        other lines run to ``start``: the parser's inline path for a plain one, else ``_build``."""
+        plain_authors = self.plain_authors
         i = rest.find(": ")
         if (start == end + 1 and i > 0 and (text := rest[i + 2:])
-                and text[-1] not in special_ends and text[0] not in special_starts
-                and (len(text) > special_max or text not in special_lines)
+                and text[-1] not in _SPECIAL_ENDS and text[0] not in _SPECIAL_STARTS
+                and (len(text) > _SPECIAL_MAX or text not in _SPECIAL_LINES)
                 and not (ios and text.startswith(_IOS_SYSTEM_STARTS))
                 and (author := plain_authors.get(rest[:i])) is not None):
             return _new(Message, (index, sent, author, text, MESSAGE, None, None, False))
         body = buf[end + 1:start]
         if body:
-            self.foreign += _count_foreign(body, suspicious_start, generic, layout_key)
+            self.foreign += _count_foreign(body, _SUSPICIOUS_START, GENERIC_HEADER.match, self.result.spec.layout_key())
         msg = _build(self.result, ios, index, sent, rest, body)
         if msg.kind is SYSTEM:
             self.system_lines += 1
-        elif i > 0 and msg.author is not None and rest[:i] not in plain_authors:
-            raw = rest[:i]
-            if raw.isascii() and raw[0] != "~" and (ios or not (quote1 in raw or quote2 in raw)):
-                plain_authors[raw] = msg.author
+        elif i > 0 and msg.author is not None and rest[:i] not in plain_authors and _plain_author(rest[:i], ios):
+            plain_authors[rest[:i]] = msg.author
         return msg
 
     def _bulk_plan(self, block: str):  # noqa: C901 - every reason to leave the bulk view is checked here
@@ -548,13 +536,12 @@ class TriageScan:
         if rest_lines and _SUSPICIOUS_LINE.search(rest_lines):
             spec = self.result.spec
             layout_key = spec.layout_key()
-            suspicious_start = frozenset("0123456789[" + DIRECTION_MARKS)
             for line in rest_lines.decode("utf-8").split("\n"):
                 if not line:
                     continue
                 if self._exact_match(line) is not None:
                     return None
-                foreign += _count_foreign(line, suspicious_start, GENERIC_HEADER.match, layout_key)
+                foreign += _count_foreign(line, _SUSPICIOUS_START, GENERIC_HEADER.match, layout_key)
         # the matchers that apply to this block's days, and what they must see
         if self.pick is not None:
             seen = {}

@@ -104,6 +104,13 @@ _DELETED_LINES = frozenset({
     "Pesan ini telah dihapus.", "Anda menghapus pesan ini", "Anda menghapus pesan ini.",
     "This message was deleted by admin", "Pesan ini dihapus oleh admin",
 })
+# A message text that is none of these needs no further look: the common case, read inline.
+_SPECIAL_LINES = _MEDIA_LINES | _DELETED_LINES
+_SPECIAL_MAX = max(map(len, _SPECIAL_LINES))
+_SPECIAL_ENDS = frozenset(")>")
+_SPECIAL_STARTS = frozenset(DIRECTION_MARKS)
+# the first characters of a line that may be a header of another format (``_count_foreign``)
+_SUSPICIOUS_START = frozenset("0123456789[" + DIRECTION_MARKS)
 _EDITED_SUFFIXES = (" <This message was edited>", "<This message was edited>", " <Pesan ini diedit>",
                     "<Pesan ini diedit>", " <Pesan ini telah diedit>", "<Pesan ini telah diedit>")
 _FILE_ATTACHED = re.compile(r"(.+?)[ \u00a0]\((?:file attached|file terlampir)\)")
@@ -356,14 +363,9 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
         dates: dict[str, dt.datetime | bool] = {}
         times: dict[str, dt.timedelta | bool] = {}
         new_message = _new
-        marks = DIRECTION_MARKS
-        suspicious_start = frozenset("0123456789[" + marks)
-        # A text that is none of these needs no further look (the common case, handled inline below).
-        special_lines = _MEDIA_LINES | _DELETED_LINES
-        special_max = max(map(len, special_lines))
-        special_ends = frozenset(")>")
-        special_starts = frozenset(marks)
-        quote1, quote2 = '"', "\u201c"
+        suspicious_start = _SUSPICIOUS_START
+        special_lines, special_max, special_ends, special_starts = (_SPECIAL_LINES, _SPECIAL_MAX, _SPECIAL_ENDS,
+                                                                    _SPECIAL_STARTS)
         ios_starts = _IOS_SYSTEM_STARTS
         read = stream.read
 
@@ -418,7 +420,7 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
                             system_lines += 1
                         elif i > 0 and msg.author is not None and rest[:i] not in plain_authors:
                             raw = rest[:i]
-                            if raw.isascii() and raw[0] != "~" and (ios or not (quote1 in raw or quote2 in raw)):
+                            if _plain_author(raw, ios):
                                 plain_authors[raw] = msg.author  # next time, the inline path
                     index += 1
                     yield msg
@@ -457,6 +459,11 @@ def _generate(result: ParseResult, buf: str, stream, tz) -> Iterator[Message]:  
 def _midnight(date: str, spec: FormatSpec, tz) -> dt.datetime | bool:
     parts = ymd(date, spec)
     return dt.datetime(*parts, tzinfo=tz) if parts else False
+
+
+def _plain_author(raw: str, ios: bool) -> bool:
+    """Whether an author as written needs no cleaning (their next message takes the inline path)."""
+    return raw.isascii() and raw[0] != "~" and (ios or not ('"' in raw or "\u201c" in raw))
 
 
 def _count_foreign(body: str, suspicious_start, generic, layout_key) -> int:
