@@ -8,6 +8,7 @@ import random
 
 import time_machine
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -124,6 +125,14 @@ MEMBER_ROLES = [Role.HEAD, Role.PUBLIC_RELATIONS, Role.OPERATOR, Role.STAFF]
 TOP_INSTITUTIONS = {slug for slug, parent, *_ in TREE if parent is None}
 
 
+def demo_second_factor(user: User) -> None:
+    """The demo TOTP secret, and recovery codes as allauth gives them to anyone who sets up TOTP."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
+        RecoveryCodes.activate(user)
+
+
 def demo_email(role: str, slug: str) -> str:
     return f"{role}.{slug}@santun.test"
 
@@ -182,10 +191,8 @@ def seed(ctx) -> None:
                 user = User.objects.create(email=email, password=password_hash)
             ctx.users[(slug, role)] = user
             membership_grant(actor=None, user=user, institution=institution, role=role, starts_on=DEMO_SINCE)
-            if role in MFA_ROLES and not Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).exists():
-                TOTP.activate(user, DEMO_TOTP_SECRET)
+            if role in MFA_ROLES:
+                demo_second_factor(user)
 
     seed_channels(ctx)
     seed_codes(ctx)

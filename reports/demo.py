@@ -19,12 +19,10 @@ import datetime
 import random
 import zoneinfo
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from governance.demo import DEMO_TOTP_SECRET, demo_email
+from governance.demo import demo_email, demo_second_factor
 from governance.models import CodeVersion, Institution, Role, Rule, RuleCategory, TimeZone, User
 from governance.services import institution_create, membership_grant
 from governance.tenancy import institution_scope, rows_of_subtree, subtree_scope
@@ -147,8 +145,8 @@ def _user(email: str, password: str, *, totp: bool = False) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create(email=email, password=password)
-    if totp and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, DEMO_TOTP_SECRET)
+    if totp:
+        demo_second_factor(user)
     return user
 
 

@@ -72,6 +72,16 @@ def test_demo_head_signs_in_with_password_then_totp(demo):
     response = client.post("/akun/2fa/authenticate/", {"code": code}, follow=True)
     assert response.redirect_chain[-1][0] == "/instansi/mtsn-1-muara-enim/"
     assert "MTs Negeri 1 Muara Enim" in response.content.decode()
+    # the recovery codes that "My settings" links to are there, as for anyone who set up TOTP
+    settings_page = client.get("/instansi/mtsn-1-muara-enim/akun-saya/").content.decode()
+    assert "/akun/2fa/recovery-codes/" in settings_page
+    from allauth.mfa.models import Authenticator
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():
+        totp = set(Authenticator.objects.filter(type="totp").values_list("user", flat=True))
+        codes = set(Authenticator.objects.filter(type="recovery_codes").values_list("user", flat=True))
+    assert totp and totp == codes  # the page does not answer "not found"
 
 
 TEMPLATE_OF = {
