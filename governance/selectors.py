@@ -606,10 +606,12 @@ def election_overlaps(period: ElectionPeriod, others=None) -> list[ElectionPerio
             and period.campaign_starts_on <= other.voting_day and _regions_meet(period, other)]
 
 
-def election_period_actions(period: ElectionPeriod, *, owner: Institution | None, actor, today: datetime.date) -> set[str]:
-    """What the visitor may do with a period, by the rules of ``services.election_period_save``/``_delete``."""
+def election_period_actions(period: ElectionPeriod, *, owner: Institution | None, actor, today: datetime.date,
+                            may_manage: bool) -> set[str]:
+    """What the visitor may do with a period, by the rules of ``services.election_period_save``/``_delete``;
+    ``may_manage``: whether the visitor holds ``governance.manage_elections`` where they look."""
     platform = actor is not None and actor.is_superuser and owner is None
-    if not platform and (owner is None or period.owner_id != owner.pk):
+    if not platform and (owner is None or period.owner_id != owner.pk or not may_manage):
         return set()
     actions = set()
     if period.voting_day >= today:

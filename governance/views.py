@@ -760,9 +760,10 @@ def my_data_download(request, institution):
 # ---------------------------------------------------------------- election periods
 
 
-def _election_rows(periods, *, owner, actor, today):
+def _election_rows(periods, *, owner, actor, today, may_manage):
     """Each period with what the visitor may do with it and the periods it overlaps."""
-    return [{"period": period, "actions": selectors.election_period_actions(period, owner=owner, actor=actor, today=today),
+    return [{"period": period, "actions": selectors.election_period_actions(period, owner=owner, actor=actor, today=today,
+                                                                             may_manage=may_manage),
              "overlaps": selectors.election_overlaps(period, periods), "phase": period.phase_on(today)}
             for period in periods]
 
@@ -802,11 +803,12 @@ def _election_delete(request, *, owner, period, list_url):
 @requires("governance.view_elections")
 def election_list(request, institution):
     owner, today = request.institution, request.institution.local_today()
+    may_manage = request.access.has("governance.manage_elections")
     periods = selectors.election_periods(owner)
     return render(request, "governance/elections/list.html", {
-        "rows": _election_rows(periods, owner=owner, actor=request.user, today=today),
+        "rows": _election_rows(periods, owner=owner, actor=request.user, today=today, may_manage=may_manage),
         "region": selectors.election_region(owner),
-        "may_add": request.access.has("governance.manage_elections") and selectors.election_region(owner) is not None,
+        "may_add": may_manage and selectors.election_region(owner) is not None,
         "add_url": reverse("governance:election_create", kwargs={"institution": institution}),
         "title": _("Election periods"),
     })
@@ -850,7 +852,7 @@ def platform_operator_required(view):
 def platform_election_list(request):
     periods = selectors.election_periods()
     return render(request, "governance/elections/list.html", {
-        "rows": _election_rows(periods, owner=None, actor=request.user, today=timezone.localdate()),
+        "rows": _election_rows(periods, owner=None, actor=request.user, today=timezone.localdate(), may_manage=True),
         "platform": True, "may_add": True,
         "add_url": reverse("platform_election_create"), "title": _("Election periods (platform)"),
     })

@@ -149,3 +149,17 @@ def test_the_list_costs_the_same_queries_with_many_future_periods(kankemenag, op
     many, deletable_many = queries()
     assert (deletable, deletable_many) == (2, 8)  # every future period without a reminder can be removed
     assert many == few
+
+
+@TODAY
+def test_the_head_sees_the_periods_but_is_offered_no_change_the_service_would_refuse(kankemenag, operator):
+    assert operator.post(page(kankemenag, "election_create"), PILKADES).status_code == 302
+    period = ElectionPeriod.objects.get()
+    listing = operator.get(page(kankemenag, "election_list")).content.decode()
+    assert page(kankemenag, "election_edit", pk=period.pk) in listing
+    head = client_for(make_member(kankemenag, Role.HEAD, email="kepala@kemenag.test"))
+    listing = head.get(page(kankemenag, "election_list")).content.decode()
+    assert "Pilkades Serentak Muara Enim" in listing
+    assert page(kankemenag, "election_edit", pk=period.pk) not in listing
+    assert page(kankemenag, "election_delete", pk=period.pk) not in listing
+    assert head.get(page(kankemenag, "election_edit", pk=period.pk)).status_code == 403
