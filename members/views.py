@@ -20,6 +20,7 @@ from governance.http import refuse, refuse_on_form
 from governance.models import Channel, CodeVersion, Institution, Membership, Role, User
 from governance.navigation import sections_for
 from governance.permissions import requires
+from governance.tenancy import access_for
 
 from . import forms, selectors, services
 from .imports import ERROR
@@ -297,11 +298,24 @@ def heads(request, institution):
             messages.success(request, _("The invitation to head this institution was sent."))
             return redirect("members:heads", institution=institution)
     return render(request, "members/heads.html", {
-        "title": _("Head of office"), "form": form, "heads": selectors.head_memberships(request.institution),
+        "title": _("Head of office"), "form": form, "back": _back_to_parent(request),
+        "heads": selectors.head_memberships(request.institution),
         "acting": selectors.acting_memberships(request.institution),
         "acting_form": _acting_form(request),
         "pending": [i for i in selectors.invitations(request.institution, pending_only=True) if i.role == Role.HEAD],
     })
+
+
+def _back_to_parent(request) -> tuple[str, str] | None:
+    """For a visitor from the parent institution (not a member here): the parent's list of child
+    institutions when they may open it, else the parent's dashboard."""
+    parent = request.institution.parent
+    if parent is None or request.access.is_member:
+        return None
+    at_parent = access_for(request.user, parent)
+    if at_parent is not None and at_parent.has("members.onboard"):
+        return reverse("members:children", kwargs={"institution": parent.slug}), _("Child institutions")
+    return reverse("governance:dashboard", kwargs={"institution": parent.slug}), parent.name
 
 
 def _acting_form(request, data=None):

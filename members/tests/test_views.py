@@ -144,15 +144,17 @@ def test_operator_cannot_invite_a_head_but_the_parents_operator_can(side_a, peop
     assert response.status_code == 302 and "/akun/2fa/" in response["Location"], "a head must set up TOTP first"
 
 
-def test_the_parents_operator_on_a_childs_head_page_has_a_way_back_and_no_link_that_refuses(side_a):
-    parent_operator = client_for(side_a.parent_users["operator"])
-    page = parent_operator.get(url("members:heads", side_a)).content.decode()
+@pytest.mark.parametrize("role", ["operator", "kepala"])
+def test_from_the_parent_a_childs_head_page_has_a_way_back_and_no_link_that_refuses(side_a, role):
+    visitor = client_for(side_a.parent_users[role])
+    page = visitor.get(url("members:heads", side_a)).content.decode()
     links = set(re.findall(r'href="(/[^"#]*)"', page))
-    back = reverse("members:children", kwargs={"institution": side_a.institution.parent.slug})
+    parent = side_a.institution.parent.slug
+    back = reverse("members:children" if role == "operator" else "governance:dashboard", kwargs={"institution": parent})
     assert back in links
     for link in links - {url("members:heads", side_a)}:
         if not link.startswith("/static/"):
-            assert parent_operator.get(link, follow=True).status_code == 200, link
+            assert visitor.get(link, follow=True).status_code == 200, link
 
 
 def test_an_existing_account_signs_in_then_accepts(side_a, side_b, people, django_capture_on_commit_callbacks):
