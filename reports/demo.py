@@ -22,11 +22,12 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from governance.demo import demo_email, demo_second_factor
+from governance.demo import DEMO_SINCE, demo_email, demo_second_factor
 from governance.models import CodeVersion, Institution, Role, Rule, RuleCategory, TimeZone, User
 from governance.services import institution_create, membership_grant
 from governance.tenancy import institution_scope, rows_of_subtree, subtree_scope
 from members.models import Acknowledgement, StaffMember
+from sanctions.demo_spread import MADRASAH, MADRASAH_WITH_APPEAL, OFFICE, spread
 
 from . import services
 from .models import AssessmentPeriod, Entry
@@ -104,6 +105,15 @@ def demo_semesters(today: datetime.date) -> list[tuple[int, int]]:
     return [before(before(latest)), before(latest), latest]
 
 
+# units of SUMSEL_UNITS with cases of their own (sanctions.demo_spread), and the group they happened in
+CASES_OF_UNITS = [
+    ("mtsn-1-lahat", MADRASAH, "Grup WA Resmi MTs Negeri 1 Lahat"),
+    ("man-1-lahat", MADRASAH_WITH_APPEAL, "Grup WA Resmi MAN 1 Lahat"),
+    ("man-1-muara-enim", MADRASAH[::2], "Grup WA Resmi MAN 1 Muara Enim"),
+    ("kankemenag-lahat", OFFICE, "Grup Keluarga Besar Kemenag Lahat"),
+]
+
+
 def _label(key: tuple[int, int]) -> str:
     return f"{'I' if key[1] == 1 else 'II'} {key[0]}"
 
@@ -119,6 +129,8 @@ def seed(ctx) -> None:
         return
     password = make_password(settings.SANTUN_DEMO_PASSWORD)
     created = _units(ctx, password)
+    for slug, cases, group in CASES_OF_UNITS:  # cases of the last months, for the Kanwil's statistics
+        spread(ctx, slug, cases, group)
     second = _user("penilai2.kanwil-kemenag-sumsel@santun.test", password, totp=True)
     membership_grant(actor=None, user=second, institution=sumsel, role=Role.ASSESSOR)
     assessors = [ctx.users.get(("kanwil-kemenag-sumsel", Role.ASSESSOR)) or
@@ -165,7 +177,7 @@ def _units(ctx, password: str) -> list[str]:
         slugs.append(slug)
         for role in (Role.HEAD, Role.PUBLIC_RELATIONS):
             user = _user(demo_email(role, slug), password, totp=role == Role.HEAD)
-            membership_grant(actor=None, user=user, institution=institution, role=role)
+            membership_grant(actor=None, user=user, institution=institution, role=role, starts_on=DEMO_SINCE)
             ctx.users[(slug, role)] = user
         _staff_and_code(institution, [ctx.users[(slug, Role.HEAD)], ctx.users[(slug, Role.PUBLIC_RELATIONS)]])
     return slugs

@@ -15,6 +15,7 @@ class SanctionsConfig(AppConfig):
         permissions.register()
         register_demo("sanctions.demo.seed")
         register_demo("sanctions.demo_recent.seed")
+        register_demo("sanctions.demo_spread.seed")
         navigation.register()
         personal_data.register()
         numbering.register()

@@ -196,7 +196,9 @@ def _confirm(report, humas, *, review_at, decide_at, reason, heard="", how="oral
 
 
 def _propose_and_approve(report, humas, head, *, propose_at, approve_at, reason, code=None, deviation="",
-                         as_parent=False):
+                         as_parent=False, render=True):
+    """Humas proposes, the head approves; ``render`` makes the letter's PDF now (else the first
+    download makes it, as when the background task has not run yet)."""
     institution = report.institution
     with _travel(propose_at):
         ladder = services.ladder_ensure(actor=humas, institution=institution)
@@ -205,7 +207,7 @@ def _propose_and_approve(report, humas, head, *, propose_at, approve_at, reason,
     with _travel(approve_at):
         measure = services.measure_approve(actor=head, measure=measure, reason=reason, as_parent=as_parent)
         letter = getattr(measure, "letter", None) if measure.produces_letter else None
-        if letter is not None:
+        if letter is not None and render:
             services.letter_render_pdf(letter=letter)
     return measure
 

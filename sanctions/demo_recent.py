@@ -101,7 +101,15 @@ HEARD = {
 }
 
 
-def _walk(institution, *, cases, reporter, humas, head, channel, informal, people, ref_prefix):
+def _walk(institution, *, cases, reporter, humas, head, channel, informal, people, ref_prefix, parent_head=None,
+          render_letters=True):
+    """File each case and take it as far as its outcome says: ``new``, ``in_review``, ``dismissed``,
+    ``waiting_head`` (a measure proposed), ``warned``/``warned_informal`` (approved and delivered),
+    ``referred`` (confirmed and handed to the neutrality process) or ``objection`` (warned, the
+    objection kept by the head, the appeal waiting for ``parent_head``). Where the institution's
+    policy refers every confirmed case, a confirmed case is a referral whatever its outcome; a
+    referral's outcome is recorded once the case is two months old. Without ``render_letters`` a
+    letter's PDF is made at its first download."""
     at = _clock(institution)
     for index, (days, category, description, screenshot, outcome) in enumerate(cases):
         person = people[index % len(people)]
@@ -133,9 +141,55 @@ def _walk(institution, *, cases, reporter, humas, head, channel, informal, peopl
 
                 services.measure_propose(actor=humas, report=report, level=suggest_level(report, ladder=ladder).level)
             continue
+        referral = report.referrals.first()  # a referral-only policy refers every confirmed case
+        if referral is None and outcome == "referred":
+            referral = _refer(report, head, filed=filed)
+        if referral is not None:
+            if days > 60:
+                _record_outcome(referral, head, decided=_after(filed, 18, 14))
+            continue
         measure = _propose_and_approve(report, humas, head, propose_at=_after(filed, 1, 11),
-                                       approve_at=_after(filed, 2, 8), reason="Pelanggaran pertama; cukup peringatan.")
+                                       approve_at=_after(filed, 2, 8), reason="Pelanggaran pertama; cukup peringatan.",
+                                       render=render_letters)
         _deliver(measure, humas, at=_after(filed, 3, 9), method="in_person")
+        if outcome == "objection" and parent_head is not None:
+            _object_then_appeal(measure, humas, head, filed=filed)
+
+
+def _refer(report, head, *, filed):
+    from .models import ReferralTrack
+
+    referred = _after(filed, 3, 10)
+    with _travel(referred):
+        return services.referral_create(
+            actor=head, report=report, track=ReferralTrack.NEUTRALITY, referred_on=referred.date(),
+            due_on=_after(referred, 20, 10).date(), referred_to="Inspektorat Jenderal Kementerian Agama",
+            note="Dugaan pelanggaran netralitas ASN; berkas dan klarifikasi terlampir.")
+
+
+def _record_outcome(referral, head, *, decided) -> None:
+    with _travel(decided):
+        services.referral_record_outcome(
+            actor=head, referral=referral, outcome_on=decided.date(),
+            outcome="Majelis menyatakan yang bersangkutan melanggar dan menjatuhkan sanksi moral berupa "
+                    "pernyataan secara tertutup (data contoh).")
+
+
+def _object_then_appeal(measure, humas, head, *, filed) -> None:
+    """The person objects; the head reconsiders and keeps the measure; the appeal waits above."""
+    with _travel(_after(filed, 5, 10)):
+        objection = services.objection_file(
+            actor=humas, measure=measure,
+            text="Yang bersangkutan menyatakan hanya meneruskan surat edaran yang ia terima dan sudah meralatnya "
+                 "di grup keesokan harinya.")
+    with _travel(_after(filed, 8, 14)):
+        services.objection_decide(actor=head, objection=objection, upheld=False,
+                                  reason="Ralat dikirim setelah kabar itu menimbulkan keresahan orang tua siswa.")
+    with _travel(_after(filed, 10, 9)):
+        services.appeal_file(
+            actor=humas, objection=objection,
+            text="Yang bersangkutan mengajukan banding: ralat dikirim sebelum ada keluhan resmi, dan ia belum "
+                 "pernah ditegur sebelumnya.")
 
 
 def seed(ctx) -> None:

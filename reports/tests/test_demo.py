@@ -54,3 +54,34 @@ def test_the_demo_is_idempotent_and_audited(demo, unscoped, settings):
             Institution.objects.count()) == counts
     assert AuditEntry.objects.filter(action="reports.period.finalized").count() == 3
     assert verify_chains().ok
+
+
+def test_the_kanwils_statistics_count_cases_across_its_tree(demo, unscoped):
+    """The provincial assessor's statistics show the province, not one madrasah: cases in the last
+    year at several institutions, months with three or more (shown as numbers, not "< 3"), an
+    appeal that waits for the head of the office above, and a referral with its outcome."""
+    import re
+
+    from django.urls import reverse
+
+    from conftest import mfa_client
+    from governance.models import User
+    from governance.tenancy import rows_of_subtree
+    from sanctions.models import Appeal, Referral, ViolationReport
+
+    sumsel = Institution.objects.get(slug="kanwil-kemenag-sumsel")
+    year_ago = sumsel.local_today() - datetime.timedelta(days=365)
+    cases = rows_of_subtree(ViolationReport, sumsel).filter(created_at__date__gte=year_ago)
+    assert len(set(cases.values_list("institution", flat=True))) >= 5 and cases.count() >= 30
+    appeal = Appeal.objects.get(state="filed", institution__slug="man-1-lahat")
+    assert appeal.objection.state == "rejected" and appeal.objection.measure.state == "active"
+    assert Referral.objects.filter(institution__slug="kankemenag-lahat", state="closed").exists()
+
+    assessor = mfa_client(User.objects.get(email="penilai.kanwil-kemenag-sumsel@santun.test"))
+    page = assessor.get(reverse("reports:statistics", kwargs={"institution": sumsel.slug})).content.decode()
+    first_table = page.split("<table", 2)[1]
+    assert max(int(n) for n in re.findall(r">\s*(\d+)\s*<", first_table.split("</table>")[0])) >= 3
+    head = mfa_client(User.objects.get(email="kepala.kankemenag-lahat@santun.test"))
+    dashboard = head.get(reverse("governance:dashboard", kwargs={"institution": "kankemenag-lahat"})).content.decode()
+    assert "MAN 1 Lahat" in dashboard and reverse("sanctions:decisions_escalated", kwargs={
+        "institution": "man-1-lahat"}) in dashboard

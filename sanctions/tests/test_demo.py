@@ -94,3 +94,23 @@ def test_the_last_months_show_cases_in_every_state_whatever_the_day(demo, unscop
     assert Measure.objects.get(report__source_ref="demo:mtsn:hoaks").level.ladder.version == 1
     # The informal group's case did not remove anyone.
     assert not measures.filter(level_code="KELUAR").exists()
+
+
+def test_the_other_trees_have_recent_cases_of_their_own_kind(demo, unscoped):
+    from governance.demo import DEMO_ELECTION_NAME
+    from governance.models import ElectionPeriod
+
+    spread = ViolationReport.objects.filter(source_ref__startswith="demo:spread:")
+    by_place = {slug: spread.filter(institution__slug=slug) for slug in
+                ("kemenag-banjarbaru", "rutan-kudus", "kppn-sijunjung", "diskominfo-oku-timur")}
+    assert all(cases.exists() for cases in by_place.values())
+    # Banjarbaru: politics reports inside the repeat vote's campaign, for the election comparison.
+    period = ElectionPeriod.objects.get(name=DEMO_ELECTION_NAME)
+    during = by_place["kemenag-banjarbaru"].filter(created_at__date__gte=period.campaign_starts_on)
+    assert during.count() >= 3 and set(during.values_list("rules__category", flat=True)) == {"politics"}
+    # Rutan Kudus refers every confirmed case to the code of ethics process (seed 003), never a letter.
+    confirmed = by_place["rutan-kudus"].filter(state="confirmed")
+    assert confirmed and all(Referral.objects.filter(report=report).exists() for report in confirmed)
+    assert not WarningLetter.objects.filter(measure__report__in=by_place["rutan-kudus"]).exists()
+    # Diskominfo's cases happened on its official page, not in a group.
+    assert set(by_place["diskominfo-oku-timur"].values_list("channel__kind", flat=True)) == {"facebook"}
