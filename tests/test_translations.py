@@ -46,3 +46,22 @@ def test_one_english_text_has_one_indonesian_translation_across_apps():
             seen.setdefault((entry.msgctxt, entry.msgid), {})[po_path.parts[-5]] = text
     conflicts = {key: where for key, where in seen.items() if len(set(where.values())) > 1}
     assert conflicts == {}
+
+
+def test_santuns_own_translation_wins_over_the_libraries():
+    """A text Santun shares with Django's admin, allauth or import-export ("Edit", "Filter") shows
+    Santun's Indonesian, not the library's: an app's catalog would lose to a library listed
+    before it in INSTALLED_APPS, so Santun's catalogs are in LOCALE_PATHS."""
+    from django.utils import translation
+
+    wrong = []
+    with translation.override("id"):
+        for po_path in sorted(ROOT.glob("*/locale/id/LC_MESSAGES/django.po")) + [ROOT / "locale/id/LC_MESSAGES/django.po"]:
+            for entry in polib.pofile(str(po_path)):
+                if entry.obsolete or entry.msgid_plural or not entry.msgstr or "fuzzy" in entry.flags:
+                    continue
+                shown = (translation.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt
+                         else translation.gettext(entry.msgid))
+                if shown != entry.msgstr:
+                    wrong.append(f"{entry.msgid!r}: {shown!r} instead of {entry.msgstr!r}")
+    assert wrong == []

@@ -24,6 +24,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Santun apps, in their dependency order: each imports only those above it.
+SANTUN_APPS = ["governance", "members", "sanctions", "triage", "reports"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -37,12 +39,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "import_export",
-    # Santun apps, in their dependency order: each imports only those above it.
-    "governance",
-    "members",
-    "sanctions",
-    "triage",
-    "reports",
+    *SANTUN_APPS,
 ]
 
 MIDDLEWARE = [
@@ -123,7 +120,9 @@ MFA_TOTP_TOLERANCE = 1
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalog, then each Santun app's: listed here, they win over the libraries' catalogs
+# (Django admin, allauth, import-export) for a text both translate.
+LOCALE_PATHS = [BASE_DIR / "locale", *(BASE_DIR / app / "locale" for app in SANTUN_APPS)]
 USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
