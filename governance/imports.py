@@ -20,6 +20,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from . import links, selectors
+from .cells import FORMULA_RE
 from .models import TZ_ABBREVIATIONS, Channel, ChannelKind, Institution, Publication, User
 from .tenancy import institution_scope
 
@@ -49,8 +50,6 @@ CHECK_COLUMNS = {
     "netral": "neutral",
     "narasi_sesuai_gambar": "caption_matches",
 }
-# =SUM(...), +HYPERLINK(...), -cmd|..., @SUM(...): what a spreadsheet would run as a formula.
-FORMULA_RE = re.compile(r"^\s*(=|[+\-@]\s*[A-Za-z_(])")
 SAMPLE_HEADER = ["tanggal", "jam", "akun", "tautan", "topik", *CHECK_COLUMNS, "diperiksa_oleh"]
 YES = {"ya", "y", "yes", "1", "true", "benar", "sudah", "v", "✓", "x"}
 NO = {"tidak", "t", "no", "n", "0", "false", "salah", "belum", "-", ""}

@@ -12,22 +12,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import re
 
 from import_export import fields, resources, widgets
 
+from governance.cells import escape_cell, xlsx_text
+
 from .imports import GROUP_COLUMNS, GROUP_ROLE_EXPORT, STAFF_COLUMNS, STATUS_EXPORT
 from .models import GroupMembership, StaffMember
-
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-PHONE_RE = re.compile(r"^\+\d{8,15}$")
-
-
-def escape_cell(value):
-    """Make a text cell inert for spreadsheets (OWASP CSV injection advice)."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_START) and not PHONE_RE.match(value):
-        return "'" + value
-    return value
 
 
 class StaffResource(resources.ModelResource):
@@ -126,8 +117,8 @@ def to_xlsx(dataset, *, title: str) -> bytes:
                 cell.data_type = "s"
                 cell.number_format = "@"
             elif isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=escape_cell(value))
-                cell.data_type = "s"  # never a formula, whatever the text
+                cell = WriteOnlyCell(sheet, value=value)
+                xlsx_text(cell)
             else:
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, datetime.date):

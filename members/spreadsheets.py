@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from governance.cells import FORMULA_RE
+
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-# =SUM(...), +HYPERLINK(...), -cmd|..., @SUM(...): what a spreadsheet would run as a formula.
-FORMULA_RE = re.compile(r"^\s*(=|[+\-@]\s*[A-Za-z_(])")
 MAX_ROWS = 50_000
 HEADER_SEARCH_ROWS = 10
 

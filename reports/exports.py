@@ -20,8 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from governance.cells import escape_cell, xlsx_text
 from governance.models import Institution
-from members.spreadsheets import FORMULA_RE
 
 from . import indicators, selectors
 from .models import AssessmentPeriod, Entry
@@ -65,13 +65,11 @@ def _format(sheet, columns: list[int], number_format: str = NUMBER) -> None:
 
 def _save(workbook: Workbook) -> bytes:
     # Text typed by people (rubric titles, band labels, names) must never become a formula when the
-    # file is opened: openpyxl would store any text starting with "=" as one.
+    # file is opened.
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and FORMULA_RE.match(cell.value):
-                    cell.value = "'" + cell.value
-                    cell.data_type = "s"
+                xlsx_text(cell)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -262,13 +260,6 @@ def build_period_export(period: AssessmentPeriod, fmt: str, params: dict, progre
 # --- moderation statistics: every table of the page, as shown to the visitor ----------------------
 
 
-def _safe_text(value):
-    """A cell that a spreadsheet would read as a formula is written as text."""
-    if isinstance(value, str) and FORMULA_RE.match(value):
-        return "'" + value
-    return value
-
-
 def statistics_csv(tables) -> bytes:
     """The tables one after another, each with its title and header row (UTF-8 with a BOM, so that
     spreadsheets read the Indonesian labels right)."""
@@ -277,10 +268,10 @@ def statistics_csv(tables) -> bytes:
     for index, table in enumerate(tables):
         if index:
             writer.writerow([])
-        writer.writerow([_safe_text(str(table.title))])
-        writer.writerow([_safe_text(str(column)) for column in table.columns])
+        writer.writerow([escape_cell(str(table.title))])
+        writer.writerow([escape_cell(str(column)) for column in table.columns])
         for row in table.rows:
-            writer.writerow([_safe_text(cell) for cell in row])
+            writer.writerow([escape_cell(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -4,7 +4,7 @@ most a few thousand rows).
 What is in it: the case, where and when, the rules broken, its state and handler, and the
 person reported by name — their NIP and number only for visitors who may read the staff
 directory. Never the evidence, never who reported it. Every text cell that a spreadsheet would
-run as a formula is written as text (``members.resources.escape_cell`` in CSV, a text cell in XLSX).
+run as a formula is written as text (``governance.cells``: escaped, in CSV and XLSX alike).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.cells import escape_cell, xlsx_text
 from governance.models import Institution
-from members.resources import escape_cell
 
 EXPORT_LIMIT = 5000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,7 +88,7 @@ def to_xlsx(headers: list[str], rows: list[list], *, title: str) -> bytes:
                 continue
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula, whatever it starts with
+                xlsx_text(cell)
             elif isinstance(value, datetime.datetime):
                 cell.number_format = "DD/MM/YYYY HH:MM"
             cells.append(cell)
