@@ -171,7 +171,7 @@ def _record_outcome(referral, head, *, decided) -> None:
     with _travel(decided):
         services.referral_record_outcome(
             actor=head, referral=referral, outcome_on=decided.date(),
-            outcome="Majelis menyatakan yang bersangkutan melanggar dan menjatuhkan sanksi moral berupa "
+            outcome="Hasil pemeriksaan: yang bersangkutan dinyatakan melanggar dan dijatuhi sanksi moral berupa "
                     "pernyataan secara tertutup (data contoh).")
 
 
