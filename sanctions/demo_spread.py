@@ -57,11 +57,11 @@ _OFFICE = [
 _BANJARBARU = [
     (40, C.POLITICS, "Mengirim ajakan mendukung salah satu calon sebelum masa kampanye dimulai.",
      ["Dukung calon kita"], "dismissed"),
-    (12, C.POLITICS, "Membagikan jadwal kampanye salah satu pasangan calon ke grup penyuluh agama.",
+    (12, C.POLITICS, "Membagikan jadwal kampanye salah satu pasangan calon ke grup keluarga kantor.",
      ["Jadwal kampanye besok"], "warned"),
     (9, C.POLITICS, "Mengunggah video orasi kampanye dengan keterangan ajakan memilih.",
      ["[video orasi]", "pilih nomor 1"], "warned"),
-    (6, C.POLITICS, "Memberi tanda suka dan komentar pada unggahan kampanye dari akun yang memakai nama kantor.",
+    (6, C.POLITICS, "Meneruskan tangkapan layar unggahan kampanye ke grup dengan komentar dukungan.",
      ["[komentar]"], "in_review"),
     (2, C.POLITICS, "Meneruskan poster kampanye ke grup keluarga kantor.", ["[poster]"], "new"),
 ]
