@@ -124,6 +124,7 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 # (Django admin, allauth, import-export) for a text both translate.
 LOCALE_PATHS = [BASE_DIR / "locale", *(BASE_DIR / app / "locale" for app in SANTUN_APPS)]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]  # Indonesian dates with the month in full, as on letters
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 

@@ -182,7 +182,7 @@ def test_the_verification_page_says_only_what_the_public_may_know(world):
     body = response.content.decode()
     assert response.status_code == 200
     assert letter.number in body and world.institution.name in body and "12 Maret 2025" in body
-    assert "Asli dan berlaku" in body
+    assert "Asli dan berlaku" in body and "11 September 2025" in body  # the dates as the letter writes them
     for private in (world.budi.full_name, world.channel.name, "berita bohong", letter.signer_name):
         assert private not in body
     assert response["X-Robots-Tag"] == "noindex"

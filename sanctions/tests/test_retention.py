@@ -104,7 +104,7 @@ def test_the_verification_page_of_a_deleted_letter_says_it_was_genuine(world, cl
     body = response.content.decode()
     assert response.status_code == 200
     assert letter.number in body and world.institution.name in body
-    assert "Asli; berkasnya telah dihapus." in body and "masa simpan pada 2 Sep. 2026" in body
+    assert "Asli; berkasnya telah dihapus." in body and "masa simpan pada 2 September 2026" in body
     assert "Siti Aminah" not in body
 
 

@@ -303,7 +303,7 @@ def test_a_flag_becomes_one_report_with_the_message_and_its_context_as_pdf_evide
     with evidence.file.open("rb") as handle:
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages).replace("\x00", "")
     for expected in ("Sebarkan sebelum dihapus", "Benarkah itu pak?", chat_import.sha256[:32], "android-24h-dmy",
-                     "Grup Guru dan Pegawai", "13 Nov. 2024, 19.40 WIB"):
+                     "Grup Guru dan Pegawai", "13 November 2024, 19.40 WIB"):
         assert expected in text.replace("\n", " ") or expected in text, expected
     flag.refresh_from_db()
     assert flag.state == "reported" and flag.report == report

@@ -45,7 +45,7 @@ def test_upload_preview_confirm_triage(chat_world, django_capture_on_commit_call
     assert response.status_code == 302 and response["Location"] == url(chat_world, "chat_import", pk=chat_import.pk)
     page = body(humas.get(response["Location"]))
     # The preview: period, counts, authors matched and not, flags per category, the format.
-    assert "13 Nov. 2024, 6.30 WIB" in page and "14 Nov. 2024, 7.00 WIB" in page
+    assert "13 November 2024, 6.30 WIB" in page and "14 November 2024, 7.00 WIB" in page
     assert 'data-count="messages">9' in page and "android-24h-dmy" in page and chat_import.sha256 in page
     assert "Budi Santoso, S.Pd." in page and "menurut nama" in page and "menurut nomor telepon" in page
     assert "Bu Rina :)" in page and "belum dicocokkan" in page
@@ -110,7 +110,7 @@ def test_a_new_upload_offers_to_flag_only_what_is_new(chat_world, django_capture
     imported_chat(chat_world.institution, humas=chat_world.users["humas"], channel=chat_world.channel)
     humas = plain_client(chat_world.users["humas"])
     page = body(humas.get(url(chat_world, "chat_upload", channel_pk=chat_world.channel.pk)))
-    assert "14 Nov. 2024, 7.00 WIB" in page and 'name="only_new"' in page
+    assert "14 November 2024, 7.00 WIB" in page and 'name="only_new"' in page
     upload(humas, chat_world, capture=django_capture_on_commit_callbacks)  # the box left unticked
     assert ChatImport.objects.order_by("-pk").first().since is None
 
