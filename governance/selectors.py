@@ -608,16 +608,16 @@ def election_overlaps(period: ElectionPeriod, others=None) -> list[ElectionPerio
 
 def election_period_actions(period: ElectionPeriod, *, owner: Institution | None, actor, today: datetime.date,
                             may_manage: bool) -> set[str]:
-    """What the visitor may do with a period, by the rules of ``services.election_period_save``/``_delete``;
-    ``may_manage``: whether the visitor holds ``governance.manage_elections`` where they look."""
+    """What the visitor may do with a period of ``election_periods`` (which knows ``has_reminders``), by
+    the rules of ``services.election_period_save``/``_delete``; ``may_manage``: whether the visitor
+    holds ``governance.manage_elections`` where they look."""
     platform = actor is not None and actor.is_superuser and owner is None
     if not platform and (owner is None or period.owner_id != owner.pk or not may_manage):
         return set()
     actions = set()
     if period.voting_day >= today:
         actions.add("edit")
-    sent = period.has_reminders if hasattr(period, "has_reminders") else period.reminders.exists()
-    if period.campaign_starts_on > today and not sent:
+    if period.campaign_starts_on > today and not period.has_reminders:
         actions.add("delete")
     return actions
 
