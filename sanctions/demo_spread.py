@@ -21,8 +21,8 @@ from .selectors import citable_rules
 
 C = RuleCategory
 
-# Madrasah WA groups (seed 000): chain messages, campaign material, indecent pictures.
-_MADRASAH = [
+# Madrasah WA groups (seed 000; also used by the reports demo): chain messages, campaign material, indecent pictures.
+MADRASAH = [
     (318, C.HOAX, "Meneruskan pesan berantai bahwa ujian madrasah diundur sebulan, tanpa sumber resmi.",
      ["Ujian diundur!!", "info dari pusat"], "warned"),
     (262, C.POLITICS, "Mengirim foto bersama seorang calon anggota legislatif dengan ajakan memilihnya.",
@@ -41,8 +41,8 @@ _MADRASAH = [
      ["[potongan video]", "lihat ini"], "new"),
 ]
 
-# A district office (seed 001): ASN neutrality before a regional election.
-_OFFICE = [
+# A district office (seed 001; also used by the reports demo): ASN neutrality before a regional election.
+OFFICE = [
     (240, C.POLITICS, "Memberi komentar dukungan pada unggahan kampanye di akun pribadi yang memajang foto "
                       "berseragam dinas.", ["[komentar dukungan]"], "warned"),
     (176, C.POLITICS, "Mengunggah foto berpose dengan simbol jari salah satu calon di acara kantor.",
@@ -101,10 +101,9 @@ _DISKOMINFO = [
 ]
 
 # A madrasah where the person objects and then appeals (the appeal waits at the office above).
-MADRASAH_WITH_APPEAL = [*_MADRASAH[1:5], (22, C.HOAX, "Meneruskan kabar pemotongan dana BOS madrasah yang ternyata "
+MADRASAH_WITH_APPEAL = [*MADRASAH[1:5], (22, C.HOAX, "Meneruskan kabar pemotongan dana BOS madrasah yang ternyata "
                                                      "salah baca surat edaran.", ["Dana BOS dipotong"], "objection"),
-                        *_MADRASAH[6:]]
-MADRASAH, OFFICE = _MADRASAH, _OFFICE
+                        *MADRASAH[6:]]
 
 # (institution, its cases, the group they happened in when it has none yet, or the kind of the
 # official account they happened on); the madrasahs and offices that the reports demo adds below
