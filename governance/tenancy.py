@@ -33,6 +33,7 @@ from . import pagecache
 from .cache import GLOBAL, data_version, data_versions, fresh_request, user_owner
 from .models import Institution, Membership, User
 from .permissions import Access, compute_access
+from .scoping import Subtree
 
 TENANT_KWARG = "institution"
 
@@ -129,11 +130,14 @@ def institution_scope(institution: Institution):
         yield
 
 
+def _subtree(institution: Institution) -> Subtree:
+    return Subtree(descendants(institution, include_self=True).values("pk"))
+
+
 @contextlib.contextmanager
 def subtree_scope(institution: Institution):
-    """Enter the scope of an institution and all its descendants, for assessors' aggregates."""
-    ids = list(descendants(institution, include_self=True).values_list("pk", flat=True))
-    with scope(institution=ids), timezone.override(institution.tzinfo):
+    """Enter the scope of an institution and all its active descendants, for assessors' aggregates."""
+    with scope(institution=_subtree(institution)), timezone.override(institution.tzinfo):
         yield
 
 
@@ -162,9 +166,8 @@ def rows_of_children(model, institution: Institution):
 
 
 def rows_of_subtree(model, institution: Institution):
-    """Rows of the institution and all its descendants (an assessor's periods and people)."""
-    ids = list(descendants(institution, include_self=True).values_list("pk", flat=True))
-    return model.objects.with_scope(institution=ids).all()
+    """Rows of the institution and all its active descendants (an assessor's periods and people)."""
+    return model.objects.with_scope(institution=_subtree(institution)).all()
 
 
 def rows_for_platform_task(model):

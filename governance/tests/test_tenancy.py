@@ -33,6 +33,33 @@ def test_a_scope_shows_only_its_institution(db, unscoped):
         assert [c.name for c in Channel.objects.all()] == ["Grup kami"]
 
 
+def test_a_subtree_scope_shows_its_active_tree_with_one_short_query_however_large(db, unscoped):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.tenancy import rows_of_subtree, subtree_scope
+
+    top, elsewhere = InstitutionFactory(), InstitutionFactory()
+    child = InstitutionFactory(parent=top)
+    closed = InstitutionFactory(parent=top, is_active=False)
+    for institution, name in ((top, "Grup kanwil"), (child, "Grup madrasah"), (closed, "Grup lama"),
+                              (elsewhere, "Grup lain")):
+        ChannelFactory(institution=institution, name=name)
+
+    def read():
+        with subtree_scope(top), CaptureQueriesContext(connection) as queries:
+            names = sorted(c.name for c in Channel.objects.all())
+        assert sorted(c.name for c in rows_of_subtree(Channel, top)) == names
+        return names, queries[0]["sql"]
+
+    names, sql = read()
+    assert names == ["Grup kanwil", "Grup madrasah"]
+    for _ in range(40):
+        InstitutionFactory(parent=child)
+    # a province of many institutions is read with the same SQL, not one parameter per institution
+    assert read()[1] == sql
+
+
 def test_unknown_institution_is_a_404_page_in_indonesian(db):
     user = UserFactory()
     response = client_for(user).get("/instansi/tidak-ada/")
