@@ -27,7 +27,7 @@ from governance.models import CodeVersion, Institution, Role, Rule, RuleCategory
 from governance.services import institution_create, membership_grant
 from governance.tenancy import institution_scope, rows_of_subtree, subtree_scope
 from members.models import Acknowledgement, StaffMember
-from sanctions.demo_spread import MADRASAH, MADRASAH_WITH_APPEAL, OFFICE, spread
+from sanctions.demo_spread import MADRASAH, MADRASAH_MUARA_ENIM, MADRASAH_WITH_APPEAL, OFFICE, spread
 
 from . import services
 from .models import AssessmentPeriod, Entry
@@ -109,7 +109,7 @@ def demo_semesters(today: datetime.date) -> list[tuple[int, int]]:
 CASES_OF_UNITS = [
     ("mtsn-1-lahat", MADRASAH, "Grup WA Resmi MTs Negeri 1 Lahat"),
     ("man-1-lahat", MADRASAH_WITH_APPEAL, "Grup WA Resmi MAN 1 Lahat"),
-    ("man-1-muara-enim", MADRASAH[::2], "Grup WA Resmi MAN 1 Muara Enim"),
+    ("man-1-muara-enim", MADRASAH_MUARA_ENIM, "Grup WA Resmi MAN 1 Muara Enim"),
     ("kankemenag-lahat", OFFICE, "Grup Keluarga Besar Kemenag Lahat"),
 ]
 
@@ -213,6 +213,9 @@ def _staff_and_code(institution: Institution, users: list[User]) -> None:
             (RuleCategory.HOAX, "Saring sebelum sharing: jangan meneruskan kabar yang belum jelas sumbernya."),
             (RuleCategory.PORNOGRAPHY, "Tidak memposting konten pornografi dalam bentuk apa pun."),
             (RuleCategory.POLITICS, "Tidak membahas politik praktis atau mendukung calon di grup resmi."),
+            (RuleCategory.HARASSMENT, "Tidak memposting stiker, gambar, animasi atau video pejabat untuk hiburan atau "
+                                      "yang melecehkan, dan tidak mengejek pribadi maupun kelompok."),
+            (RuleCategory.SARA, "Tidak mengangkat isu suku, agama, ras dan antargolongan."),
             (RuleCategory.ETIQUETTE, "Selalu menjaga etika dan sopan santun."),
         ], start=1):
             Rule.objects.create(version=version, number=str(position), category=category, text=text, position=position)

@@ -100,10 +100,36 @@ _DISKOMINFO = [
      "in_review"),
 ]
 
-# A madrasah where the person objects and then appeals (the appeal waits at the office above).
-MADRASAH_WITH_APPEAL = [*MADRASAH[1:5], (22, C.HOAX, "Meneruskan kabar pemotongan dana BOS madrasah yang ternyata "
-                                                     "salah baca surat edaran.", ["Dana BOS dipotong"], "objection"),
-                        *MADRASAH[6:]]
+# MAN 1 Lahat: sticker jokes about officials (seed 000), a SARA joke, a campaign invitation, and the
+# person who objects and then appeals (the appeal waits at the office above).
+MADRASAH_WITH_APPEAL = [
+    (290, C.HARASSMENT, "Mengirim stiker wajah kepala madrasah yang diedit menjadi bahan lelucon ke grup resmi.",
+     ["[stiker editan]", "wkwk"], "warned"),
+    (214, C.HOAX, "Meneruskan kabar bahwa pendaftaran PPPK guru madrasah ditutup lebih awal, tanpa sumber resmi.",
+     ["PPPK ditutup besok!"], "dismissed"),
+    (120, C.SARA, "Menulis candaan yang menyinggung suku seorang rekan kerja di grup resmi.",
+     ["[candaan]"], "warned"),
+    (58, C.POLITICS, "Meneruskan ajakan menghadiri deklarasi dukungan untuk salah satu calon bupati.",
+     ["Ayo hadir di deklarasi"], "warned"),
+    (22, C.HOAX, "Meneruskan kabar pemotongan dana BOS madrasah yang ternyata salah baca surat edaran.",
+     ["Dana BOS dipotong"], "objection"),
+    (9, C.HARASSMENT, "Mengejek seorang guru honorer di grup resmi karena salah mengirim berkas.",
+     ["[pesan ejekan]"], "in_review"),
+    (3, C.PORNOGRAPHY, "Mengirim tautan video tidak senonoh yang disamarkan sebagai tautan berita.",
+     ["[tautan disamarkan]"], "new"),
+]
+
+# MAN 1 Muara Enim: a wrong exam date, an official parodied for fun, a ballot photo, a chain message.
+MADRASAH_MUARA_ENIM = [
+    (300, C.HOAX, "Membagikan kabar bahwa ujian akhir madrasah dimajukan dua minggu; ternyata kabar itu dari "
+                  "sekolah lain.", ["Ujian dimajukan!"], "dismissed"),
+    (187, C.HARASSMENT, "Mengirim animasi yang memparodikan seorang pejabat Kanwil untuk hiburan.",
+     ["[animasi parodi]"], "warned"),
+    (66, C.POLITICS, "Mengunggah foto surat suara dengan coblosan pilihannya ke grup resmi.",
+     ["[foto surat suara]"], "warned"),
+    (11, C.HOAX, "Meneruskan pesan berantai tentang penculikan anak di sekitar madrasah tanpa sumber yang jelas.",
+     ["Waspada penculikan!!", "sebarkan"], "in_review"),
+]
 
 # (institution, its cases, the group they happened in when it has none yet, or the kind of the
 # official account they happened on); the madrasahs and offices that the reports demo adds below
