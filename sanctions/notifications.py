@@ -73,8 +73,24 @@ def not_the_subject(users, report) -> list[User]:
     return [u for u in users if u is not None and (subject_id is None or u.pk != subject_id)]
 
 
+# Every sanctions page a notice may link to. The case pages are listed by the object their ``pk``
+# names: when retention deletes a case, the notices linking to its pages go with it. A link to a page
+# listed in neither is refused, so a new notice cannot outlive the case it names unnoticed.
+CASE_PAGES = {
+    "report": ("report_detail", "my_explanation"),
+    "measure": ("measure_decide", "measure_decide_escalated", "my_measure"),
+    "objection": ("objection_decide", "objection_decide_escalated"),
+    "appeal": ("appeal_decide", "appeal_decide_escalated"),
+    "removal": ("removal_confirm",),
+}
+OTHER_PAGES = frozenset({"ladder", "my_cases"})
+_LINKABLE = OTHER_PAGES.union(*CASE_PAGES.values())
+
+
 def page_url(institution: Institution, name: str, **kwargs) -> str:
     """The path of the sanctions page ``name`` at ``institution`` (a notice's link)."""
+    if name not in _LINKABLE:
+        raise ValueError(f"sanctions:{name} is in neither CASE_PAGES nor OTHER_PAGES of sanctions.notifications")
     return reverse(f"sanctions:{name}", kwargs={"institution": institution.slug, **kwargs})
 
 

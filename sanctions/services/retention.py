@@ -111,18 +111,17 @@ def _delete_files(tombstone_id: int, names: list[str]) -> None:
 
 
 def _case_pages(report: ViolationReport, measures: list[Measure]) -> list[str]:
-    """The paths of every page of the case that a notice can link to (they end with the case)."""
+    """The paths of every page of the case that a notice can link to (``notices.CASE_PAGES``)."""
     institution = report.institution
-    pages = [("report_detail", report.pk), ("my_explanation", report.pk)]
-    for measure in measures:
-        pages += [(name, measure.pk) for name in ("measure_decide", "measure_decide_escalated", "my_measure")]
-    for pk in Objection.objects.filter(measure__report=report).values_list("pk", flat=True):
-        pages += [("objection_decide", pk), ("objection_decide_escalated", pk)]
-    for pk in Appeal.objects.filter(objection__measure__report=report).values_list("pk", flat=True):
-        pages += [("appeal_decide", pk), ("appeal_decide_escalated", pk)]
-    pages += [("removal_confirm", pk) for pk in RemovalTask.objects.filter(measure__report=report)
-              .values_list("pk", flat=True)]
-    return [notices.page_url(institution, name, pk=pk) for name, pk in pages]
+    pks = {
+        "report": [report.pk],
+        "measure": [m.pk for m in measures],
+        "objection": list(Objection.objects.filter(measure__report=report).values_list("pk", flat=True)),
+        "appeal": list(Appeal.objects.filter(objection__measure__report=report).values_list("pk", flat=True)),
+        "removal": list(RemovalTask.objects.filter(measure__report=report).values_list("pk", flat=True)),
+    }
+    return [notices.page_url(institution, name, pk=pk)
+            for kind, names in notices.CASE_PAGES.items() for pk in pks[kind] for name in names]
 
 
 def _purge(report: ViolationReport, day: datetime.date) -> CaseTombstone:

@@ -295,3 +295,15 @@ def test_the_notices_about_a_deleted_case_go_with_it(world, closed_cases, django
     assert kept <= set(Notification.objects.values_list("pk", flat=True))  # notices about other things stay
     page = client.get(notices_page)
     assert page.status_code == 200 and mentioned not in page.content.decode()
+
+
+def test_a_notice_cannot_link_to_a_page_retention_does_not_know(world):
+    """A new notice linking to a case page must say which object the page shows, so that retention
+    deletes it with the case; an unlisted page is refused where the link is made."""
+    from sanctions.notifications import CASE_PAGES, page_url
+
+    with pytest.raises(ValueError, match="CASE_PAGES"):
+        page_url(world.institution, "case_dossier", pk=1)
+    for names in CASE_PAGES.values():
+        for name in names:
+            assert page_url(world.institution, name, pk=1).startswith(f"/instansi/{world.institution.slug}/")
