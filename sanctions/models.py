@@ -271,8 +271,8 @@ class Explanation(models.Model):
 
     class How(models.TextChoices):
         ONLINE = "online", _("In Santun, by the person")
-        ORAL = "oral", _("Orally, recorded by public relations")
-        PAPER = "paper", _("On paper, recorded by public relations")
+        ORAL = "oral", _("Orally, to public relations")
+        PAPER = "paper", _("On paper, handed to public relations")
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
     report = models.OneToOneField(ViolationReport, on_delete=models.PROTECT, related_name="explanation")
