@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -466,7 +467,8 @@ def governance_panel(institution: Institution) -> dict:
         "counts": channel_counts(institution),
         "week_start": monday,
         "week_posts": posts,
-        "week_expected": round(expected, 1),
+        # posts are whole: a share of a post due by today counts as one due (6 a week is 1 on Monday)
+        "week_expected": math.ceil(round(expected, 2)),
         "accounts_behind": [a for a in attainment if a.share is not None and a.share < 1],
         "accounts_with_target": len(attainment),
         "parent": parent_code_status(institution, mine=draft or current),

@@ -385,6 +385,25 @@ def test_the_attainment_page(side_a, kepala, unscoped):
     assert "Instagram Dinas" in page and "25%" in page
 
 
+
+@pytest.mark.parametrize(("weekday", "posted", "shown"), [
+    (0, 0, "Pekan ini: 0 dari 1 unggahan"),  # Monday: 6/7 of a post is due, so one post is
+    (3, 2, "Pekan ini: 2 dari 4 unggahan"),  # Thursday: 6 × 4/7 = 3.4, so four are due
+])
+def test_the_dashboard_counts_the_posts_due_this_week_in_whole_posts(side_a, kepala, unscoped, weekday, posted, shown):
+    import time_machine
+
+    today = side_a.institution.local_today()
+    day = today + datetime.timedelta(days=7 - today.weekday() + weekday)  # in a week to come
+    with time_machine.travel(datetime.datetime.combine(day, datetime.time(10), side_a.institution.tzinfo), tick=False):
+        account = OfficialAccountFactory(institution=side_a.institution, posting_target=6,
+                                         posting_target_unit=Channel.TargetUnit.WEEK)
+        for i in range(posted):
+            PublicationFactory(channel=account, published_at=timezone.now() - datetime.timedelta(hours=i + 1))
+        page = kepala.get(f"/instansi/{side_a.institution.slug}/").content.decode()
+    assert shown in page and "0,9" not in page and "3,4" not in page
+
+
 # ---------------------------------------------------------------- navigation and dashboard
 
 
