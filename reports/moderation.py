@@ -308,6 +308,8 @@ def _per_month_table(key, title, counts: dict, labels: dict, months, shown: Show
     keys = [k for k in labels if k in counts] + sorted(k for k in counts if k not in labels)
     names = [str(labels.get(k, k)) for k in keys]
     table = Table(key, title, [_("Month"), *names], note=note)
+    if not keys:  # no report in the range: "no data", not a column of month names
+        return table
     for month in months:
         table.rows.append([_month_label(month), *(shown.count(counts[k].get(month, 0)) for k in keys)])
     table.chart = {"type": "bar", "stacked": True, "labels": [_month_label(m) for m in months],

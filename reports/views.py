@@ -619,8 +619,11 @@ def _statistics_request(request) -> dict:
     query = {"start": start.isoformat(), "end": end.isoformat()}
     if tree_allowed:
         query["scope"] = StatisticsForm.TREE if subtree else StatisticsForm.OWN
+    tree_query = urlencode({**query, "scope": StatisticsForm.TREE}) if tree_allowed and not subtree else None
     return {"form": form, "start": start, "end": end, "subtree": subtree, "tree_allowed": tree_allowed,
-            "private": private, "tables": moderation.present(numbers, private=private), "query": urlencode(query)}
+            "private": private, "tables": moderation.present(numbers, private=private), "query": urlencode(query),
+            # nothing filed here in the range: the institutions below may have cases
+            "tree_query": tree_query if not numbers["categories"] else None}
 
 
 @page_cache

@@ -104,6 +104,11 @@ def test_a_parent_head_sees_the_subtree_with_small_counts_hidden_and_nothing_of_
     assert "Orang Kalsel" not in tree.content.decode() and SECRET_NAME not in tree.content.decode()
     # The switch keeps the choice in the URL of the downloads.
     assert "scope=tree" in tree.context["query"]
+    # The empty own page says so and leads to the subtree, instead of a column of month names.
+    own_page = own.content.decode()
+    assert not table(own, "categories").rows and "Tidak ada laporan yang diajukan di instansi ini" in own_page
+    assert "Tampilkan seluruh instansi di bawahnya" in own_page and "scope=tree" in own.context["tree_query"]
+    assert tree.context["tree_query"] is None and "Tampilkan seluruh instansi di bawahnya" not in tree.content.decode()
 
 
 def test_an_assessor_sees_the_whole_province_and_cannot_open_another_tree(world, cases, as_user):
