@@ -424,6 +424,13 @@ def test_the_dashboard_panel_for_humas_and_the_head(side_a, humas, kepala, pegaw
         page = client.get(f"/instansi/{side_a.institution.slug}/").content.decode()
         assert "Kode etik versi 3" in page and "1 grup, 1 akun resmi" in page and "Pekan ini:" in page
     assert "Kode etik versi 3" not in pegawai.get(f"/instansi/{side_a.institution.slug}/").content.decode()
+    # In English one of a kind is singular, more are plural.
+    side_a.users[Role.HEAD].__class__.objects.filter(pk=side_a.users[Role.HEAD].pk).update(language="en")
+    page = kepala.get(f"/instansi/{side_a.institution.slug}/").content.decode()
+    assert "1 group, 1 official account" in page and "This week: 0 posts of " in page
+    ChannelFactory(institution=side_a.institution)
+    page = kepala.get(f"/instansi/{side_a.institution.slug}/").content.decode()
+    assert "2 groups, 1 official account" in page
 
 
 def test_rules_are_deleted_only_from_drafts(side_a, humas, draft, unscoped):
