@@ -385,7 +385,6 @@ def test_the_attainment_page(side_a, kepala, unscoped):
     assert "Instagram Dinas" in page and "25%" in page
 
 
-
 @pytest.mark.parametrize(("weekday", "posted", "shown"), [
     (0, 0, "Pekan ini: 0 dari 1 unggahan"),  # Monday: 6/7 of a post is due, so one post is
     (3, 2, "Pekan ini: 2 dari 4 unggahan"),  # Thursday: 6 × 4/7 = 3.4, so four are due
@@ -425,7 +424,9 @@ def test_the_dashboard_panel_for_humas_and_the_head(side_a, humas, kepala, pegaw
         assert "Kode etik versi 3" in page and "1 grup, 1 akun resmi" in page and "Pekan ini:" in page
     assert "Kode etik versi 3" not in pegawai.get(f"/instansi/{side_a.institution.slug}/").content.decode()
     # In English one of a kind is singular, more are plural.
-    side_a.users[Role.HEAD].__class__.objects.filter(pk=side_a.users[Role.HEAD].pk).update(language="en")
+    head = side_a.users[Role.HEAD]
+    head.language = "en"
+    head.save(update_fields=["language"])
     page = kepala.get(f"/instansi/{side_a.institution.slug}/").content.decode()
     assert "1 group, 1 official account" in page and "This week: 0 posts of " in page
     ChannelFactory(institution=side_a.institution)
