@@ -7,6 +7,8 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from governance.models import Notification, RuleCategory
 from governance.tests.factories import InstitutionFactory
@@ -232,8 +234,13 @@ def test_dashboard_panels_and_staff_profile_section(world):
     assert "Menunggu keputusan saya" in head_page
     humas_page = plain_client(world.users["humas"]).get(dashboard).content.decode()
     assert "Menunggu kepala" in humas_page
+    filed = file_report(world.institution, reporter=world.users["pegawai"], subject_name="Orang Lain")
     staff_page = plain_client(world.users["pegawai"]).get(dashboard).content.decode()
     assert "Laporan dan tindakan saya" in staff_page
+    # each report filed says where it happened and when it was filed, not only its number
+    with translation.override("id"):
+        day = date_format(timezone.localtime(filed.created_at, world.institution.tzinfo).date(), "DATE_FORMAT")
+    assert f"#{filed.pk} · Akun Facebook pribadi · {day}" in staff_page
 
     class Request:
         access = None
