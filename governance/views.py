@@ -275,6 +275,8 @@ def code_versions(request, institution):
         "suggested": suggested_for(inst),
         "public_url": selectors.public_code_url(inst),
         "sections": sections_for(request, "code_version", version=current) if current else [],
+        # after the rules, for the reader who reached the end (e.g. to acknowledge them)
+        "end_sections": sections_for(request, "code_in_force_end", version=current) if current else [],
         "title": _("Code of conduct"),
     })
 

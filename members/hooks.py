@@ -79,6 +79,14 @@ def code_version_section(request, version=None, **objects):
             "percent": round(acknowledged * 100 / total) if total else 0}
 
 
+def my_acknowledgement_section(request, version=None, **objects):
+    """Below the code in force (``version``): the visitor's own acknowledgement of it, or the button."""
+    from .selectors import own_acknowledgement
+
+    staff, done = own_acknowledgement(request.user, request.institution, version)
+    return {"version": version, "staff": staff, "done": done}
+
+
 def register() -> None:
     # Those who onboard child institutions also rename and move them (governance.services does it).
     register_arranging_permission("members.onboard")
@@ -99,3 +107,5 @@ def register() -> None:
                                                "governance.view_channels", context=channel_section, order=50))
     register_section("code_version", Section("members_acknowledgements", "members/sections/code_version.html",
                                              "governance.view_acknowledgements", context=code_version_section, order=50))
+    register_section("code_in_force_end", Section("members_my_acknowledgement", "members/sections/my_acknowledgement.html",
+                                                  "institution.view", context=my_acknowledgement_section, order=10))

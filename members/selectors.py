@@ -298,6 +298,14 @@ def pending_acknowledgement_for(request) -> tuple[StaffMember, CodeVersion] | No
     return request._santun_pending_acknowledgement
 
 
+def own_acknowledgement(user: User, institution: Institution, version: CodeVersion | None):
+    """(the visitor's staff record here or None, their acknowledgement of ``version`` or None)."""
+    staff = own_staff_record(user, institution)
+    if staff is None or version is None:
+        return staff, None
+    return staff, Acknowledgement.objects.filter(staff=staff, version=version).first()
+
+
 def acknowledgement_counts(versions) -> dict[int, int]:
     return dict(
         Acknowledgement.objects.filter(version__in=versions, staff__left_on__isnull=True)

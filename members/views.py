@@ -541,10 +541,7 @@ def group_end(request, institution, pk):
 def acknowledge(request, institution):
     """The current code of conduct for the visitor to read and acknowledge."""
     version = selectors.current_code_version(request.institution)
-    staff = selectors.own_staff_record(request.user, request.institution)
-    done = None
-    if staff is not None and version is not None:
-        done = Acknowledgement.objects.filter(staff=staff, version=version).first()
+    staff, done = selectors.own_acknowledgement(request.user, request.institution, version)
     if request.method == "POST":
         if staff is None or version is None:
             messages.error(request, _("There is nothing for you to acknowledge here."))

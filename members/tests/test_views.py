@@ -226,6 +226,24 @@ def test_banner_until_the_staff_member_acknowledges(side_a, published):
     assert "Kode etik baru telah terbit" not in client_for(side_a.users["humas"]).get(dashboard).content.decode()
 
 
+
+def test_the_code_page_ends_with_the_readers_own_acknowledgement(side_a, published):
+    """Whoever reads the code through the menu can acknowledge it where the rules end."""
+    client = client_for(side_a.users["pegawai"])
+    code_page = reverse("governance:code_versions", kwargs={"institution": side_a.institution.slug})
+    body = client.get(code_page).content.decode()
+    rules_end = body.index("Tidak memposting hal-hal yang berbau pornografi.")
+    button = body.index("Saya telah membaca dan memahami kode etik ini")
+    assert rules_end < button and f'action="{url("members:acknowledge", side_a)}"' in body
+    client.post(url("members:acknowledge", side_a))
+    assert Acknowledgement.objects.filter(version=published, staff__user=side_a.users["pegawai"]).exists()
+    body = client.get(code_page).content.decode()
+    assert "Anda menyatakan telah membaca versi ini pada" in body
+    assert "Saya telah membaca dan memahami kode etik ini" not in body
+    # Someone not on the staff list (the head here) sees the code without the button.
+    head_page = mfa_client(side_a.users["kepala"]).get(code_page).content.decode()
+    assert "Tidak memposting" in head_page and "Saya telah membaca dan memahami kode etik ini" not in head_page
+
 def test_status_page_paper_acknowledgement_and_reminder(side_a, people, published, django_capture_on_commit_callbacks):
     humas = client_for(side_a.users["humas"])
     body = humas.get(url("members:acknowledgement_status", side_a, pk=published.pk)).content.decode()
