@@ -69,7 +69,7 @@ register_personal_data(PersonalDataSection("roles", gettext_lazy("Roles in insti
 class CollectedSection:
     section: PersonalDataSection
     columns: list[str]
-    rows: list[list]
+    rows: list[list[tuple[str, object]]]  # (column, value) per cell: a phone shows each cell with its column
     form: dict
 
 
@@ -82,7 +82,8 @@ def personal_data(request) -> list[CollectedSection]:
             rows = section.collect(user)
             columns = [str(key) for key in rows[0]] if rows else []
             form = section.form_context(request) if section.form_context else {}
-            collected.append(CollectedSection(section, columns, [list(row.values()) for row in rows], form))
+            collected.append(CollectedSection(section, columns, [list(zip(columns, row.values(), strict=True))
+                                                                 for row in rows], form))
     return collected
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +19,7 @@ def staff_records(user) -> list[dict]:
         _("Employment status"): staff.get_status_display(),
         _("Position"): staff.position or "—",
         _("Unit"): staff.unit or "—",
-        _("WhatsApp number"): staff.phone or "—",
+        capfirst(_("WhatsApp number")): staff.phone or "—",  # the model field's name, lower case
         _("E-mail"): staff.email or "—",
         _("Birth date"): staff.birth_date or "—",
         _("Sex"): staff.get_sex_display() or "—",

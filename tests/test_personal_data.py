@@ -36,6 +36,8 @@ def test_the_page_and_the_zip_hold_my_records_everywhere_and_nobody_elses(side_a
 
     page = _client(me).get(reverse("governance:my_data", kwargs={"institution": inst.slug})).content.decode()
     assert "Guru Fikih" in page and "Guru Honorer Lama" in page and side_b.institution.name in page
+    # on a phone each row is a block whose cells name their column
+    assert '<td data-label="Jabatan">Guru Fikih</td>' in page and 'data-label="Nomor WhatsApp"' in page
     assert "Grup Resmi Guru" in page
     assert measure.letter.number in page and measure.level_name in page
     # The case about me never says who reported it (Humas filed it here).
