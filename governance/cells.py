@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
 import re
 
 FORMULA_RE = re.compile(r"^\s*(=|[+\-@]\s*[A-Za-z_(])")
@@ -30,3 +33,16 @@ def xlsx_text(cell) -> None:
     if isinstance(cell.value, str):
         cell.value = escape_cell(cell.value)
         cell.data_type = "s"
+
+
+def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
+    """A CSV file that Excel opens as it is (UTF-8 with a byte-order mark, ";" between cells), every
+    cell escaped (``escape_cell``), times as dd/mm/yyyy HH:MM."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([
+            "" if value is None else value.strftime("%d/%m/%Y %H:%M") if isinstance(value, datetime.datetime)
+            else escape_cell(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

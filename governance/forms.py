@@ -124,6 +124,40 @@ class PublicationFilterForm(forms.Form):
         self.fields["channel"].queryset = selectors.official_accounts(institution, include_archived=True)
 
 
+class AuditFilterForm(forms.Form):
+    """The audit view's filters, all in the URL (the downloads take the same)."""
+
+    start = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Until"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
+    case = forms.IntegerField(label=_("Case number"), required=False, min_value=1,
+                              error_messages={"invalid": _("Enter the case number, for example 15."),
+                                              "min_value": _("Enter the case number, for example 15.")})
+
+    def __init__(self, *args, actions: list[str], actors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *((a, a) for a in actions)]
+        self.fields["actor"].choices = [("", _("Everyone")), *((u.pk, str(u)) for u in actors)]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The chosen filters for ``selectors.audit_entries``; none while the form is empty or invalid."""
+        if not (self.is_bound and self.is_valid()):
+            return {}
+        data = self.cleaned_data
+        return {"start": data["start"], "end": data["end"], "action": data["action"], "actor_id": data["actor"],
+                "case": data["case"]}
+
+
 class PublicationForm(forms.Form):
     channel = forms.ModelChoiceField(label=_("Account"), queryset=Channel.objects.none())
     published_at = forms.DateTimeField(

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,11 +69,58 @@ def active_election_periods(institution: Institution, day: datetime.date | None 
     return [period for period in candidates if period.covers(institution)]
 
 
-def audit_entries(institution: Institution, *, target=None):
+# Apps that keep cases say which of their rows belong to one: ``resolver(institution, case=…)`` gives
+# ``{target_type: ids}`` of the rows of case number ``case``; ``resolver(institution, subject=user)``
+# those of every case about ``user``, whose entries the audit view never shows them (they would name
+# who reported them and who worked the case).
+_audit_case_resolvers: list = []
+
+
+def register_audit_case(resolver) -> None:
+    if resolver not in _audit_case_resolvers:
+        _audit_case_resolvers.append(resolver)
+
+
+def _targets_q(institution: Institution, **which) -> Q:
+    """Entries naming any of the rows the resolvers give (querysets, read as subqueries: no query here)."""
+    q = Q(pk__in=[])
+    for resolver in _audit_case_resolvers:
+        for target_type, rows in resolver(institution, **which).items():
+            ids = rows.order_by().annotate(audit_target_id=Cast("pk", output_field=CharField())).values("audit_target_id")
+            q |= Q(target_type=target_type, target_id__in=ids)
+    return q
+
+
+def audit_entries(institution: Institution, *, target=None, visitor: User | None = None,
+                  start: datetime.date | None = None, end: datetime.date | None = None, action: str = "",
+                  actor_id: int | None = None, case: int | None = None):
+    """The institution's entries, newest first; dates in its time zone, ``end`` inclusive. With a
+    ``visitor``, the entries about cases where they are the person reported are left out."""
     qs = AuditEntry.objects.select_related("actor").order_by("-seq")
     if target is not None:
         qs = qs.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+    if start or end:
+        low, high = local_bounds(institution, start or datetime.date(2000, 1, 1), end or institution.local_today())
+        qs = qs.filter(created_at__gte=low, created_at__lt=high)
+    if action:
+        qs = qs.filter(action=action)
+    if actor_id:
+        qs = qs.filter(actor_id=actor_id)
+    if case:
+        qs = qs.filter(_targets_q(institution, case=case))
+    if visitor is not None:
+        qs = qs.exclude(_targets_q(institution, subject=visitor))
     return qs
+
+
+def audit_actions(institution: Institution) -> list[str]:
+    """Every action written at the institution, for the audit view's filter."""
+    return sorted(set(AuditEntry.objects.order_by().values_list("action", flat=True).distinct()))
+
+
+def audit_actors(institution: Institution) -> list[User]:
+    ids = AuditEntry.objects.filter(actor__isnull=False).order_by().values_list("actor_id", flat=True).distinct()
+    return list(User.objects.filter(pk__in=ids).order_by("full_name", "email"))
 
 
 def active_members(institution: Institution, *, roles=None, day: datetime.date | None = None) -> list[User]:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("notifikasi/", views.notification_list, name="notifications"),
     path("notifikasi/<int:pk>/buka/", views.notification_open, name="notification_open"),
     path("jejak-audit/", views.audit_log, name="audit_log"),
+    path("jejak-audit/unduh.csv", views.audit_log_download, {"fmt": "csv"}, name="audit_log_csv"),
+    path("jejak-audit/unduh.jsonl", views.audit_log_download, {"fmt": "jsonl"}, name="audit_log_jsonl"),
     # What Santun holds about the signed-in person (UU 27/2022), across institutions.
     path("data-saya/", views.my_data, name="my_data"),
     path("data-saya/unduh/", views.my_data_download, name="my_data_download"),

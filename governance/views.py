@@ -27,6 +27,7 @@ from .code_templates import TEMPLATES, suggested_for
 from .forms import (
     AccountSettingsForm,
     ActivityForm,
+    AuditFilterForm,
     ChannelFilterForm,
     ChannelForm,
     CodeVersionForm,
@@ -100,10 +101,46 @@ def notification_open(request, institution, pk):
     return redirect("governance:notifications", institution=institution)
 
 
+def _audit_request(request):
+    """The audit view's filter form, the entries it selects (never those of a case about the visitor),
+    and the query string that keeps the filter in the page links and the downloads."""
+    inst = request.institution
+    form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions(inst),
+                           actors=selectors.audit_actors(inst))
+    filters = form.filters()
+    entries = selectors.audit_entries(inst, visitor=request.user, **filters)
+    query = urlencode({key: value for key, value in request.GET.items() if key != "page" and value})
+    return form, entries, query
+
+
 @requires("governance.view_audit")
 def audit_log(request, institution):
-    page = Paginator(selectors.audit_entries(request.institution), 50).get_page(request.GET.get("page"))
-    return render(request, "governance/audit_log.html", {"page": page, "title": _("Audit trail")})
+    form, entries, query = _audit_request(request)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "governance/audit_log.html", {"form": form, "page": page, "query": query,
+                                                          "title": _("Audit trail")})
+
+
+@requires("governance.view_audit")
+def audit_log_download(request, institution, fmt):
+    from . import audit_export
+
+    form, entries, query = _audit_request(request)
+    back = f"{reverse('governance:audit_log', kwargs={'institution': institution})}?{query}"
+    if form.is_bound and form.errors:
+        messages.error(request, _("Correct the filter before downloading the entries."))
+        return redirect(back)
+    rows = list(entries[:audit_export.EXPORT_LIMIT + 1])
+    if len(rows) > audit_export.EXPORT_LIMIT:
+        messages.error(request, _("More than %(n)d entries match. Narrow the filter (for example by date) and "
+                                  "download again.") % {"n": audit_export.EXPORT_LIMIT})
+        return redirect(back)
+    filename = f"jejak-audit-{request.institution.slug}-{request.institution.local_today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return private_download(audit_export.to_csv(rows, request.institution), filename=filename,
+                                content_type="text/csv; charset=utf-8")
+    return private_download(audit_export.to_jsonl(rows, request.institution), filename=filename,
+                            content_type="application/jsonl; charset=utf-8")
 
 
 # ================================================================ helpers

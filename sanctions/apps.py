@@ -9,8 +9,9 @@ class SanctionsConfig(AppConfig):
     def ready(self):
         from governance.retention import RetentionSweep, register_retention
         from governance.seeding import register_demo
+        from governance.selectors import register_audit_case
 
-        from . import navigation, numbering, permissions, personal_data, services
+        from . import navigation, numbering, permissions, personal_data, selectors, services
 
         permissions.register()
         register_demo("sanctions.demo.seed")
@@ -19,5 +20,6 @@ class SanctionsConfig(AppConfig):
         navigation.register()
         personal_data.register()
         numbering.register()
+        register_audit_case(selectors.audit_case_targets)
         register_retention(RetentionSweep("sanctions.cases", services.cases_purge_due,
                                           settle=services.retention_settle, order=10))

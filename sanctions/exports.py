@@ -9,14 +9,13 @@ run as a formula is written as text (``governance.cells``: escaped, in CSV and X
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.cells import escape_cell, xlsx_text
+from governance.cells import xlsx_text
 from governance.models import Institution
 
 EXPORT_LIMIT = 5000
@@ -52,18 +51,6 @@ def _row(report, institution: Institution, personal: bool) -> list:
 
 def queue_rows(reports, institution: Institution, *, personal: bool) -> tuple[list[str], list[list]]:
     return _headers(personal), [_row(report, institution, personal) for report in reports]
-
-
-def to_csv(headers: list[str], rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([
-            "" if value is None else value.strftime("%d/%m/%Y %H:%M") if isinstance(value, datetime.datetime)
-            else escape_cell(value) for value in row])
-    # Excel opens UTF-8 CSV correctly only with a byte-order mark.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def to_xlsx(headers: list[str], rows: list[list], *, title: str) -> bytes:

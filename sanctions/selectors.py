@@ -21,6 +21,7 @@ from .deadlines import REMIND_AFTER_WORKING_DAYS
 from .models import (
     Appeal,
     CaseEvidence,
+    CaseNote,
     CaseTombstone,
     Explanation,
     Ladder,
@@ -756,3 +757,27 @@ def removals_on_time_share(institution_ids: list[int], start: datetime.date, end
         if carried_out_on is not None and carried_out_on <= due_on:
             on_time[institution_id] += 1
     return {pk: (round(on_time[pk] / due[pk], 3) if due.get(pk) else None) for pk in institution_ids}
+
+
+def audit_case_targets(institution: Institution, *, case: int | None = None, subject: User | None = None) -> dict:
+    """The rows of case number ``case``, or of every case about the user ``subject``, by the target
+    type their audit entries name (``governance.selectors.register_audit_case``); unevaluated."""
+    if case is None and subject is None:
+        return {}
+    reports = ViolationReport.objects.filter(institution=institution)
+    reports = reports.filter(pk=case) if case is not None else reports.filter(subject_staff__user=subject)
+    measures = Measure.objects.filter(report__in=reports)
+    objections = Objection.objects.filter(measure__in=measures)
+    return {
+        "sanctions.violationreport": reports,
+        "sanctions.caseevidence": CaseEvidence.objects.filter(report__in=reports),
+        "sanctions.explanation": Explanation.objects.filter(report__in=reports),
+        "sanctions.casenote": CaseNote.objects.filter(report__in=reports),
+        "sanctions.referral": Referral.objects.filter(report__in=reports),
+        "sanctions.legalhold": LegalHold.objects.filter(report__in=reports),
+        "sanctions.measure": measures,
+        "sanctions.warningletter": WarningLetter.objects.filter(measure__in=measures),
+        "sanctions.removaltask": RemovalTask.objects.filter(measure__in=measures),
+        "sanctions.objection": objections,
+        "sanctions.appeal": Appeal.objects.filter(objection__in=objections),
+    }

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from governance.accounts import session_used_mfa
 from governance.cache import cached
+from governance.cells import csv_bytes
 from governance.http import private_download, private_file, refuse, refuse_on_form
 from governance.models import User
 from governance.pagecache import page_cache
@@ -221,7 +222,7 @@ def queue_export(request, institution, fmt):
                                        personal=request.access.has("members.view_directory"))
     filename = f"pelanggaran-{request.institution.slug}-{request.institution.local_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
-        return private_download(exports.to_csv(headers, data), filename=filename, content_type=exports.CSV_TYPE)
+        return private_download(csv_bytes(headers, data), filename=filename, content_type=exports.CSV_TYPE)
     return private_download(exports.to_xlsx(headers, data, title=_("Violation reports")), filename=filename,
                             content_type=exports.XLSX_TYPE)
 

@@ -8,9 +8,11 @@ class TriageConfig(AppConfig):
 
     def ready(self):
         from governance.seeding import register_demo
+        from governance.selectors import register_audit_case
 
-        from . import navigation, permissions
+        from . import navigation, permissions, selectors
 
         permissions.register()
+        register_audit_case(selectors.audit_case_targets)
         register_demo("triage.demo.seed")
         navigation.register()

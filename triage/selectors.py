@@ -13,6 +13,7 @@ from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from governance.models import Channel, ChannelKind, ElectionPeriod, Institution, RuleCategory
 from governance.tenancy import rows_of_lineage
 from members.models import StaffMember
+from sanctions.selectors import audit_case_targets as case_rows
 from sanctions.selectors import citable_rules
 
 from . import rules
@@ -356,3 +357,13 @@ def flag_actions(access, flag: ChatFlag, *, chat_import: ChatImport | None = Non
     if not flag.report_id and rules.allowed(rules.check_reportable, flag):  # a reported flag keeps its one report
         actions.add("report")
     return frozenset(actions)
+
+
+def audit_case_targets(institution: Institution, *, case: int | None = None, subject=None) -> dict:
+    """The flags a case was reported from, beside the case's own rows (``sanctions.selectors``)."""
+    reports = case_rows(institution, case=case, subject=subject).get("sanctions.violationreport")
+    if reports is None:
+        return {}
+    flags = ChatFlag.objects.filter(report__in=reports)
+    # the table kept its name when triage became its own app; entries written before name the old label
+    return {"triage.chatflag": flags, "sanctions.chatflag": flags}

@@ -96,6 +96,8 @@ CASES = [
         kwargs=lambda o: {"pk": o["notification"].pk}, ok=frozenset({302}), forbidden=404,
     ),
     UrlCase("governance:audit_log", roles=frozenset({"kepala"})),
+    UrlCase("governance:audit_log_csv", roles=frozenset({"kepala"})),
+    UrlCase("governance:audit_log_jsonl", roles=frozenset({"kepala"})),
     UrlCase("governance:my_data", roles=ALL_MEMBER_ROLES | {"penilai"}, parent_roles=frozenset({"kepala", "penilai"})),
     UrlCase("governance:my_settings", roles=ALL_MEMBER_ROLES | {"penilai"}, parent_roles=frozenset({"kepala", "penilai"})),
     UrlCase("governance:my_data_download", roles=ALL_MEMBER_ROLES | {"penilai"},

@@ -419,3 +419,23 @@ def test_an_internal_failure_refuses_the_upload_and_deletes_it(chat_world, indon
     from triage.chat.errors import error_from_code
 
     assert "administrator" in error_from_code("chat_failed").messages[0]
+
+
+def test_the_audit_view_hides_the_flag_a_case_about_the_head_came_from(chat_world):
+    """A head reported from a chat export cannot learn from the audit trail which flag, and so who,
+    turned the message into the case about them."""
+    from django.urls import reverse
+
+    from sanctions.tests.conftest import mfa_client
+    from sanctions.tests.factories import staff_for
+
+    humas, head = chat_world.users["humas"], chat_world.users["kepala"]
+    chat_import = import_of(chat_world)
+    flag = flag_with(chat_import, "sebarkan sebelum dihapus")
+    services.chat_flag_report(actor=humas, flag=flag, **report_kwargs(
+        chat_world, flag, subject_staff=staff_for(head, chat_world.institution)))
+    other = flag_with(chat_import, "kampanye")
+    services.chat_flag_report(actor=humas, flag=other, **report_kwargs(chat_world, other))
+    page = mfa_client(head).get(reverse("governance:audit_log", kwargs={"institution": chat_world.institution.slug}),
+                                {"action": "sanctions.chat_flag.reported"})
+    assert [entry.target_id for entry in page.context["page"].object_list] == [str(other.pk)]
