@@ -209,7 +209,9 @@ def compute(institution: Institution, *, subtree: bool, start: datetime.date, en
         "channels": _per_month(reports, "channel__kind", low, high, tz),
         "report_decisions": _decision_pairs(reports.filter(state__in=DECIDED_STATES), "created_at", low, high, tz),
         "measure_decisions": _decision_pairs(
-            measures.filter(state__in=[MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.REJECTED]),
+            # decided by the head: approved (whatever came of it since: active, expired, voided) or rejected
+            measures.filter(state__in=[MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED,
+                                       MeasureState.REJECTED]),
             "report__created_at", low, high, tz),
         "open_by_age": _open_by_age(reports, now),
         "measures": [tuple(row) for row in measure_rows],

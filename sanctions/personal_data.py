@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from governance.personal_data import PersonalDataSection, register_personal_data
 
-from .models import Measure, Objection, ViolationReport, WarningLetter
+from .models import Appeal, Measure, Objection, ViolationReport, WarningLetter
 
 
 def _rules(report) -> str:
@@ -68,6 +68,17 @@ def objections_of_mine(user) -> list[dict]:
         .select_related("institution").order_by("filed_at")]
 
 
+def appeals_of_mine(user) -> list[dict]:
+    return [{
+        _("Institution"): appeal.institution.name,
+        _("Filed on"): timezone.localtime(appeal.filed_at).date(),
+        _("Grounds"): appeal.text,
+        _("State"): appeal.get_state_display(),
+        _("Reason of the decision"): appeal.decision_reason or "—",
+    } for appeal in Appeal.objects.filter(objection__measure__report__subject_staff__user=user)
+        .select_related("institution").order_by("filed_at")]
+
+
 def my_letters(user) -> list[tuple[str, object]]:
     files = []
     for letter in (WarningLetter.objects.filter(measure__report__subject_staff__user=user)
@@ -90,3 +101,4 @@ def register() -> None:
                                                measures_about_me, files=my_letters, order=80))
     register_personal_data(PersonalDataSection("objections", gettext_lazy("My objections"), objections_of_mine,
                                                order=90))
+    register_personal_data(PersonalDataSection("appeals", gettext_lazy("My appeals"), appeals_of_mine, order=95))

@@ -117,3 +117,7 @@ def test_the_person_appeals_on_their_page_and_the_parent_head_decides_from_a_pho
     verify = plain_client(pegawai).get(reverse("verify_letter", kwargs={"code": letter.verification_code}))
     assert "dicabut" in verify.content.decode() or "revoked" in verify.content.decode()
     assert selectors.letter_status(letter) == "voided"
+    # "What Santun holds about me" lists the appeal with its outcome
+    mine = plain_client(pegawai).get(reverse("governance:my_data", kwargs={"institution": leaf.slug})).content.decode()
+    assert "Banding saya" in mine and "Saya mohon atasan meninjau ulang." in mine
+    assert "Alasan banding dapat diterima." in mine
