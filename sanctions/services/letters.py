@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import log_action
 from governance.models import Institution, Membership, Role, User
-from governance.tenancy import TenantTask, institution_scope
+from governance.tenancy import TenantTask, institution_scope, rows_of_lineage
 
 from .. import selectors
 from ..letters import build_letter_pdf
@@ -33,13 +33,26 @@ def _verification_code() -> str:
             return code
 
 
-def _signer(actor: User, institution: Institution, escalated: bool) -> tuple[str, str, str]:
+def _seat(actor: User, institution: Institution) -> tuple[Institution, set[str]]:
+    """The nearest institution on the case's path (itself, then its parent, …) where ``actor`` holds
+    a head's or an acting head's seat today, with the roles they hold there: a decision that climbed
+    the tree (the head was the subject, the seat was empty, the case went up) is signed from there."""
+    lineage = [institution.pk, *reversed(institution.ancestor_ids())]
+    held: dict[int, set[str]] = {}
+    for institution_id, role in rows_of_lineage(Membership, institution).active().filter(
+            user=actor, role__in=(Role.HEAD, Role.ACTING)).values_list("institution_id", "role"):
+        held.setdefault(institution_id, set()).add(role)
+    home_id = next((pk for pk in lineage if pk in held), institution.pk)
+    home = institution if home_id == institution.pk else Institution.objects.get(pk=home_id)
+    return home, held.get(home_id, set())
+
+
+def _signer(actor: User, institution: Institution) -> tuple[str, str, str]:
     """Name, position and NIP under the signature: from the signer's staff record at the institution
     where they hold the seat; an acting head (Plh/Plt) signs as such."""
-    home = institution.parent if escalated and institution.parent_id else institution
+    home, roles = _seat(actor, institution)
     with institution_scope(home):
         record = selectors.staff_record(actor, home)
-        roles = set(Membership.objects.active().filter(user=actor).values_list("role", flat=True))
     name = record.full_name if record else (actor.full_name or actor.email)
     if Role.ACTING in roles and Role.HEAD not in roles:
         return name, _("Acting head of %(institution)s") % {"institution": home.name}, record.nip if record else ""
@@ -62,7 +75,7 @@ def _letter_issue(*, actor: User, measure: Measure, day: datetime.date) -> Warni
     institution = measure.institution
     seq = next_sequence(institution, day.year)
     number = warning_letter_number(institution, seq=seq, day=day)
-    name, position, nip = _signer(actor, institution, measure.escalated)
+    name, position, nip = _signer(actor, institution)
     letter = WarningLetter.objects.create(
         institution=institution, measure=measure, year=day.year, seq=seq, number=number, issued_on=day,
         verification_code=_verification_code(), signed_by=actor, signer_name=name, signer_position=position,

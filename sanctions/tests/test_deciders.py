@@ -151,3 +151,23 @@ def test_a_platform_operator_appoints_the_acting_head_of_a_top_level_institution
     call_command("appoint_acting", top.slug, "sekjen@contoh.test", stdout=out)
     assert deciders.for_measure(measure).users == (deputy,)
     assert AuditEntry.objects.filter(action="governance.membership.granted", institution=top, actor=None).exists()
+
+
+@pytest.mark.parametrize(("empty", "signs_for"), [
+    ("leaf", "Kanwil"),  # the madrasah's seat is empty: the Kanwil head decides and signs as the Kanwil's head
+    ("middle", "Kementerian"),  # the head is the subject and the Kanwil's seat is empty: the case climbs to the top
+])
+def test_the_letter_is_signed_from_the_seat_of_whoever_decided(tree, empty, signs_for):
+    from sanctions.models import WarningLetter
+
+    leaf, people = tree["leaf"], tree["people"]
+    Membership.objects.filter(institution=tree[empty], role=Role.HEAD).update(ends_on=datetime.date(2021, 1, 1))
+    subject = (StaffMemberFactory(institution=leaf, full_name="Budi Santoso") if empty == "leaf"
+               else _staff(people["madrasah", Role.HEAD], leaf))
+    measure = proposed_measure(leaf, humas=people["madrasah", Role.PUBLIC_RELATIONS], subject_staff=subject)
+    decision = deciders.for_measure(measure)
+    assert decision.institution.name == signs_for
+    services.measure_approve(actor=decision.users[0], measure=measure, reason="Setuju.", as_parent=decision.above)
+    letter = WarningLetter.objects.get(measure=measure)
+    assert signs_for in letter.signer_position and "MTsN" not in letter.signer_position
+    assert letter.signer_name == _staff(decision.users[0], decision.institution).full_name
