@@ -74,13 +74,14 @@ def report_for_subject(request, pk) -> ViolationReport:
 
 
 def explanation_for(request, pk) -> Explanation:
-    """The file of an explanation: for those who handle the case, and for the person themself."""
-    report = get_object_or_404(ViolationReport, pk=pk)
+    """The file of an explanation: for the person themself, and for whoever may open the case's
+    evidence (those who handle the case, the official above who decides it)."""
+    report = get_object_or_404(ViolationReport.objects.select_related("subject_staff"), pk=pk)
     explanation = selectors.explanation_of(report)
     if explanation is None or not explanation.file:
         raise Http404("no file")
     if not selectors.is_subject(request.user, report):
-        _case_handler(request, report)
+        _opens_case_files(request, report)
     return explanation
 
 
@@ -109,16 +110,22 @@ def evidence_for(request, pk) -> CaseEvidence:
     """Evidence, for the people who handle the case, and for the parent's head deciding an escalated
     measure or objection of that case. Never for the reported person, whatever their role."""
     item = get_object_or_404(CaseEvidence.objects.select_related("report", "report__subject_staff"), pk=pk)
-    not_about_visitor(request, item.report)
+    _opens_case_files(request, item.report)
+    return item
+
+
+def _opens_case_files(request, report: ViolationReport) -> None:
+    """Those who handle the case, and the official above deciding an escalated measure, objection or
+    appeal of it, open its files; never the reported person, whatever their role."""
+    not_about_visitor(request, report)
     access = request.access
     allowed = access.has("sanctions.view_cases") or (
         access.has("sanctions.decide_escalated") and (
-            Measure.objects.filter(report=item.report, escalated=True).exists()
-            or Objection.objects.filter(measure__report=item.report, escalated=True).exists())) or (
-        access.has("sanctions.decide_appeal_above") and _decides_from_above(request.user, item.report))
+            Measure.objects.filter(report=report, escalated=True).exists()
+            or Objection.objects.filter(measure__report=report, escalated=True).exists())) or (
+        access.has("sanctions.decide_appeal_above") and _decides_from_above(request.user, report))
     if not allowed:
         raise PermissionDenied
-    return item
 
 
 def measure_for_subject(request, pk) -> Measure:

@@ -413,9 +413,10 @@ def explanation_skip(request, institution, pk):
     return redirect("sanctions:report_detail", institution=institution, pk=pk)
 
 
-@requires("sanctions.view_own")
+@requires("sanctions.open_evidence")
 def explanation_file(request, institution, pk):
-    """The file attached to an explanation: for those who handle the case, and the person themself."""
+    """The file attached to an explanation: for the person themself, those who handle the case, and
+    the official above who decides it (``access.explanation_for``)."""
     explanation = access.explanation_for(request, pk)
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(explanation.file_type, "pdf")
     return private_file(explanation.file, content_type=explanation.file_type,

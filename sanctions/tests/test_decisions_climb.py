@@ -76,3 +76,27 @@ def test_while_the_kanwil_has_a_free_head_the_ministry_does_not_decide(tree):  #
         assert deciders.for_measure(measure).institution == middle
         decide = reverse("sanctions:measure_decide_escalated", kwargs={"institution": leaf.slug, "pk": measure.pk})
         assert mfa_client(people[top.slug, Role.HEAD]).get(decide).status_code == 403
+
+
+def test_the_official_above_who_decides_opens_the_explanation_file(tree):  # noqa: F811
+    """The decider sees the explanation, attached file included, wherever in the tree they sit."""
+    from governance.tenancy import institution_scope
+    from sanctions.tests.factories import confirmed_report, png_bytes
+
+    middle, people = tree["middle"], tree["people"]
+    humas, head = people["kanwil", Role.PUBLIC_RELATIONS], people["kanwil", Role.HEAD]
+    with institution_scope(middle):
+        report = confirmed_report(middle, humas=humas, subject_staff=middle.staff.get(user=head))
+        services.explanation_record(actor=humas, report=report, text="Sudah dijelaskan di kertas.", how="paper",
+                                    upload=("surat.png", png_bytes()))
+        level = services.ladder_ensure(actor=humas, institution=middle).levels.order_by("position").first()
+        measure = services.measure_propose(actor=humas, report=report, level=level)
+    decision = deciders.for_measure(measure)
+    assert decision.above
+    client = mfa_client(decision.users[0])
+    file_url = reverse("sanctions:explanation_file", kwargs={"institution": middle.slug, "pk": report.pk})
+    page = client.get(reverse("sanctions:measure_decide_escalated", kwargs={"institution": middle.slug, "pk": measure.pk}))
+    assert file_url in page.content.decode()
+    opened = client.get(file_url)
+    assert opened.status_code == 200 and opened["Content-Type"] == "image/png"
+    assert plain_client(humas).get(file_url).status_code == 200  # Humas, who handles the case, as before
