@@ -79,6 +79,11 @@ def test_the_case_and_the_letter_name_the_code_in_force_then_and_the_acknowledge
     assert "(versi 1) yang berlaku sejak 8 Januari 2024" in html
     assert "telah Saudara nyatakan dibaca dan dipahami pada 1 Februari 2024" in html
     assert rule_ids(inst, RuleCategory.POLITICS)
+    # a violation under version 2, which Budi had not acknowledged: the letter says so too
+    later = approved_measure(inst, humas=world.users["humas"], head=world.users["kepala"], subject_staff=world.budi,
+                             channel=world.channel)
+    html = " ".join(letter_html(WarningLetter.objects.get(measure=later)).split())
+    assert "(versi 2)" in html and "yang pada saat kejadian belum Saudara nyatakan dibaca" in html
 
 
 def test_a_violation_before_the_new_version_cites_the_rules_then_in_force(world):
