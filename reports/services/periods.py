@@ -167,7 +167,7 @@ def period_open(
                                  period=period.label, assessor=period.institution.name,
                                  deadline=_date(period.self_assessment_deadline)),
                 url=reverse("reports:self_assessment", kwargs={"institution": target.slug, "pk": entries[target.pk].pk}),
-                email=email,
+                email=email, urgent=True,  # a deadline: by e-mail at once, whatever the person chose
             )
     log_action(action="reports.period.opened", institution=period.institution, actor=actor, target=period,
                data={"entries": len(targets), "rubric": period.rubric_id})

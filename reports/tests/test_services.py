@@ -119,6 +119,17 @@ def test_a_period_covers_the_subtree_filtered_by_kind(world, unscoped):
     assert not Entry.objects.filter(institution__in=[world.kalsel, world.kalsel_madrasah]).exists()
 
 
+
+def test_the_opening_notice_carries_a_deadline_and_is_e_mailed_at_once_even_to_a_digest_reader(
+        world, unscoped, django_capture_on_commit_callbacks, mailoutbox):
+    humas = world.humas["mts-satu"]
+    humas.notification_mode = humas.NotificationMode.DIGEST
+    humas.save(update_fields=["notification_mode"])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_period(world.sumsel, kinds=[Institution.Kind.MADRASAH], state=State.SELF_ASSESSMENT)
+    notice = Notification.objects.get(recipient=humas, kind="reports.self_assessment_open")
+    assert not notice.digest_pending and any(humas.email in message.to for message in mailoutbox)
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"scoring_deadline": datetime.date(2024, 7, 1)}, "tenggat penilaian"),
     ({"self_assessment_deadline": datetime.date(2023, 12, 31)}, "semester dimulai"),
