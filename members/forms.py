@@ -72,6 +72,9 @@ class RoleForm(forms.Form):
 class ActingForm(forms.Form):
     staff = forms.ModelChoiceField(label=_("Acting head"), queryset=StaffMember.objects.none(),
                                    help_text=_("A current staff member with an account."))
+    starts_on = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For a leave planned ahead: its first day. Leave empty to start today."))
     ends_on = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("For the head's leave: the day the head is back (the acting head decides until then, the head "

@@ -331,7 +331,7 @@ def acting_appoint(request, institution):
     if form.is_valid():
         try:
             services.acting_appoint(actor=request.user, staff=form.cleaned_data["staff"],
-                                    ends_on=form.cleaned_data["ends_on"])
+                                    starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"])
         except ValidationError as error:
             refuse_on_form(form, error)
         else:

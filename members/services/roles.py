@@ -35,6 +35,8 @@ def acting_appoint(*, actor: User | None, staff: StaffMember, starts_on=None, en
         raise ValidationError({"staff": _("This person has no account yet. Send an invitation first.")})
     if not staff.is_current:
         raise ValidationError({"staff": _("This person has left the institution.")})
+    if starts_on is not None and starts_on < staff.institution.local_today():
+        raise ValidationError({"starts_on": _("An appointment starts today or later, not in the past.")})
     if Membership.objects.active(staff.institution.local_today()).filter(
             institution=staff.institution, role=Role.HEAD, user=staff.user_id).exists():
         raise ValidationError({"staff": _("The head cannot also be the acting head of the same institution.")})

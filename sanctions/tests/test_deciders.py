@@ -115,6 +115,32 @@ def test_during_the_heads_leave_the_acting_head_decides_and_the_head_does_not(tr
     services.measure_approve(actor=deputy, measure=measure, reason="Setuju.")
 
 
+
+def test_a_leave_planned_ahead_hands_the_decisions_over_on_its_first_day(tree):
+    """The parent's head enters next week's leave on the page; until it starts, the head decides."""
+    import time_machine
+    from django.urls import reverse
+
+    from sanctions.tests.conftest import mfa_client
+
+    leaf, people = tree["leaf"], tree["people"]
+    deputy = make_member(leaf, Role.STAFF, email="wakamad.cuti@contoh.test")
+    staff = staff_for(deputy, leaf)
+    today = leaf.local_today()
+    first, back = today + datetime.timedelta(days=7), today + datetime.timedelta(days=14)
+    appoint = reverse("members:acting_appoint", kwargs={"institution": leaf.slug})
+    client = mfa_client(people["kanwil", Role.HEAD])
+    refused = client.post(appoint, {"staff": staff.pk, "starts_on": (today - datetime.timedelta(days=1)).isoformat()})
+    assert refused.status_code == 400 and "tidak di masa lalu" in refused.content.decode()
+    assert client.post(appoint, {"staff": staff.pk, "starts_on": first.isoformat(),
+                                 "ends_on": back.isoformat()}).status_code == 302
+    measure = proposed_measure(leaf, humas=people["madrasah", Role.PUBLIC_RELATIONS],
+                               subject_staff=StaffMemberFactory(institution=leaf))
+    assert deciders.for_measure(measure).users == (people["madrasah", Role.HEAD],)
+    with time_machine.travel(datetime.datetime.combine(first, datetime.time(9), leaf.tzinfo)):
+        decision = deciders.for_measure(measure)
+        assert decision.acting and decision.users == (deputy,)
+
 def test_an_empty_seat_without_an_acting_head_goes_to_the_parent(tree):
     leaf, people = tree["leaf"], tree["people"]
     Membership.objects.filter(institution=leaf, role=Role.HEAD).update(ends_on=datetime.date(2021, 1, 1))

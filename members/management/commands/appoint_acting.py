@@ -1,7 +1,7 @@
 """Appoint an acting head (Plh/Plt) — for a platform operator, at a top-level institution, which has
 no parent whose head could do it on the page. Goes through the same service (audited).
 
-    python manage.py appoint_acting pemkab-oku-timur sekda@okutimurkab.go.id [--until 2027-01-15]
+    python manage.py appoint_acting pemkab-oku-timur sekda@okutimurkab.go.id [--from 2027-01-04] [--until 2027-01-15]
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("institution", help="the institution's short address (slug)")
         parser.add_argument("email", help="the e-mail of a current staff member with an account")
+        parser.add_argument("--from", dest="starts_on", type=datetime.date.fromisoformat, default=None,
+                            help="the first day (YYYY-MM-DD), for a leave planned ahead; leave out to start today")
         parser.add_argument("--until", type=datetime.date.fromisoformat, default=None,
                             help="the day the head is back (YYYY-MM-DD); leave out for a standing acting head")
 
-    def handle(self, *args, institution, email, until=None, **options):
+    def handle(self, *args, institution, email, starts_on=None, until=None, **options):
         place = Institution.objects.filter(slug=institution, is_active=True).first()
         if place is None:
             raise CommandError(f"No active institution {institution!r}.")
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             if staff is None:
                 raise CommandError(f"{email} is not a current staff member with an account at {place.slug}.")
             try:
-                membership = services.acting_appoint(actor=None, staff=staff, ends_on=until)
+                membership = services.acting_appoint(actor=None, staff=staff, starts_on=starts_on, ends_on=until)
             except (ValidationError, PermissionDenied) as error:
                 raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
         self.stdout.write(f"{staff.full_name} is acting head of {place.name} from {membership.starts_on}"
