@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance import services as governance_services
-from governance.http import refuse, refuse_on_form
+from governance.http import private_download, refuse, refuse_on_form
 from governance.models import Channel, CodeVersion, Institution, Membership, Role, User
 from governance.navigation import sections_for
 from governance.permissions import requires
@@ -172,15 +172,11 @@ def export(request, institution):
             "channel", "staff").order_by("channel__name", "until", "staff__full_name")
         dataset = GroupMembershipResource().export(queryset=memberships, force_native_type=True)
         title, name = _("Group memberships"), "keanggotaan-grup"
-    stamp = request.institution.local_today().isoformat()
+    filename = f"{name}-{request.institution.slug}-{request.institution.local_today().isoformat()}.{fmt}"
     if fmt == "xlsx":
-        response = HttpResponse(to_xlsx(dataset, title=title),
+        return private_download(to_xlsx(dataset, title=title), filename=filename,
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        response = HttpResponse(to_csv(dataset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{request.institution.slug}-{stamp}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_download(to_csv(dataset), filename=filename, content_type="text/csv; charset=utf-8")
 
 
 # Roles and invitations -----------------------------------------------------------------------
@@ -726,8 +722,7 @@ def correction_request(request, institution, pk):
     try:
         services.staff_correction_request(user=request.user, staff=staff, message=request.POST.get("message", ""))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error)
     else:
         messages.success(request, _("Your request was sent to the operator."))
     return redirect("governance:my_data", institution=request.institution.slug)
@@ -751,8 +746,7 @@ def correction_resolve(request, institution, pk):
     try:
         services.staff_correction_resolve(actor=request.user, correction=correction, resolution=resolution)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        refuse(request, error)
         return corrections(request, institution, refused_pk=correction.pk, refused_value=resolution)
     messages.success(request, _("Marked as dealt with; the person was told."))
     return redirect("members:corrections", institution=request.institution.slug)

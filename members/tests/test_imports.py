@@ -239,6 +239,9 @@ def _export(side, data, fmt):
     response = client_for(side.users["operator"]).get(
         reverse("members:export", kwargs={"institution": side.institution.slug}), {"data": data, "format": fmt})
     assert response.status_code == 200
+    # NIPs and phone numbers: a private download, never kept on the way nor run in the browser
+    assert response["Cache-Control"] == "private, no-store" and response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
     return response.content
 
 
