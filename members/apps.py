@@ -7,13 +7,15 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from governance.retention import RetentionSweep, register_retention
         from governance.seeding import register_demo
         from governance.signals import code_published
 
-        from . import hooks, permissions, personal_data
+        from . import hooks, permissions, personal_data, services
 
         permissions.register()
         register_demo("members.demo.seed")
         hooks.register()
         personal_data.register()
+        register_retention(RetentionSweep("members.invitations", services.invitations_purge_due, order=30))
         code_published.connect(hooks.on_code_published, dispatch_uid="members.acknowledgements")

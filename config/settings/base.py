@@ -238,6 +238,8 @@ SANTUN_RETENTION_CASE_YEARS_MAX = env.int("SANTUN_RETENTION_CASE_YEARS_MAX", def
 SANTUN_RETENTION_EXPORT_DAYS = env.int("SANTUN_RETENTION_EXPORT_DAYS", default=30)
 SANTUN_RETENTION_EXPORT_DAYS_MIN = env.int("SANTUN_RETENTION_EXPORT_DAYS_MIN", default=1)
 SANTUN_RETENTION_EXPORT_DAYS_MAX = env.int("SANTUN_RETENTION_EXPORT_DAYS_MAX", default=365)
+# Invitations never accepted (expired or withdrawn) hold an e-mail address: deleted this many days later.
+SANTUN_RETENTION_INVITATION_DAYS = env.int("SANTUN_RETENTION_INVITATION_DAYS", default=90)
 # Largest chat export accepted for upload (.txt or .zip, media included).
 SANTUN_CHAT_UPLOAD_MAX_BYTES = env.int("SANTUN_CHAT_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 

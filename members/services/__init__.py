@@ -28,6 +28,7 @@ from .invitations import (
     invitation_link,
     invitation_resend,
     invitation_revoke,
+    invitations_purge_due,
 )
 from .onboarding import institution_onboard
 from .roles import acting_appoint, role_grant, role_revoke
@@ -56,6 +57,7 @@ __all__ = [
     "invitation_link",
     "invitation_resend",
     "invitation_revoke",
+    "invitations_purge_due",
     "open_corrections",
     "read_progress",
     "acting_appoint",

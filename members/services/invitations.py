@@ -3,6 +3,7 @@ looked up by their token and accepted."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
@@ -145,3 +146,20 @@ def invitation_accept(*, invitation: Invitation, password: str | None = None, us
         log_action(action="members.invitation.accepted", institution=institution, actor=account, target=invitation,
                    data={"invitation": invitation.pk, "staff": staff.pk, "role": invitation.role})
     return account
+
+
+def invitations_purge_due(institution, *, dry_run: bool = False):
+    """The retention sweep of stale invitations (registered with ``governance.retention``): one never
+    accepted that expired or was withdrawn more than ``SANTUN_RETENTION_INVITATION_DAYS`` ago goes,
+    with the e-mail address it holds. Accepted ones stay: they record who invited whom."""
+    from django.db.models import Q
+
+    from governance.retention import SweepResult
+
+    cutoff = timezone.now() - datetime.timedelta(days=settings.SANTUN_RETENTION_INVITATION_DAYS)
+    due = Invitation.objects.filter(institution=institution, accepted_at__isnull=True).filter(
+        Q(revoked_at__lt=cutoff) | Q(revoked_at__isnull=True, expires_at__lt=cutoff))
+    if dry_run:
+        return SweepResult(counts={"invitations": due.count()})
+    deleted, _by_model = due.delete()
+    return SweepResult(counts={"invitations": deleted})
