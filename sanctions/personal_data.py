@@ -57,26 +57,23 @@ def measures_about_me(user) -> list[dict]:
     return rows
 
 
-def objections_of_mine(user) -> list[dict]:
+def _filed(items) -> list[dict]:
+    """Objections or appeals the person filed, with what became of them."""
     return [{
-        _("Institution"): objection.institution.name,
-        _("Filed on"): timezone.localtime(objection.filed_at).date(),
-        _("Grounds"): objection.text,
-        _("State"): objection.get_state_display(),
-        _("Reason of the decision"): objection.decision_reason or "—",
-    } for objection in Objection.objects.filter(measure__report__subject_staff__user=user)
-        .select_related("institution").order_by("filed_at")]
+        _("Institution"): item.institution.name,
+        _("Filed on"): timezone.localtime(item.filed_at).date(),
+        _("Grounds"): item.text,
+        _("State"): item.get_state_display(),
+        _("Reason of the decision"): item.decision_reason or "—",
+    } for item in items.select_related("institution").order_by("filed_at")]
+
+
+def objections_of_mine(user) -> list[dict]:
+    return _filed(Objection.objects.filter(measure__report__subject_staff__user=user))
 
 
 def appeals_of_mine(user) -> list[dict]:
-    return [{
-        _("Institution"): appeal.institution.name,
-        _("Filed on"): timezone.localtime(appeal.filed_at).date(),
-        _("Grounds"): appeal.text,
-        _("State"): appeal.get_state_display(),
-        _("Reason of the decision"): appeal.decision_reason or "—",
-    } for appeal in Appeal.objects.filter(objection__measure__report__subject_staff__user=user)
-        .select_related("institution").order_by("filed_at")]
+    return _filed(Appeal.objects.filter(objection__measure__report__subject_staff__user=user))
 
 
 def my_letters(user) -> list[tuple[str, object]]:
