@@ -70,7 +70,7 @@ def active_election_periods(institution: Institution, day: datetime.date | None 
 
 
 # Apps that keep cases say which of their rows belong to one: ``resolver(institution, case=…)`` gives
-# ``{target_type: ids}`` of the rows of case number ``case``; ``resolver(institution, subject=user)``
+# ``{target_type: queryset}`` of the rows of case number ``case``; ``resolver(institution, subject=user)``
 # those of every case about ``user``, whose entries the audit view never shows them (they would name
 # who reported them and who worked the case).
 _audit_case_resolvers: list = []

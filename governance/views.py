@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import imports, selectors, services
+from . import audit_export, imports, selectors, services
 from .accounts import platform_mfa_redirect
 from .cache import cached
 from .code_templates import TEMPLATES, suggested_for
@@ -123,8 +123,6 @@ def audit_log(request, institution):
 
 @requires("governance.view_audit")
 def audit_log_download(request, institution, fmt):
-    from . import audit_export
-
     form, entries, query = _audit_request(request)
     back = f"{reverse('governance:audit_log', kwargs={'institution': institution})}?{query}"
     if form.is_bound and form.errors:
