@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils.translation import override
 
 from governance.audit import log_action
 from governance.models import Membership, Role, User
+from governance.retention import SweepResult
 from governance.services import membership_grant
 from governance.tenancy import institution_scope
 
@@ -152,10 +154,6 @@ def invitations_purge_due(institution, *, dry_run: bool = False):
     """The retention sweep of stale invitations (registered with ``governance.retention``): one never
     accepted that expired or was withdrawn more than ``SANTUN_RETENTION_INVITATION_DAYS`` ago goes,
     with the e-mail address it holds. Accepted ones stay: they record who invited whom."""
-    from django.db.models import Q
-
-    from governance.retention import SweepResult
-
     cutoff = timezone.now() - datetime.timedelta(days=settings.SANTUN_RETENTION_INVITATION_DAYS)
     due = Invitation.objects.filter(institution=institution, accepted_at__isnull=True).filter(
         Q(revoked_at__lt=cutoff) | Q(revoked_at__isnull=True, expires_at__lt=cutoff))
