@@ -22,6 +22,7 @@ from .demo import (
     _expire_until_today,
     _file,
     _propose_and_approve,
+    _staff_of,
     _staff_without_account,
     _travel,
 )
@@ -236,7 +237,50 @@ def seed(ctx) -> None:
                       informal=informal, people=people, ref_prefix=f"demo:recent:{slug}")
                 if slug == "mtsn":
                     _propose_ladder_change(institution, humas)
+                    _hearings(institution, reporter=pegawai, humas=humas, channel=channel,
+                              operator=ctx.users.get((institution.slug, Role.OPERATOR)))
                 _expire_until_today(institution)
+
+
+def _hearings(institution, *, reporter, humas, channel, operator) -> None:
+    """The two other ways a person is heard, each on a case waiting for the head: the Kaur TU, who has
+    an account, explains in Santun; a staff member away on official travel is not heard, and Humas
+    writes why."""
+    at = _clock(institution)
+    away = _staff_without_account(institution)[0]
+    cases = [
+        (6, "demo:recent:mtsn:heard-online", _staff_of(operator, institution) if operator else None,
+         "Meneruskan tangkapan layar daftar nilai rapor siswa ke grup resmi, lengkap dengan nama dan NISN.",
+         ["Daftar nilai kelas IX", "NISN 00xxxxxx"]),
+        (5, "demo:recent:mtsn:not-heard", away,
+         "Mengirim pesan berantai tentang pembagian bantuan kuota internet yang meminta nomor rekening.",
+         ["Bantuan kuota gratis", "kirim no rekening"]),
+    ]
+    for days, ref, person, description, screenshot in cases:
+        if person is None:
+            continue
+        filed = at(days, 8, 20)
+        report = _file(institution, at=filed, ref=ref, reporter=reporter, staff=person, channel=channel,
+                       categories=[C.HOAX], occurred=filed - datetime.timedelta(hours=14), description=description,
+                       screenshot=screenshot)
+        _confirm(report, humas, review_at=_after(filed, 0, 9, 30), decide_at=_after(filed, 1, 10),
+                 reason="Tangkapan layar jelas; pesan memuat data pribadi atau ajakan yang menyesatkan.")
+        with _travel(_after(filed, 2, 7, 45)):
+            if ref.endswith("heard-online"):
+                services.explanation_give(
+                    actor=operator, report=report,
+                    text="Saya mengirimnya untuk wali kelas IX dan salah memilih grup. Pesan sudah saya hapus "
+                         "beberapa menit kemudian dan saya kirim ulang lewat jalur pribadi.")
+            else:
+                services.explanation_skip(
+                    actor=humas, report=report,
+                    reason="Yang bersangkutan sedang dinas luar kota mendampingi lomba siswa sampai pekan depan dan "
+                           "tidak dapat dihubungi; pesan sudah dihapus admin grup.")
+        with _travel(_after(filed, 2, 9)):
+            ladder = services.ladder_ensure(actor=humas, institution=institution)
+            from .selectors import suggest_level
+
+            services.measure_propose(actor=humas, report=report, level=suggest_level(report, ladder=ladder).level)
 
 
 def _propose_ladder_change(institution, humas) -> None:

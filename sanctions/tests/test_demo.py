@@ -94,6 +94,13 @@ def test_the_last_months_show_cases_in_every_state_whatever_the_day(demo, unscop
     assert Measure.objects.get(report__source_ref="demo:mtsn:hoaks").level.ladder.version == 1
     # The informal group's case did not remove anyone.
     assert not measures.filter(level_code="KELUAR").exists()
+    # Every way of being heard waits on the head's list: in Santun, told to Humas, not heard (with why).
+    from sanctions.models import Explanation
+
+    heard = Explanation.objects.filter(report__in=recent)
+    assert {"online", "oral"} <= set(heard.values_list("how", flat=True))
+    skipped = heard.get(skipped_at__isnull=False)
+    assert skipped.skipped_reason and skipped.report.measures.get().state == "proposed"
 
 
 def test_the_other_trees_have_recent_cases_of_their_own_kind(demo, unscoped):
