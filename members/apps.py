@@ -18,4 +18,5 @@ class MembersConfig(AppConfig):
         hooks.register()
         personal_data.register()
         register_retention(RetentionSweep("members.invitations", services.invitations_purge_due, order=30))
+        register_retention(RetentionSweep("members.imports", services.import_files_sweep, order=40))
         code_published.connect(hooks.on_code_published, dispatch_uid="members.acknowledgements")

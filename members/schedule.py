@@ -2,11 +2,9 @@
 
 from celery.schedules import crontab
 
+# Import files and previews nobody confirmed go in the one nightly retention run (governance-retention),
+# through ``services.import_files_sweep``.
 BEAT_SCHEDULE = {
-    "members-expire-import-files": {
-        "task": "members.tasks.expire_import_files",
-        "schedule": crontab(hour=2, minute=15),
-    },
     # 07.00 WIB on working mornings: staff who have not acknowledged the code in force are reminded a
     # week after it was published and weekly after that, at most four times (counted per person).
     "members-acknowledgement-reminders": {

@@ -10,29 +10,12 @@ from governance.models import Institution
 from governance.tenancy import TenantTask, platform_scope
 
 from . import services
-from .models import ImportJob
 from .services.acknowledgements import request_acknowledgements, send_acknowledgement_reminders
 from .services.imports import apply_import, preview_import
 
-__all__ = ["apply_import", "expire_import_files", "expire_import_files_of", "preview_import",
+__all__ = ["apply_import", "preview_import",
            "remind_acknowledgements", "remind_acknowledgements_everywhere", "request_acknowledgements",
            "send_acknowledgement_reminders"]
-
-
-@shared_task(bind=True)
-def expire_import_files(self) -> int:
-    """Daily: remove uploaded files of previews nobody confirmed within a day."""
-    with platform_scope():
-        institution_ids = list(ImportJob.objects.filter(state__in=[ImportJob.State.READY, ImportJob.State.REFUSED])
-                               .values_list("institution_id", flat=True).distinct())
-    for institution_id in institution_ids:
-        expire_import_files_of.delay(institution_id=institution_id)
-    return len(institution_ids)
-
-
-@shared_task(base=TenantTask, bind=True)
-def expire_import_files_of(self, institution: Institution) -> int:
-    return services.import_jobs_expire(institution=institution)
 
 
 @shared_task(bind=True)

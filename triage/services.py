@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import log_action
 from governance.models import Channel, Institution, User
+from governance.retention import SweepResult
 from governance.tenancy import TenantTask
 from members.models import StaffMember
 from members.validators import normalize_phone
@@ -394,23 +395,39 @@ def parse_chat_import(self, institution, chat_import_id: int):
     return chat_import_parse(chat_import=chat_import, progress=progress).state
 
 
+def _chat_imports_due(institution: Institution, now: datetime.datetime):
+    """(uploads nobody confirmed in time, confirmed imports whose triage window is over)."""
+    stale = ChatImport.objects.filter(institution=institution, state__in=PENDING_STATES,
+                                      created_at__lt=now - datetime.timedelta(hours=PENDING_HOURS))
+    due = ChatImport.objects.filter(institution=institution, state=ChatImportState.CONFIRMED, purged_at__isnull=True,
+                                    parsed_at__lt=now - datetime.timedelta(days=triage_days()))
+    return stale, due
+
+
 def chat_imports_expire(*, institution: Institution, now: datetime.datetime | None = None) -> dict:
     """Daily: discard uploads nobody confirmed within two days, and delete the chat text of imports
     whose triage window is over."""
     now = now or timezone.now()
     expired = purged = 0
-    stale = ChatImport.objects.filter(institution=institution, state__in=PENDING_STATES,
-                                      created_at__lt=now - datetime.timedelta(hours=PENDING_HOURS))
+    stale, due = _chat_imports_due(institution, now)
     for chat_import in stale:
         with transaction.atomic():
             _discard(_locked(chat_import), actor=None, state=ChatImportState.EXPIRED)
         expired += 1
-    due = ChatImport.objects.filter(institution=institution, state=ChatImportState.CONFIRMED, purged_at__isnull=True,
-                                    parsed_at__lt=now - datetime.timedelta(days=triage_days()))
     for chat_import in due:
         chat_import_purge(actor=None, chat_import=chat_import)
         purged += 1
     return {"expired": expired, "purged": purged}
+
+
+def chat_retention_sweep(institution: Institution, *, dry_run: bool = False):
+    """The retention sweep of chat text (registered with ``governance.retention``, so the one nightly
+    run and its dry run cover it): ``chat_imports_expire``, or on a dry run what it would remove."""
+    if not dry_run:
+        done = chat_imports_expire(institution=institution)
+        return SweepResult(counts={"uploads_discarded": done["expired"], "chat_texts": done["purged"]})
+    stale, due = _chat_imports_due(institution, timezone.now())
+    return SweepResult(counts={"uploads_discarded": stale.count(), "chat_texts": due.count()})
 
 
 # --- authors ------------------------------------------------------------------------------------------

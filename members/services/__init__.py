@@ -13,6 +13,7 @@ from .acknowledgements import (
 from .corrections import open_corrections, staff_correction_request, staff_correction_resolve
 from .groups import group_membership_add, group_membership_change_role, group_membership_end
 from .imports import (
+    import_files_sweep,
     import_job_apply,
     import_job_cancel,
     import_job_confirm,
@@ -49,6 +50,7 @@ __all__ = [
     "import_job_confirm",
     "import_job_create",
     "import_job_preview",
+    "import_files_sweep",
     "import_jobs_expire",
     "institution_onboard",
     "invitation_accept",

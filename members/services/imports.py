@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import log_action
 from governance.models import Institution, User
+from governance.retention import SweepResult
 from governance.tenancy import TenantTask
 
 from .. import imports, rules, selectors
@@ -189,16 +190,30 @@ def import_job_cancel(*, actor: User | None, job: ImportJob) -> ImportJob:
 def import_jobs_expire(*, institution: Institution, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
     """Run daily: remove the files of previews nobody confirmed, and the per-row preview (names,
     NIPs) of refused imports; the counts stay."""
-    cutoff = timezone.now() - older_than
+    ready, refused = _import_jobs_due(institution, timezone.now() - older_than)
     count = 0
-    for job in ImportJob.objects.filter(institution=institution, state=ImportJob.State.READY, created_at__lt=cutoff):
+    for job in ready:
         job.state, job.rows = ImportJob.State.CANCELLED, []
         _discard_file(job)
         job.save()
         count += 1
-    count += ImportJob.objects.filter(institution=institution, state=ImportJob.State.REFUSED, created_at__lt=cutoff).exclude(
-        rows=[]).update(rows=[])
-    return count
+    return count + refused.update(rows=[])
+
+
+def _import_jobs_due(institution: Institution, cutoff: datetime.datetime):
+    """(previews nobody confirmed before ``cutoff``, refused imports of then that still hold their rows)."""
+    ready = ImportJob.objects.filter(institution=institution, state=ImportJob.State.READY, created_at__lt=cutoff)
+    refused = ImportJob.objects.filter(institution=institution, state=ImportJob.State.REFUSED,
+                                       created_at__lt=cutoff).exclude(rows=[])
+    return ready, refused
+
+
+def import_files_sweep(institution: Institution, *, dry_run: bool = False) -> SweepResult:
+    """The retention sweep of import files and previews (registered with ``governance.retention``)."""
+    if not dry_run:
+        return SweepResult(counts={"import_previews": import_jobs_expire(institution=institution)})
+    ready, refused = _import_jobs_due(institution, timezone.now() - datetime.timedelta(days=1))
+    return SweepResult(counts={"import_previews": ready.count() + refused.count()})
 
 
 def progress_key(job_id: int) -> str:

@@ -341,13 +341,13 @@ def test_progress_fragment_polls_while_running_and_asks_for_a_reload_when_done(s
 
 
 def test_stale_previews_lose_their_file_and_rows_daily(side_a, unscoped):
-    from members.tasks import expire_import_files
+    from governance.tasks import apply_retention_everywhere
 
     ready = preview(side_a.institution, xlsx_bytes(ROWS))
     refused = preview(side_a.institution, xlsx_bytes([ROWS[0], ROWS[0]]))
     stored = ready.file.name
     ImportJob.objects.filter(pk__in=[ready.pk, refused.pk]).update(created_at=ready.created_at - datetime.timedelta(days=2))
-    expire_import_files.delay()
+    apply_retention_everywhere.delay()  # the one nightly retention run
     ready.refresh_from_db()
     refused.refresh_from_db()
     assert ready.state == ImportJob.State.CANCELLED and not ready.file and not ready.file.storage.exists(stored)

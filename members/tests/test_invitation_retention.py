@@ -40,3 +40,16 @@ def test_stale_invitations_go_and_the_run_counts_them(side_a, unscoped, settings
     with institution_scope(inst):
         apply_retention(inst)
     assert set(Invitation.objects.values_list("pk", flat=True)) == {accepted.pk, pending.pk}
+
+
+def test_one_beat_entry_runs_every_retention_sweep():
+    """Chat text, import previews, invitations, closed cases and exports all go in the one nightly run
+    (and its dry run), not in beat entries of their own."""
+    from config.celery_app import collect_beat_schedule
+    from governance.retention import registered_sweeps
+
+    tasks = [entry["task"] for entry in collect_beat_schedule().values()]
+    assert tasks.count("governance.tasks.apply_retention_everywhere") == 1
+    assert not [task for task in tasks if "chat" in task or "import" in task or "invitation" in task]
+    assert {"triage.chat", "members.imports", "members.invitations", "sanctions.cases", "reports.exports"} <= {
+        sweep.key for sweep in registered_sweeps()}

@@ -17,13 +17,13 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from governance.models import AuditEntry, RuleCategory
+from governance.tasks import apply_retention_everywhere
 from members.models import StaffMember
 from sanctions.models import CaseEvidence, ReportSource, ViolationReport
 from sanctions.tests.factories import StaffMemberFactory, png_bytes
 from triage import selectors, services
 from triage.chat import ChatImportError
 from triage.models import ChatAuthor, ChatFlag, ChatImport, ChatLexicon, ChatMessage
-from triage.tasks import expire_chat_imports_everywhere
 from triage.tests.factories import AMBIGUOUS_CHAT_LINES, CHAT_LINES, chat_bytes, chat_upload, chat_zip, imported_chat
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -345,12 +345,20 @@ def test_the_daily_task_deletes_chat_text_after_the_triage_window(chat_world):
         services.chat_flag_dismiss(actor=humas, flag=flag_with(chat_import, "kampanye"),
                                         reason="Mengingatkan aturan grup.")
     with time_machine.travel(datetime.datetime(2025, 4, 1, 1, 10, tzinfo=WIB), tick=False):  # day 29
-        expire_chat_imports_everywhere()
+        apply_retention_everywhere()
     assert ChatMessage.objects.filter(chat_import=chat_import).count() == 9
     with time_machine.travel(datetime.datetime(2025, 4, 3, 1, 10, tzinfo=WIB), tick=False):  # day 31
-        expire_chat_imports_everywhere()
+        from governance.retention import apply_retention
+        from governance.tenancy import institution_scope
+
+        with institution_scope(chat_world.institution):  # the dry run of the one retention run lists it
+            assert apply_retention(chat_world.institution, dry_run=True)["triage.chat"].counts["chat_texts"] == 1
+        assert ChatMessage.objects.filter(chat_import=chat_import).count() == 9
+        apply_retention_everywhere()
     chat_import.refresh_from_db()
     assert chat_import.purged_at is not None
+    entry = AuditEntry.objects.filter(action="governance.retention.applied", institution=chat_world.institution).latest("seq")
+    assert entry.data["deleted"]["triage.chat.chat_texts"] == 1
     assert not ChatMessage.objects.exists() and not ChatAuthor.objects.exists()
     flags = {f.state: f for f in ChatFlag.objects.filter(chat_import=chat_import)}
     assert set(flags) == {"reported", "dismissed", "open"} and all(f.message_id is None for f in flags.values())
@@ -365,7 +373,7 @@ def test_the_triage_window_is_a_setting(chat_world):
     with time_machine.travel(datetime.datetime(2025, 3, 3, 9, 0, tzinfo=WIB), tick=False):
         chat_import = import_of(chat_world)
     with time_machine.travel(datetime.datetime(2025, 3, 11, 1, 10, tzinfo=WIB), tick=False):
-        expire_chat_imports_everywhere()
+        apply_retention_everywhere()
     chat_import.refresh_from_db()
     assert chat_import.purged_at is not None and not ChatMessage.objects.exists()
 
@@ -389,7 +397,7 @@ def test_uploads_nobody_confirmed_are_discarded_after_two_days(chat_world, djang
         preview = import_of(chat_world, confirm=False)
     with time_machine.travel(datetime.datetime(2025, 3, 5, 12, 0, tzinfo=WIB), tick=False), \
             django_capture_on_commit_callbacks(execute=True):
-        expire_chat_imports_everywhere()
+        apply_retention_everywhere()
     waiting.refresh_from_db()
     preview.refresh_from_db()
     assert waiting.state == "expired" and preview.state == "expired"
