@@ -187,7 +187,11 @@ def import_job_cancel(*, actor: User | None, job: ImportJob) -> ImportJob:
     return job
 
 
-def import_jobs_expire(*, institution: Institution, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+# Previews nobody confirmed within this long lose their file (and refused ones their rows).
+PREVIEW_KEPT = datetime.timedelta(days=1)
+
+
+def import_jobs_expire(*, institution: Institution, older_than: datetime.timedelta = PREVIEW_KEPT) -> int:
     """Run daily: remove the files of previews nobody confirmed, and the per-row preview (names,
     NIPs) of refused imports; the counts stay."""
     ready, refused = _import_jobs_due(institution, timezone.now() - older_than)
@@ -212,7 +216,7 @@ def import_files_sweep(institution: Institution, *, dry_run: bool = False) -> Sw
     """The retention sweep of import files and previews (registered with ``governance.retention``)."""
     if not dry_run:
         return SweepResult(counts={"import_previews": import_jobs_expire(institution=institution)})
-    ready, refused = _import_jobs_due(institution, timezone.now() - datetime.timedelta(days=1))
+    ready, refused = _import_jobs_due(institution, timezone.now() - PREVIEW_KEPT)
     return SweepResult(counts={"import_previews": ready.count() + refused.count()})
 
 

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from governance.audit import log_action
-from governance.models import Institution, Membership, Role, User
-from governance.tenancy import TenantTask, institution_scope, rows_of_lineage
+from governance.models import Institution, User
+from governance.tenancy import TenantTask, institution_scope
 
-from .. import selectors
+from .. import deciders, selectors
 from ..letters import build_letter_pdf
 from ..models import Measure, WarningLetter
 from ..numbering import next_sequence, warning_letter_number
@@ -33,28 +33,29 @@ def _verification_code() -> str:
             return code
 
 
-def _seat(actor: User, institution: Institution) -> tuple[Institution, set[str]]:
+def _seat(actor: User, institution: Institution) -> tuple[Institution, bool]:
     """The nearest institution on the case's path (itself, then its parent, …) where ``actor`` holds
-    a head's or an acting head's seat today, with the roles they hold there: a decision that climbed
+    a head's or an acting head's seat today, and whether they hold it acting: a decision that climbed
     the tree (the head was the subject, the seat was empty, the case went up) is signed from there."""
-    lineage = [institution.pk, *reversed(institution.ancestor_ids())]
-    held: dict[int, set[str]] = {}
-    for institution_id, role in rows_of_lineage(Membership, institution).active().filter(
-            user=actor, role__in=(Role.HEAD, Role.ACTING)).values_list("institution_id", "role"):
-        held.setdefault(institution_id, set()).add(role)
-    home_id = next((pk for pk in lineage if pk in held), institution.pk)
-    home = institution if home_id == institution.pk else Institution.objects.get(pk=home_id)
-    return home, held.get(home_id, set())
+    lineage = [institution, *Institution.objects.filter(pk__in=institution.ancestor_ids()).order_by("-depth")]
+    seats = deciders.SeatIndex(lineage)
+    for place in lineage:
+        seat = seats.seat(place)
+        if actor in seat.heads:
+            return place, False
+        if actor in seat.on_leave_cover or actor in seat.standing:
+            return place, True
+    return institution, False
 
 
 def _signer(actor: User, institution: Institution) -> tuple[str, str, str]:
     """Name, position and NIP under the signature: from the signer's staff record at the institution
     where they hold the seat; an acting head (Plh/Plt) signs as such."""
-    home, roles = _seat(actor, institution)
+    home, acting = _seat(actor, institution)
     with institution_scope(home):
         record = selectors.staff_record(actor, home)
     name = record.full_name if record else (actor.full_name or actor.email)
-    if Role.ACTING in roles and Role.HEAD not in roles:
+    if acting:
         return name, _("Acting head of %(institution)s") % {"institution": home.name}, record.nip if record else ""
     position = record.position if record and record.position else _("Head")
     return name, f"{position}, {home.name}" if home.name not in position else position, record.nip if record else ""
