@@ -220,6 +220,17 @@ def describe(decision: Decider, case_institution: Institution | None = None) -> 
         "institution": decision.institution.name, "since": since}
 
 
+def covering_leave_of(user: User, institution: Institution) -> list[Membership]:
+    """When ``user`` heads ``institution`` and an acting head covers their leave today: those
+    appointments (their ``ends_on`` is the day the head is back). The head decides nothing meanwhile."""
+    today = institution.local_today()
+    active = Membership.objects.active(today).filter(institution=institution)
+    if not active.filter(role=Role.HEAD, user=user).exists():
+        return []
+    return list(active.filter(role=Role.ACTING, ends_on__isnull=False, user__is_active=True)
+                .select_related("user").order_by("ends_on"))
+
+
 def waiting_for(user: User, institution: Institution, *, above: bool) -> tuple[list, list, list]:
     """The measures, objections and appeals of ``institution`` that ``user`` decides: at the institution
     itself, or (``above``) as the parent's head or acting head."""

@@ -184,6 +184,8 @@ class QueueFilterForm(forms.Form):
     channel = forms.TypedChoiceField(label=_("Where"), required=False, coerce=int, empty_value=None)
     assignee = forms.TypedChoiceField(label=_("Assigned to"), required=False, coerce=int, empty_value=None)
     priority = forms.BooleanField(label=_("Priority only"), required=False)
+    referral = forms.ChoiceField(label=_("Referral"), required=False, choices=[
+        ("", _("All")), ("waiting", _("Referred, outcome awaited")), ("overdue", _("Referred, outcome overdue"))])
 
     def __init__(self, *args, institution, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,7 +216,7 @@ class QueueFilterForm(forms.Form):
         return selectors.QueueFilters(
             text=data.get("q") or "", occurred_from=data.get("occurred_from"), occurred_to=data.get("occurred_to"),
             state=data.get("state") or "", category=data.get("category") or "", channel=data.get("channel"),
-            assignee=data.get("assignee"), priority=bool(data.get("priority")))
+            assignee=data.get("assignee"), priority=bool(data.get("priority")), referral=data.get("referral") or "")
 
 
 class CaseNumbersField(forms.TypedMultipleChoiceField):
@@ -388,6 +390,10 @@ class LadderPolicyForm(forms.Form):
         label=_("Remind the decider after (working days)"), min_value=1, max_value=30, initial=5,
         help_text=_("A decision waiting longer reminds its decider; after twice as long the parent institution's head "
                     "sees it on the oversight list."))
+    hearing_working_days = forms.IntegerField(
+        label=_("Time to explain (working days)"), min_value=1, max_value=14, initial=3,
+        help_text=_("Once a report is confirmed, the person reported is invited to explain within this many working "
+                    "days; no measure is decided before."))
     informal = forms.TypedMultipleChoiceField(
         label=_("Rungs that also apply to informal channels"), coerce=int, required=False,
         widget=forms.CheckboxSelectMultiple(attrs=CHECK),

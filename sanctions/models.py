@@ -44,6 +44,8 @@ class Ladder(models.Model):
     # sees it on the oversight list (seeing, not deciding).
     remind_after_working_days = models.PositiveSmallIntegerField(_("remind the decider after (working days)"),
                                                                  default=5)
+    # The person reported may explain (klarifikasi) for this long after the report is confirmed.
+    hearing_working_days = models.PositiveSmallIntegerField(_("time to explain (working days)"), default=3)
 
     objects = scoped_manager(institution="institution")
 

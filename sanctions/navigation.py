@@ -29,9 +29,11 @@ def _head_panel(request) -> dict:
     overdue = sum(1 for moment in since if working_days_between(moment.astimezone(tz).date(), today) > limit)
     return {"measures": measures[:5], "objections": objections[:5], "appeals": appeals[:5],
             "count": len(measures) + len(objections) + len(appeals), "overdue": overdue, "overdue_after": limit,
+            "leave_cover": deciders.covering_leave_of(request.user, request.institution),
             "below": deciders.waiting_below(request.institution),
             "late_below": deciders.waiting_below(request.institution, late=True),
-            "overdue_referrals": list(selectors.overdue_referrals(request.institution)[:5])}
+            "overdue_referrals": list((referrals := selectors.overdue_referrals(request.institution, visitor=request.user))[:5]),
+            "overdue_referral_count": referrals.count()}
 
 
 def _humas_panel(request) -> dict:

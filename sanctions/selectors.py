@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
 from governance.models import CodeVersion, Institution, Membership, Role, Rule, RuleCategory, RuleKind, User
@@ -17,7 +17,7 @@ from governance.selectors import audit_entries
 from governance.tenancy import rows_by_key
 from members.models import Acknowledgement, GroupMembership, StaffMember
 
-from .deadlines import REMIND_AFTER_WORKING_DAYS
+from .deadlines import HEARING_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS
 from .models import (
     Appeal,
     CaseEvidence,
@@ -282,6 +282,7 @@ class QueueFilters:
     channel: int | None = None
     assignee: int | None = None  # 0 = nobody
     priority: bool = False
+    referral: str = ""  # "waiting": referred, outcome not recorded; "overdue": and past its expected day
 
 
 def not_about(qs, visitor: User | None, path: str = ""):
@@ -324,6 +325,13 @@ def report_queue(institution: Institution, filters: QueueFilters, *, visitor: Us
         qs = qs.filter(assignee_id=filters.assignee)
     if filters.priority:
         qs = qs.filter(priority=True)
+    if filters.referral:
+        waiting = Referral.objects.filter(report=OuterRef("pk"), state=ReferralState.REFERRED)
+        if filters.referral == "overdue":
+            waiting = waiting.filter(due_on__lt=institution.local_today())
+        # The row then shows when the outcome was expected (the earliest of the case's open referrals).
+        qs = qs.filter(Exists(waiting)).annotate(
+            referral_due=Subquery(waiting.exclude(due_on=None).order_by("due_on").values("due_on")[:1]))
     # Work first: new cases, then those in review, then the decided ones (not the states' alphabet).
     return (
         qs.select_related("subject_staff", "channel", "assignee")
@@ -372,7 +380,8 @@ def queue_counts(institution: Institution, *, visitor: User | None = None) -> di
     if visitor is not None and visitor.is_authenticated and ViolationReport.objects.filter(
             institution=institution, subject_staff__user=visitor).exists():
         return _queue_counts(institution, visitor)
-    return cached(institution, "queue_counts", lambda: _queue_counts(institution))
+    # Kept for the day too: a referral becomes overdue when a day begins, not when data changes.
+    return cached(institution, "queue_counts", lambda: _queue_counts(institution), day=institution.local_today())
 
 
 def _queue_counts(institution: Institution, visitor: User | None = None) -> dict:
@@ -389,6 +398,10 @@ def _queue_counts(institution: Institution, visitor: User | None = None) -> dict
         Measure.objects.filter(institution=institution, state=MeasureState.PROPOSED), visitor, "report__").count()
     counts["removals_open"] = not_about(
         RemovalTask.objects.filter(institution=institution, state=RemovalState.OPEN), visitor, "measure__report__").count()
+    counts.update(not_about(Referral.objects.filter(institution=institution, state=ReferralState.REFERRED), visitor,
+                            "report__").aggregate(
+        referrals_waiting=Count("pk"),
+        referrals_overdue=Count("pk", filter=Q(due_on__lt=institution.local_today()))))
     return counts
 
 
@@ -462,11 +475,18 @@ def remind_after_working_days(institution: Institution) -> int:
     return ladder.remind_after_working_days if ladder else REMIND_AFTER_WORKING_DAYS
 
 
-def overdue_referrals(institution: Institution, today: datetime.date | None = None):
-    """Referrals still waiting for their outcome after the day it was expected, oldest first."""
+def hearing_working_days(institution: Institution) -> int:
+    """How long the person reported may explain, as the institution's policy sets it."""
+    ladder = current_ladder(institution)
+    return ladder.hearing_working_days if ladder else HEARING_WORKING_DAYS
+
+
+def overdue_referrals(institution: Institution, today: datetime.date | None = None, *, visitor: User | None = None):
+    """Referrals still waiting for their outcome after the day it was expected, oldest first
+    (``visitor``: without those of cases about them)."""
     today = today or institution.local_today()
-    return (Referral.objects.filter(institution=institution, state=ReferralState.REFERRED, due_on__lt=today)
-            .select_related("report", "report__subject_staff").order_by("due_on"))
+    return not_about(Referral.objects.filter(institution=institution, state=ReferralState.REFERRED, due_on__lt=today)
+                     .select_related("report", "report__subject_staff").order_by("due_on"), visitor, "report__")
 
 
 # --- decisions --------------------------------------------------------------------------------

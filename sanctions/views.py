@@ -194,7 +194,7 @@ def queue(request, institution):
     actions = visitor_actions.queue_actions(request.access, request.user, request.institution)
     return render(request, "sanctions/queue.html", {
         "form": form, "page": page, "counts": selectors.queue_counts(request.institution, visitor=request.user),
-        "query": query, "actions": actions,
+        "query": query, "actions": actions, "today": request.institution.local_today(),
         "bulk_form": BulkActionForm(institution=request.institution, initial={"query": query})
         if "bulk" in actions else None,
         "title": _("Violation reports"),
@@ -628,6 +628,7 @@ def _decisions(request, escalated: bool):
     measures, objections, appeals = deciders.waiting_for(request.user, request.institution, above=escalated)
     return render(request, "sanctions/decisions.html", {
         "measures": measures, "objections": objections, "appeals": appeals, "escalated": escalated,
+        "leave_cover": [] if escalated else deciders.covering_leave_of(request.user, request.institution),
         "title": _("Decisions for the parent's head") if escalated else _("Awaiting my decision"),
     })
 

@@ -19,7 +19,6 @@ from governance.models import User
 
 from .. import notifications as notices
 from .. import rules, selectors
-from ..deadlines import HEARING_WORKING_DAYS
 from ..evidence import inspect_evidence
 from ..models import Explanation, ViolationReport
 from ..workdays import add_working_days
@@ -36,7 +35,7 @@ def explanation_invite(*, actor: User | None, report: ViolationReport) -> Explan
     existing = Explanation.objects.filter(report=report).first()
     if existing is not None:
         return existing
-    due_on = add_working_days(_local_date(institution), HEARING_WORKING_DAYS)
+    due_on = add_working_days(_local_date(institution), selectors.hearing_working_days(institution))
     explanation = Explanation.objects.create(institution=institution, report=report, invited_at=timezone.now(),
                                              due_on=due_on)
     log_action(action="sanctions.explanation.invited", institution=institution, actor=actor, target=explanation,

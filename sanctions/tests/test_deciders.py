@@ -112,6 +112,14 @@ def test_during_the_heads_leave_the_acting_head_decides_and_the_head_does_not(tr
     with pytest.raises(ValidationError) as refused:
         services.measure_approve(actor=head, measure=measure, reason="Setuju.")
     assert refused.value.code == "acting"
+    # The head's own list is empty and says why: the acting head decides until the head is back.
+    from django.urls import reverse
+
+    from sanctions.tests.conftest import mfa_client
+
+    page = mfa_client(head).get(reverse("sanctions:decisions", kwargs={"institution": leaf.slug})).content.decode()
+    assert "leave-cover" in page and str(deputy) in page
+    assert reverse("sanctions:measure_decide", kwargs={"institution": leaf.slug, "pk": measure.pk}) not in page
     services.measure_approve(actor=deputy, measure=measure, reason="Setuju.")
 
 

@@ -57,6 +57,31 @@ def test_under_referral_only_a_confirmed_case_goes_to_the_formal_process(world):
     assert services.referrals_remind(institution=world.institution, today=datetime.date(2025, 12, 2)) == 0
 
 
+def test_the_queue_lists_every_referral_waiting_for_its_outcome_and_those_overdue(world):
+    with time_machine.travel(MONDAY, tick=False):
+        referral_only(world)
+        late = confirmed_report(world.institution, humas=world.users["humas"], reporter=world.users["pegawai"],
+                                subject_staff=world.budi, channel=world.channel)
+    with time_machine.travel(MONDAY + datetime.timedelta(days=14), tick=False):
+        recent = confirmed_report(world.institution, humas=world.users["humas"], reporter=world.users["pegawai"],
+                                  subject_staff=world.budi, channel=world.channel)
+    # Tuesday 18 November 2025: the first case's outcome was expected on the 17th, the second's is not yet due.
+    with time_machine.travel(MONDAY + datetime.timedelta(days=15), tick=False):
+        client = mfa_client(world.users["humas"])
+        queue = reverse("sanctions:queue", kwargs={"institution": world.institution.slug})
+        overdue = client.get(queue, {"referral": "overdue"}).content.decode()
+        waiting = client.get(queue, {"referral": "waiting"}).content.decode()
+        assert f"#{late.pk} ·" in overdue and f"#{recent.pk} ·" not in overdue
+        assert "17 November 2025" in overdue
+        assert f"#{late.pk} ·" in waiting and f"#{recent.pk} ·" in waiting
+        counts = client.get(queue).content.decode()
+        assert "?referral=overdue" in counts
+        # Once the outcome is recorded the case leaves both lists.
+        services.referral_record_outcome(actor=world.users["kepala"], referral=late.referrals.get(),
+                                         outcome="Teguran tertutup.", outcome_on=datetime.date(2025, 11, 18))
+        assert f"#{late.pk} ·" not in client.get(queue, {"referral": "waiting"}).content.decode()
+
+
 def test_removal_does_not_apply_in_a_group_without_a_registered_admin(world):
     inst, humas, head = world.institution, world.users["humas"], world.users["kepala"]
     informal = group(inst, name="Grup Guru Santai", is_official=False)
@@ -81,13 +106,30 @@ def test_the_head_sets_the_policy_on_the_ladder_page_and_a_refusal_keeps_what_wa
     client = mfa_client(world.users["kepala"])
     url = reverse("sanctions:ladder_policy", kwargs={"institution": world.institution.slug})
     refused = client.post(url, {"referral_only": "on", "referral_track": "ethics", "referral_to": "",
-                                "referral_working_days": "15", "remind_after_working_days": "5", "informal": ["1"]})
+                                "referral_working_days": "15", "remind_after_working_days": "5",
+                                "hearing_working_days": "3", "informal": ["1"]})
     assert refused.status_code == 400 and 'value="15"' in refused.content.decode()
     assert not selectors.current_ladder(world.institution).referral_only
     client.post(url, {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "4",
-                      "informal": ["1", "2", "3"]})
+                      "hearing_working_days": "3", "informal": ["1", "2", "3"]})
     ladder = selectors.current_ladder(world.institution)
     assert [lvl.informal for lvl in selectors.ladder_levels(ladder)] == [True, True, True]
     assert AuditEntry.objects.filter(action="sanctions.ladder.policy_set").count() == 1
     page = client.get(reverse("sanctions:ladder", kwargs={"institution": world.institution.slug})).content.decode()
     assert page.count('name="informal"') == 3 and page.count("checked") >= 3
+
+
+def test_the_time_to_explain_is_the_institutions_own_and_the_invitation_counts_it(world):
+    client = mfa_client(world.users["kepala"])
+    url = reverse("sanctions:ladder_policy", kwargs={"institution": world.institution.slug})
+    typed = {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "5"}
+    refused = client.post(url, {**typed, "hearing_working_days": "30"})
+    assert refused.status_code == 400 and 'name="hearing_working_days" value="30"' in refused.content.decode()
+    assert not AuditEntry.objects.filter(action="sanctions.ladder.policy_set").exists()
+    client.post(url, {**typed, "hearing_working_days": "5"})
+    assert selectors.current_ladder(world.institution).hearing_working_days == 5
+    with time_machine.travel(MONDAY, tick=False):
+        report = confirmed_report(world.institution, humas=world.users["humas"], reporter=world.users["pegawai"],
+                                  subject_staff=world.budi, channel=world.channel)
+    # Five working days from Monday 3 November 2025 (the default would give Thursday the 6th).
+    assert report.explanation.due_on == datetime.date(2025, 11, 10)
