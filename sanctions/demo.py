@@ -94,10 +94,12 @@ def _screenshot(lines: list[str]) -> bytes:
 # --- what the other apps' demos may not have created yet -----------------------------------------
 
 def _roles_since(institutions, day=datetime.date(2019, 7, 1)) -> None:
-    """Demo people have held their roles for years, so that histories in 2024–2025 are theirs."""
+    """Demo people have held their roles for years, so that histories in 2024–2025 are theirs (not
+    an acting head covering a leave: that appointment has its own dates)."""
     for institution in institutions:
         with institution_scope(institution):
-            Membership.objects.filter(institution=institution, starts_on__gt=day).update(starts_on=day)
+            Membership.objects.filter(institution=institution, starts_on__gt=day).exclude(
+                role=Role.ACTING, ends_on__isnull=False).update(starts_on=day)
 
 
 def _ensure_code(institution, head, rules) -> CodeVersion:
@@ -452,6 +454,49 @@ def _oku_timur_head(ctx) -> None:
             services.measure_propose(actor=humas, report=report, level=suggest_level(report, ladder=ladder).level)
 
 
+def _banjarbaru_leave(ctx) -> None:
+    """The head of Kemenag Banjarbaru is on annual leave around the day the demo is loaded: the head
+    of Kanwil Kalsel appointed the head of administration (the demo's operator login) Plh for those
+    days, and a measure Humas proposed meanwhile waits for the Plh, not for the head."""
+    slug = "kemenag-banjarbaru"
+    institution, parent = ctx.institutions.get(slug), ctx.institutions.get("kanwil-kemenag-kalsel")
+    if institution is None or parent is None:
+        return
+    humas, operator = ctx.users.get((slug, Role.PUBLIC_RELATIONS)), ctx.users.get((slug, Role.OPERATOR))
+    parent_head = ctx.users.get(("kanwil-kemenag-kalsel", Role.HEAD))
+    with institution_scope(institution):
+        if ViolationReport.objects.filter(institution=institution, source_ref="demo:bjb:psu").exists():
+            return
+        people, deputy = _staff_without_account(institution), _staff_of(operator, institution) if operator else None
+        if len(people) < 2 or deputy is None or humas is None or parent_head is None:
+            return
+        from governance.demo import demo_second_factor
+        from members import services as member_services
+
+        today = institution.local_today()
+        first_day = today - datetime.timedelta(days=2)
+        with _travel(datetime.datetime.combine(first_day, datetime.time(8), tzinfo=institution.tzinfo)):
+            member_services.acting_appoint(actor=parent_head, staff=deputy, starts_on=first_day,
+                                           ends_on=today + datetime.timedelta(days=7))
+        demo_second_factor(operator)
+        channel = _ensure_group(institution, "Grup WA Keluarga Kemenag Banjarbaru")
+        _ensure_member(channel, people[1])
+        now = timezone.now().replace(second=0, microsecond=0)
+        report = _file(institution, at=now - datetime.timedelta(days=2), ref="demo:bjb:psu", reporter=humas,
+                       staff=people[1], channel=channel, categories=[C.POLITICS], source=ReportSource.HUMAS,
+                       occurred=now - datetime.timedelta(days=2, hours=15),
+                       description="Meneruskan video kampanye salah satu pasangan calon Pemungutan Suara Ulang "
+                                   "Pilkada Kota Banjarbaru ke grup keluarga kantor dengan ajakan \"ayo dukung\".",
+                       screenshot=["[video kampanye pasangan calon]", "Ayo dukung, Bapak Ibu"])
+        _confirm(report, humas, review_at=now - datetime.timedelta(days=2, hours=-1),
+                 decide_at=now - datetime.timedelta(days=1, hours=3),
+                 reason="Video berisi ajakan memilih di masa kampanye PSU; melanggar butir 1 kode etik grup.",
+                 heard="Mengakui meneruskan video itu dari grup keluarga dan sudah menghapusnya dari grup kantor.")
+        with _travel(now - datetime.timedelta(days=1, hours=2)):
+            ladder = services.ladder_ensure(actor=humas, institution=institution)
+            services.measure_propose(actor=humas, report=report, level=suggest_level(report, ladder=ladder).level)
+
+
 def seed(ctx) -> None:
     wanted = [ctx.institutions.get(slug) for slug in ("mtsn-1-muara-enim", "kankemenag-muara-enim",
                                                       "kemenag-banjarbaru", "rutan-kudus", "pemkab-oku-timur")]
@@ -461,3 +506,4 @@ def seed(ctx) -> None:
         _banjarbaru(ctx)
         _rutan_kudus(ctx)
         _oku_timur_head(ctx)
+        _banjarbaru_leave(ctx)

@@ -121,3 +121,25 @@ def test_the_other_trees_have_recent_cases_of_their_own_kind(demo, unscoped):
     assert not WarningLetter.objects.filter(measure__report__in=by_place["rutan-kudus"]).exists()
     # Diskominfo's cases happened on its official page, not in a group.
     assert set(by_place["diskominfo-oku-timur"].values_list("channel__kind", flat=True)) == {"facebook"}
+
+
+def test_during_the_banjarbaru_heads_leave_the_plh_named_by_the_kanwil_decides(demo, unscoped):
+    from django.urls import reverse
+
+    from conftest import mfa_client
+    from governance.models import Membership, Role, User
+    from sanctions import deciders
+
+    banjarbaru = Institution.objects.get(slug="kemenag-banjarbaru")
+    plh = User.objects.get(email="operator.kemenag-banjarbaru@santun.test")
+    cover = Membership.objects.get(institution=banjarbaru, role=Role.ACTING)
+    assert cover.user == plh and cover.starts_on < banjarbaru.local_today() < cover.ends_on
+    assert cover.granted_by == User.objects.get(email="kepala.kanwil-kemenag-kalsel@santun.test")
+    measure = Measure.objects.get(institution=banjarbaru, report__source_ref="demo:bjb:psu")
+    decision = deciders.for_measure(measure)
+    assert decision.users == (plh,) and decision.acting and not decision.above
+    decide = reverse("sanctions:measure_decide", kwargs={"institution": banjarbaru.slug, "pk": measure.pk})
+    listed = reverse("sanctions:decisions", kwargs={"institution": banjarbaru.slug})
+    assert decide in mfa_client(plh).get(listed).content.decode()
+    head_page = mfa_client(User.objects.get(email="kepala.kemenag-banjarbaru@santun.test")).get(listed).content.decode()
+    assert decide not in head_page and str(plh) in head_page
