@@ -185,7 +185,7 @@ class QueueFilterForm(forms.Form):
     assignee = forms.TypedChoiceField(label=_("Assigned to"), required=False, coerce=int, empty_value=None)
     priority = forms.BooleanField(label=_("Priority only"), required=False)
     referral = forms.ChoiceField(label=_("Referral"), required=False, choices=[
-        ("", _("All")), ("waiting", _("Referred, outcome awaited")), ("overdue", _("Referred, outcome overdue"))])
+        ("", _("All")), ("waiting", _("Awaiting outcome")), ("overdue", _("Outcome overdue"))])
 
     def __init__(self, *args, institution, **kwargs):
         super().__init__(*args, **kwargs)

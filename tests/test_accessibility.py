@@ -50,6 +50,13 @@ CORE_PAGES = {
     "ladder": (CASES, f"{INST}/tangga-sanksi/"),
     "election-periods": (STAFF, f"{INST}/pemilu/"),
     "my-settings": (MEMBERS, f"{INST}/akun-saya/"),
+    "statistics": (("kepala",), f"{INST}/statistik/"),
+    "statistics-subtree": (("penilai",), f"{KANWIL}/statistik/"),
+    "my-data": (MEMBERS, f"{INST}/data-saya/"),
+    "audit-trail": (("kepala",), f"{INST}/jejak-audit/"),
+    "publication-log": (("humas",), f"{INST}/publikasi/"),
+    "referrals-overdue": (("humas",), f"{INST}/pelanggaran/?referral=waiting"),
+    "chat-triage": (("humas",), f"{INST}/triase-chat/"),
     "sign-in": ((None,), "/akun/login/"),
     "verify-letter": ((None,), lambda ids: f"/verifikasi/{ids['letter']}/"),
 }
