@@ -7,6 +7,11 @@ decision are read as (filing date, decision date) pairs grouped with their count
 reports give at most a few thousand rows. ``present`` turns the numbers into the tables shown (and
 downloaded), hiding every count of 1 or 2 as "< 3" when the visitor sees them from above.
 
+A case deleted under the retention rule still counts where it counted before, from what its
+tombstone kept (``sanctions.models.CaseTombstone.statistics``; tombstones written before that field
+count in the categories, the channel kind "none" and the times to decision only), but no longer
+among the open cases.
+
 Run inside a scope that covers the institutions (the page runs in ``subtree_scope``). Dates are the
 viewing institution's local dates; a report counts in the month it was filed.
 """
@@ -29,6 +34,7 @@ from governance.cache import GLOBAL, cached, data_version
 from governance.models import ChannelKind, ElectionPeriod, Institution, RuleCategory
 from sanctions.models import (
     Appeal,
+    CaseTombstone,
     Measure,
     MeasureState,
     Objection,
@@ -155,7 +161,16 @@ def _coverage(period: ElectionPeriod) -> Q:
     return Q(institution__regency_code__in=period.region_codes)
 
 
-def _elections(reports, institution: Institution, subtree: bool, start, end, tz) -> list[dict]:
+def _covers_case(period: ElectionPeriod, case: dict) -> bool:
+    """``_coverage`` for a deleted case's row."""
+    if period.coverage == ElectionPeriod.Coverage.NATIONAL:
+        return True
+    if period.coverage == ElectionPeriod.Coverage.PROVINCE:
+        return case["institution__province_code"] in period.region_codes
+    return case["institution__regency_code"] in period.region_codes
+
+
+def _elections(reports, institution: Institution, subtree: bool, start, end, tz, deleted=()) -> list[dict]:
     periods = [period for period in ElectionPeriod.objects.filter(campaign_starts_on__lte=end, voting_day__gte=start)
                .order_by("campaign_starts_on") if _touches(period, institution, subtree)]
     if not periods:
@@ -169,6 +184,14 @@ def _elections(reports, institution: Institution, subtree: bool, start, end, tz)
             counts[f"p{period.pk}_{window}_politics"] = Count(
                 "pk", filter=when & Q(rules__category=RuleCategory.POLITICS), distinct=True)
     totals = reports.order_by().aggregate(**counts)
+    for case in deleted:  # cases deleted under the retention rule count in their windows too
+        for period in periods:
+            if not _covers_case(period, case):
+                continue
+            for window, (first, last) in _election_windows(period).items():
+                if first <= case["reported_on"] <= last:
+                    totals[f"p{period.pk}_{window}"] += 1
+                    totals[f"p{period.pk}_{window}_politics"] += RuleCategory.POLITICS in case["categories"]
     result = []
     for period in periods:
         windows = _election_windows(period)
@@ -184,7 +207,7 @@ def _elections(reports, institution: Institution, subtree: bool, start, end, tz)
 
 def compute(institution: Institution, *, subtree: bool, start: datetime.date, end: datetime.date,
             now: datetime.datetime | None = None) -> dict:
-    """Every number of the statistics page, in eleven queries at most."""
+    """Every number of the statistics page, in twelve queries at most."""
     tz = institution.tzinfo
     now = now or timezone.now()
     low, high = _bounds(start, end, tz)
@@ -202,7 +225,12 @@ def compute(institution: Institution, *, subtree: bool, start: datetime.date, en
             overdue=Count("pk", filter=Q(state=ReferralState.REFERRED, due_on__lt=today)),
         )
     )
-    return {
+    # Cases deleted under the retention rule (UU 27/2022) still count, from what their tombstone kept:
+    # every case with something in the range was filed by its end and closed after its start.
+    deleted = list(CaseTombstone.objects.filter(where, reported_on__lte=end, closed_on__gte=start).order_by().values(
+        "reported_on", "decided_on", "outcome", "categories", "statistics", "institution__province_code",
+        "institution__regency_code"))
+    numbers = {
         "start": start, "end": end, "subtree": subtree, "today": today,
         "months": months_between(start, end),
         "categories": _per_month(reports, "rules__category", low, high, tz),
@@ -220,8 +248,58 @@ def compute(institution: Institution, *, subtree: bool, start: datetime.date, en
         "appeals": dict(Appeal.objects.filter(where, filed_at__gte=low, filed_at__lt=high).order_by()
                         .values_list("state").annotate(n=Count("pk"))),
         "referrals": {row["track"]: row for row in referral_rows},
-        "elections": _elections(reports, institution, subtree, start, end, tz),
+        "elections": _elections(reports, institution, subtree, start, end, tz, deleted),
     }
+    _add_deleted(numbers, deleted, start, end)
+    return numbers
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _add_deleted(numbers: dict, deleted: list[dict], start: datetime.date, end: datetime.date) -> None:
+    """Count each deleted case where ``compute`` counts a case that is still there."""
+    today = numbers["today"]
+    measures, referrals = Counter(), {}
+    for row in numbers["measures"]:
+        measures[row[:3]] += row[3]
+    for case in deleted:
+        reported, stats = case["reported_on"], case["statistics"] or {}
+        month = datetime.date(reported.year, reported.month, 1)
+        if start <= reported <= end:
+            for category in case["categories"] or [NO_CATEGORY]:
+                numbers["categories"].setdefault(category, {}).setdefault(month, 0)
+                numbers["categories"][category][month] += 1
+            kind = stats.get("channel_kind") or NO_CHANNEL
+            numbers["channels"].setdefault(kind, {}).setdefault(month, 0)
+            numbers["channels"][kind][month] += 1
+        if case["outcome"] in DECIDED_STATES and case["decided_on"] and start <= case["decided_on"] <= end:
+            numbers["report_decisions"].append((reported, case["decided_on"], 1))
+        for measure in stats.get("measures", []):
+            proposed, decided = _day(measure.get("proposed_on")), _day(measure.get("decided_on"))
+            if proposed and start <= proposed <= end:
+                measures[(measure["position"], measure["level"], measure["state"])] += 1
+            if decided and start <= decided <= end and measure["state"] in (
+                    MeasureState.ACTIVE, MeasureState.EXPIRED, MeasureState.VOIDED, MeasureState.REJECTED):
+                numbers["measure_decisions"].append((reported, decided, 1))
+        for kind in ("objections", "appeals"):
+            for item in stats.get(kind, []):
+                filed = _day(item.get("filed_on"))
+                if filed and start <= filed <= end:
+                    numbers[kind][item["state"]] = numbers[kind].get(item["state"], 0) + 1
+        for referral in stats.get("referrals", []):
+            referred, due, outcome = (_day(referral.get(name)) for name in ("referred_on", "due_on", "outcome_on"))
+            if not (referred and start <= referred <= end):
+                continue
+            row = numbers["referrals"].get(referral["track"]) or referrals.setdefault(
+                referral["track"], {"track": referral["track"], "on_time": 0, "late": 0, "waiting": 0, "overdue": 0})
+            if referral["state"] == ReferralState.CLOSED:
+                row["late" if due and outcome and outcome > due else "on_time"] += 1
+            else:
+                row["overdue" if due and due < today else "waiting"] += 1
+    numbers["referrals"].update(referrals)
+    numbers["measures"] = [(*key, n) for key, n in measures.items()]
 
 
 # --- working days and percentiles ---------------------------------------------------------------

@@ -670,6 +670,10 @@ class CaseTombstone(models.Model):
     categories = models.JSONField(default=list)
     measures = models.JSONField(default=list)
     referrals = models.PositiveSmallIntegerField(default=0)
+    # What the moderation statistics count, so that a deleted case still counts in its months:
+    # the channel kind, each measure (rung, state, proposed and decided days), each objection and
+    # appeal (filed day, state), each referral (process, state, days). Days, codes and states only.
+    statistics = models.JSONField(default=dict, blank=True)
     files = models.PositiveSmallIntegerField(default=0)
     # Stored names (random, no personal data) of files still to remove from storage: emptied once
     # removed after the commit; a run that finds some left (a killed worker) removes them again.

@@ -104,6 +104,29 @@ def _measure_summary(measure: Measure) -> dict:
             "active_from": measure.active_from, "active_until": measure.active_until}
 
 
+def _statistics_of(report: ViolationReport, measures: list[Measure]) -> dict:
+    """What ``reports.moderation`` counts of the case, in the case institution's days."""
+    tz = report.institution.tzinfo
+
+    def day(moment):
+        return timezone.localtime(moment, tz).date().isoformat() if moment else None
+
+    return {
+        "channel_kind": report.channel.kind if report.channel_id else None,
+        "measures": [{"position": m.level_position, "level": m.level_code, "state": m.state,
+                      "proposed_on": day(m.proposed_at), "decided_on": day(m.decided_at)} for m in measures],
+        "objections": [{"filed_on": day(filed_at), "state": state} for filed_at, state in
+                       Objection.objects.filter(measure__report=report).values_list("filed_at", "state")],
+        "appeals": [{"filed_on": day(filed_at), "state": state} for filed_at, state in
+                    Appeal.objects.filter(objection__measure__report=report).values_list("filed_at", "state")],
+        "referrals": [{"track": track, "state": state, "referred_on": str(referred_on),
+                       "due_on": str(due_on) if due_on else None, "outcome_on": str(outcome_on) if outcome_on else None}
+                      for track, state, referred_on, due_on, outcome_on in
+                      Referral.objects.filter(report=report).values_list("track", "state", "referred_on", "due_on",
+                                                                         "outcome_on")],
+    }
+
+
 def _delete_files(tombstone_id: int, names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)
@@ -145,7 +168,8 @@ def _purge(report: ViolationReport, day: datetime.date) -> CaseTombstone:
         categories=sorted(set(report.rules.values_list("category", flat=True))),
         measures=[{key: str(value) if isinstance(value, datetime.date) else value
                    for key, value in _measure_summary(m).items()} for m in measures],
-        referrals=Referral.objects.filter(report=report).count(), files=len(files), pending_files=files,
+        referrals=Referral.objects.filter(report=report).count(), statistics=_statistics_of(report, measures),
+        files=len(files), pending_files=files,
         deleted_at=now)
     LetterTombstone.objects.bulk_create([_letter_tombstone(letter, tombstone, today) for letter in letters])
     # the notices about the case name it and link to its pages: they go with it

@@ -307,3 +307,37 @@ def test_a_notice_cannot_link_to_a_page_retention_does_not_know(world):
     for names in CASE_PAGES.values():
         for name in names:
             assert page_url(world.institution, name, pk=1).startswith(f"/instansi/{world.institution.slug}/")
+
+
+def test_the_moderation_statistics_count_a_deleted_case_as_before(world, closed_cases,
+                                                                   django_capture_on_commit_callbacks):
+    from django_scopes import scopes_disabled
+
+    from governance.tests.factories import ElectionPeriodFactory
+    from reports import moderation
+
+    # A campaign over the days the cases were filed (3 February 2020): they count in its "during" window.
+    ElectionPeriodFactory(campaign_starts_on=datetime.date(2020, 1, 20), campaign_ends_on=datetime.date(2020, 2, 10),
+                          quiet_starts_on=datetime.date(2020, 2, 11), quiet_ends_on=datetime.date(2020, 2, 13),
+                          voting_day=datetime.date(2020, 2, 14))
+
+    def tables():
+        with scopes_disabled():
+            numbers = moderation.compute(world.institution, subtree=False, start=datetime.date(2020, 1, 1),
+                                         end=datetime.date(2021, 12, 31), now=SIX_YEARS_ON)
+        return [(t.key, [str(c) for c in t.columns], [[str(v) for v in row] for row in t.rows])
+                for t in moderation.present(numbers, private=False)]
+
+    before = tables()
+    shown = dict((key, rows) for key, _columns, rows in before)
+    # What the page showed while the cases were there: a hoax case dismissed and a politics case whose
+    # SP1 was approved, both filed and decided in February 2020 in a WhatsApp group.
+    assert ["Feb 2020", "1", "1"] in shown["categories"] and ["Feb 2020", "2"] in shown["channels"]
+    assert shown["decisions"][-1][:2] == ["Seluruh rentang", "2"] and shown["decisions"][-1][4] == "1"
+    assert shown["measures"] == [["Tingkat 1: SP1", "0", "1", "0", "0"]]
+    during = [row for row in shown["elections"] if row[4] == "2"]
+    assert len(during) == 1 and during[0][6] == "1"
+    with time_machine.travel(SIX_YEARS_ON, tick=False):
+        _run(django_capture_on_commit_callbacks)
+    assert CaseTombstone.objects.count() == 2 and not ViolationReport.objects.exists()
+    assert tables() == before
