@@ -777,21 +777,43 @@ def security_txt(request):
 # ================================================================ what Santun holds about me
 
 
-@requires("institution.view")
-def my_data(request, institution):
+def _my_data_page(request, download_url: str):
     from .personal_data import personal_data
 
     return render(request, "governance/my_data.html", {
-        "sections": personal_data(request), "title": _("What Santun holds about me"),
+        "sections": personal_data(request), "download_url": download_url, "title": _("What Santun holds about me"),
     })
 
 
-@requires("institution.view")
-def my_data_download(request, institution):
+def _my_data_archive(request):
     from .personal_data import personal_data_archive
 
     return private_download(personal_data_archive(request.user), filename="data-saya-santun.zip",
                             content_type="application/zip")
+
+
+@requires("institution.view")
+def my_data(request, institution):
+    return _my_data_page(request, reverse("governance:my_data_download", kwargs={"institution": institution}))
+
+
+@requires("institution.view")
+def my_data_download(request, institution):
+    return _my_data_archive(request)
+
+
+# The same page outside any institution: for someone whose roles have ended (they left, or their
+# account was never given one) — the right to see one's data (UU 27/2022) does not end with a role.
+@never_cache
+@login_required
+def my_data_account(request):
+    return _my_data_page(request, reverse("my_data_account_download"))
+
+
+@never_cache
+@login_required
+def my_data_account_download(request):
+    return _my_data_archive(request)
 
 
 # ---------------------------------------------------------------- election periods

@@ -96,3 +96,31 @@ def test_nobody_can_ask_to_correct_someone_elses_record(side_a, unscoped):
     response = _client(users["pegawai"]).post(
         reverse("members:correction_request", kwargs={"institution": inst.slug, "pk": theirs.pk}), {"message": "x"})
     assert response.status_code == 404 and not StaffCorrection.objects.exists()
+
+
+def test_someone_whose_roles_have_ended_still_sees_and_downloads_their_data(side_a, unscoped,
+                                                                            django_capture_on_commit_callbacks):
+    from governance.models import Membership
+    from governance.services import membership_end
+
+    inst, users = side_a.institution, side_a.users
+    me = users["pegawai"]
+    ensure_code(inst)
+    mine = staff_for(me, inst, position="Guru Sejarah")
+    with django_capture_on_commit_callbacks(execute=True):
+        approved_measure(inst, humas=users["humas"], head=users["kepala"], subject_staff=mine, reporter=users["humas"])
+    for membership in Membership.objects.filter(user=me):
+        membership_end(actor=None, membership=membership)  # from today on
+    client = _client(me)
+    # No institution is theirs any more: its pages are closed, the home page points to their data.
+    assert client.get(reverse("governance:my_data", kwargs={"institution": inst.slug})).status_code in (403, 404)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("my_data_account") in home
+    page = client.get(reverse("my_data_account")).content.decode()
+    assert "Guru Sejarah" in page and "Surat Peringatan Pertama" in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("my_data_account_download")).content))
+    data = json.loads(archive.read("data.json"))
+    assert "Guru Sejarah" in json.dumps(data, ensure_ascii=False)
+    assert any(name.endswith(".pdf") for name in archive.namelist())
+    anonymous = Client().get(reverse("my_data_account"))
+    assert anonymous.status_code == 302 and "/akun/login/" in anonymous["Location"]

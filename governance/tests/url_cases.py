@@ -19,7 +19,7 @@ from governance.models import (
 from tests.urlwalk import ALL_MEMBER_ROLES, EVERY_ROLE, UrlCase
 
 # Non-tenant URL names of this app that anyone may open (see public_urls.py).
-PUBLIC_NON_TENANT: set[str] = {"security_txt", "switch_language"}
+PUBLIC_NON_TENANT: set[str] = {"security_txt", "switch_language", "my_data_account", "my_data_account_download"}
 # Non-tenant pages of the platform operators (platform_urls.py): superusers only, name → kwargs.
 PLATFORM_NON_TENANT = {
     "platform_election_list": lambda o: {},
