@@ -168,27 +168,55 @@ def appeal_conflicted(objection, appellant: User | None = None) -> set[int]:
     return {u.pk for u in people if u is not None}
 
 
+def _kept_at(objection, seats: SeatIndex) -> tuple[Institution, bool]:
+    """Where the official who kept the measure on objection sits, and whether as its head. A case of
+    the institution's own head was kept there; a case decided above from the start, at the level of
+    the official who decided the objection (the parent's head, or someone further up, or the acting
+    head of a top-level institution for a case about its head)."""
+    institution = objection.institution
+    if not objection.escalated:
+        return institution, True
+    for level in (institution, *_lineage_upwards(institution)):
+        seat = seats.seat(level)
+        if objection.decided_by_id in {u.pk for u in seat.heads}:
+            return level, True
+        if objection.decided_by_id in {u.pk for u in seat.on_leave_cover + seat.standing}:
+            return level, False
+    # The official has since left every seat: the level an escalated case is decided at.
+    return (institution.parent if institution.parent_id else institution), institution.parent_id is not None
+
+
 def for_appeal_of(objection, *, appellant: User | None = None, since: datetime.datetime | None = None,
                   seats: SeatIndex | None = None) -> Decider:
     """Who hears an appeal against ``objection`` (filed, or about to be, by ``appellant``): the next
-    official up from the one who kept the measure. At an institution with a parent that is the
-    parent's head; when the head is on leave, the seat is empty or the head is conflicted, the
-    parent's acting head; and when nobody there is free, the grandparent's head or acting head, and
-    so on to the top. At a top-level institution its acting head hears it. Nobody — only when every
-    official above is absent or conflicted — means there is no appeal."""
+    official up from the one who kept the measure (``_kept_at``). Above an institution with a parent
+    that is the parent's head; when the head is on leave, the seat is empty or the head is
+    conflicted, the parent's acting head; and when nobody there is free, the grandparent's head or
+    acting head, and so on to the top. Above the head of a top-level institution, its acting head
+    hears it. Nobody — when the acting head at the top kept the measure, or every official above is
+    absent or conflicted — means there is no appeal (``appeal_ends_at_the_top`` tells which)."""
     institution = objection.institution
     seats = seats or SeatIndex([institution])
     excluded = appeal_conflicted(objection, appellant)
-    if not institution.parent_id:
-        users, _acting = _here(seats.seat(institution), excluded, head_recused=True)
-        return Decider(institution, users, acting=True, above=False, since=since) if users \
-            else Decider(institution, since=since)
-    lineage = _lineage_upwards(institution)
-    for level in lineage:
-        users, acting = _free_above(seats.seat(level), excluded)
+    level, as_head = _kept_at(objection, seats)
+    if not level.parent_id:
+        if not as_head:
+            return Decider(level, above=level != institution, since=since)
+        users, _acting = _here(seats.seat(level), excluded, head_recused=True)
+        return Decider(level, users, acting=True, above=level != institution, since=since) if users \
+            else Decider(level, above=level != institution, since=since)
+    lineage = _lineage_upwards(level)
+    for above in lineage:
+        users, acting = _free_above(seats.seat(above), excluded)
         if users:
-            return Decider(level, users, acting=acting, above=True, since=since)
+            return Decider(above, users, acting=acting, above=True, since=since)
     return Decider(lineage[-1], above=True, since=since)
+
+
+def appeal_ends_at_the_top(objection, seats: SeatIndex | None = None) -> bool:
+    """Whether the acting head of a top-level institution kept the measure: nobody is above them."""
+    level, as_head = _kept_at(objection, seats or SeatIndex([objection.institution]))
+    return not level.parent_id and not as_head
 
 
 def for_appeal(appeal, seats: SeatIndex | None = None) -> Decider:

@@ -256,14 +256,14 @@ def check_object(actor, measure: Measure, *, access=None, subject=None, has_obje
 def check_appeal(actor, objection: Objection, *, access=None, subject=None, has_appeal: bool | None = None,
                  today: datetime.date | None = None) -> None:
     """After the official who decided the measure kept it, the person (or Humas for them) appeals to
-    the next official up, within 14 working days. A case decided above from the start has no appeal."""
+    the next official up, within 14 working days. When the acting head at the top kept it, there is none."""
     measure = objection.measure
     if not _subject(actor, measure.report, subject) and not has(actor, measure, "sanctions.triage", access=access):
         raise PermissionDenied
     if objection.state != ObjectionState.REJECTED or measure.state != MeasureState.ACTIVE:
         raise ValidationError(_("An appeal is possible only once the objection was rejected and while the measure is "
                                 "in force."), code="state")
-    if objection.escalated:
+    if deciders.appeal_ends_at_the_top(objection):
         raise ValidationError(no_appeal_message(), code="no_appeal")
     if not deciders.for_appeal_of(objection, appellant=actor).exists:
         raise ValidationError(nobody_above_message(), code="no_appeal")
@@ -286,8 +286,8 @@ def nobody_above_message() -> str:
 
 
 def no_appeal_message() -> str:
-    return _("There is no appeal: the objection was decided by the highest official who may decide this case "
-             "(the parent institution's head or the acting head at the top).")
+    return _("There is no appeal: the objection was decided by the acting head (Plh/Plt) at the top of the tree, "
+             "and nobody is above them. The decision on the objection is final within Santun.")
 
 
 # --- the right to be heard (klarifikasi) ------------------------------------------------------------

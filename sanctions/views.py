@@ -109,11 +109,11 @@ def my_measure(request, institution, pk):
 
 def _appeal_context(objection) -> dict:
     """What the measure pages say about the appeal: the appeal itself, or until when one may be
-    filed, or that there is none (the case was decided at the highest level for it)."""
+    filed, or that there is none (the acting head at the top kept the measure, or nobody above is free)."""
     if objection is None or objection.state != ObjectionState.REJECTED:
         return {}
     appeal = getattr(objection, "appeal", None)
-    if objection.escalated:
+    if appeal is None and deciders.appeal_ends_at_the_top(objection):
         no_appeal = rules.no_appeal_message()
     elif appeal is None and not deciders.for_appeal_of(objection).exists:
         no_appeal = rules.nobody_above_message()

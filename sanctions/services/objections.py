@@ -1,9 +1,10 @@
 """Objections and appeals, as UU 30/2014 on government administration has them (Pasal 75–78): the
 person (or Humas for them) objects within 14 working days of delivery, and the official who decided
 the measure reconsiders it; if they keep it, the person may appeal within 14 working days to the next
-official up — the parent's head, or the acting head of a top-level institution. A case decided above
-from the start (about the head, or proposed by the head) has no appeal. An upheld objection or appeal
-voids the measure and its letter."""
+official up from the one who kept it — the parent's head, or the acting head of a top-level
+institution (``deciders.for_appeal_of``); a case decided above from the start (about the head, or
+proposed by the head) is appealed above the official who decided it, and has no appeal only when that
+was the acting head at the top. An upheld objection or appeal voids the measure and its letter."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def objection_decide(*, actor: User, objection: Objection, upheld: bool, reason:
         _void(measure, actor=actor, at=objection.decided_at, cause={"objection": objection.pk})
     if upheld:
         body = gettext_lazy("The objection to %(level)s was upheld: the measure and its letter are void.")
-    elif objection.escalated:
+    elif deciders.appeal_ends_at_the_top(objection) or not deciders.for_appeal_of(objection).exists:
         body = gettext_lazy("The objection to %(level)s was rejected: the measure stays in force. There is no appeal.")
     else:
         body = gettext_lazy("The objection to %(level)s was rejected: the measure stays in force. You may appeal to "

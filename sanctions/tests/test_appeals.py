@@ -1,6 +1,7 @@
 """Objection and appeal as UU 30/2014 has them: the official who decided the measure reconsiders it;
 if they keep it, the person may appeal once to the next official up (the parent's head, or the
-acting head at the top), within 14 working days; a case decided above from the start has no appeal.
+acting head at the top), within 14 working days; a case decided above from the start is appealed
+above the official who kept it, and has no appeal only when that was the acting head at the top.
 An upheld appeal voids the measure and its letter, and the verification page says when."""
 
 from __future__ import annotations
@@ -58,8 +59,14 @@ def test_the_next_official_up_hears_the_appeal_at_every_level(tree, level):  # n
         services.appeal_file(actor=humas, objection=objection, text="Lagi.")
 
 
+# A case about the head is decided above from the start: the appeal goes above whoever kept it.
+ABOVE_THE_DECIDER = {"leaf": ("kementerian", Role.HEAD),  # kept by the Kanwil's head: the ministry's head
+                     "middle": ("kementerian", Role.ACTING),  # kept by the ministry's head: its acting head
+                     "top": None}  # kept by the ministry's acting head: nobody is above
+
+
 @pytest.mark.parametrize("level", LEVELS)
-def test_a_case_decided_above_from_the_start_has_no_appeal(tree, level):  # noqa: F811
+def test_a_case_decided_above_from_the_start_is_appealed_above_the_official_who_kept_it(tree, level):  # noqa: F811
     institution, people = tree[level], tree["people"]
     head, humas = people[institution.slug, Role.HEAD], people[institution.slug, Role.PUBLIC_RELATIONS]
     measure = proposed_measure(institution, humas=humas, subject_staff=institution.staff.get(user=head))
@@ -69,9 +76,24 @@ def test_a_case_decided_above_from_the_start_has_no_appeal(tree, level):  # noqa
     assert deciders.for_objection(objection).users == decision.users
     services.objection_decide(actor=decision.users[0], objection=objection, upheld=False, reason="Tetap.",
                               as_parent=decision.above)
-    with pytest.raises(ValidationError) as refused:
-        services.appeal_file(actor=head, objection=objection, text="Banding.")
-    assert refused.value.code == "no_appeal"
+    page = mfa_client(head).get(reverse("sanctions:my_measure", kwargs={"institution": institution.slug,
+                                                                        "pk": measure.pk})).content.decode()
+    if ABOVE_THE_DECIDER[level] is None:
+        with pytest.raises(ValidationError) as refused:
+            services.appeal_file(actor=head, objection=objection, text="Banding.")
+        assert refused.value.code == "no_appeal"
+        assert "Tidak ada banding" in page
+        return
+    assert "Tidak ada banding" not in page
+    appeal = services.appeal_file(actor=head, objection=objection, text="Mohon ditinjau pejabat di atasnya.")
+    hearer = people[ABOVE_THE_DECIDER[level]]
+    hearing = deciders.for_appeal(appeal)
+    assert hearing.users == (hearer,) and hearing.above
+    with pytest.raises(ValidationError):  # the official who kept the measure does not hear the appeal
+        services.appeal_decide(actor=decision.users[0], appeal=appeal, upheld=True, reason="x", as_parent=True)
+    url = reverse("sanctions:appeal_decide_escalated", kwargs={"institution": institution.slug, "pk": appeal.pk})
+    assert mfa_client(hearer).get(url).status_code == 200
+    services.appeal_decide(actor=hearer, appeal=appeal, upheld=False, reason="Keputusan sudah tepat.", as_parent=True)
 
 
 def test_the_appeal_must_come_within_14_working_days(tree):  # noqa: F811
