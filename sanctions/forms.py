@@ -394,6 +394,10 @@ class LadderPolicyForm(forms.Form):
         label=_("Time to explain (working days)"), min_value=1, max_value=14, initial=3,
         help_text=_("Once a report is confirmed, the person reported is invited to explain within this many working "
                     "days; no measure is decided before."))
+    removal_working_days = forms.IntegerField(
+        label=_("Removal from the group within (working days)"), min_value=1, max_value=14, initial=3,
+        help_text=_("When a removal is decided, the group's admins have this many working days to carry it out and "
+                    "confirm it; after that it is reminded as overdue."))
     informal = forms.TypedMultipleChoiceField(
         label=_("Rungs that also apply to informal channels"), coerce=int, required=False,
         widget=forms.CheckboxSelectMultiple(attrs=CHECK),

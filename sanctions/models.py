@@ -46,6 +46,8 @@ class Ladder(models.Model):
                                                                  default=5)
     # The person reported may explain (klarifikasi) for this long after the report is confirmed.
     hearing_working_days = models.PositiveSmallIntegerField(_("time to explain (working days)"), default=3)
+    # A removal from a group is due this long after the measure is decided.
+    removal_working_days = models.PositiveSmallIntegerField(_("removal from the group within (working days)"), default=3)
 
     objects = scoped_manager(institution="institution")
 

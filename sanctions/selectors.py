@@ -17,7 +17,7 @@ from governance.selectors import audit_entries
 from governance.tenancy import rows_by_key
 from members.models import Acknowledgement, GroupMembership, StaffMember
 
-from .deadlines import HEARING_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS
+from .deadlines import HEARING_WORKING_DAYS, REMIND_AFTER_WORKING_DAYS, REMOVAL_WORKING_DAYS
 from .models import (
     Appeal,
     CaseEvidence,
@@ -473,6 +473,12 @@ def case_history(report: ViolationReport, measures=None, *, evidence=None, notes
 def remind_after_working_days(institution: Institution) -> int:
     ladder = current_ladder(institution)
     return ladder.remind_after_working_days if ladder else REMIND_AFTER_WORKING_DAYS
+
+
+def removal_working_days(institution: Institution) -> int:
+    """How long the group's admins have to carry out a removal, as the institution's policy sets it."""
+    ladder = current_ladder(institution)
+    return ladder.removal_working_days if ladder else REMOVAL_WORKING_DAYS
 
 
 def hearing_working_days(institution: Institution) -> int:

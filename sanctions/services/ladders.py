@@ -14,13 +14,13 @@ from governance.models import Institution, User
 
 from .. import notifications as notices
 from .. import rules, selectors
-from ..deadlines import HEARING_WORKING_DAYS
+from ..deadlines import HEARING_WORKING_DAYS, REMOVAL_WORKING_DAYS
 from ..ladders import PRESETS
 from ..models import Ladder, LadderLevel, LadderProposal, LadderProposalState, LevelKind, ReferralTrack
 from ._common import _require
 
 POLICY_FIELDS = ("referral_only", "referral_track", "referral_to", "referral_working_days", "remind_after_working_days",
-                 "hearing_working_days")
+                 "hearing_working_days", "removal_working_days")
 
 
 LEVEL_FIELDS = ("code", "name", "kind", "active_months", "informal")
@@ -249,7 +249,8 @@ def ladder_configure(*, actor: User, institution: Institution, preset: str, mont
 @transaction.atomic
 def ladder_set_policy(*, actor: User, institution: Institution, referral_only: bool, referral_track: str = "ethics",
                       referral_to: str = "", referral_working_days: int = 20, remind_after_working_days: int = 5,
-                      hearing_working_days: int = HEARING_WORKING_DAYS, informal_positions: set[int] | None = None) -> Ladder:
+                      hearing_working_days: int = HEARING_WORKING_DAYS,
+                      removal_working_days: int = REMOVAL_WORKING_DAYS, informal_positions: set[int] | None = None) -> Ladder:
     """The head sets how confirmed cases are handled: up the group ladder (with the rungs that apply
     to informal channels), or referral only, to the formal process named here."""
     _require(actor, institution, "sanctions.decide")
@@ -262,6 +263,8 @@ def ladder_set_policy(*, actor: User, institution: Institution, referral_only: b
         raise ValidationError(_("Remind the decider after 1 to 30 working days."), code="remind_days")
     if not 1 <= int(hearing_working_days) <= 14:
         raise ValidationError(_("Give the person reported 1 to 14 working days to explain."), code="hearing_days")
+    if not 1 <= int(removal_working_days) <= 14:
+        raise ValidationError(_("A removal from the group is due within 1 to 14 working days."), code="removal_days")
     referral_to = (referral_to or "").strip()
     if referral_only and not referral_to:
         raise ValidationError(_("Say to whom confirmed cases are referred, e.g. the code of ethics council."),
@@ -269,7 +272,8 @@ def ladder_set_policy(*, actor: User, institution: Institution, referral_only: b
     policy = {"referral_only": bool(referral_only), "referral_track": referral_track,
               "referral_to": referral_to[:200], "referral_working_days": int(referral_working_days),
               "remind_after_working_days": int(remind_after_working_days),
-              "hearing_working_days": int(hearing_working_days)}
+              "hearing_working_days": int(hearing_working_days),
+              "removal_working_days": int(removal_working_days)}
     levels = _levels_of(ladder)
     if informal_positions is not None:
         for position, level in enumerate(levels, start=1):
@@ -282,6 +286,6 @@ def ladder_set_policy(*, actor: User, institution: Institution, referral_only: b
     log_action(action="sanctions.ladder.policy_set", institution=institution, actor=actor, target=ladder,
                data={"version": ladder.version, "referral_only": ladder.referral_only, "track": referral_track,
                      "working_days": ladder.referral_working_days, "remind_after": ladder.remind_after_working_days,
-                     "hearing_days": ladder.hearing_working_days,
+                     "hearing_days": ladder.hearing_working_days, "removal_days": ladder.removal_working_days,
                      "informal": sorted(lvl.position for lvl in ladder.levels.all() if lvl.informal)})
     return ladder

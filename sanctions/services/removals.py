@@ -17,7 +17,6 @@ from members.models import GroupMembership, StaffMember
 
 from .. import notifications as notices
 from .. import rules, selectors
-from ..deadlines import REMOVAL_WORKING_DAYS
 from ..models import Measure, RemovalState, RemovalTask
 from ..rules import may_confirm_removal  # noqa: F401  (part of the services' API)
 from ..workdays import add_working_days
@@ -31,7 +30,7 @@ def _removal_create(*, actor: User, measure: Measure, day: datetime.date) -> Rem
             channel_id=report.channel_id, staff_id=report.subject_staff_id, until__isnull=True).first()
     task = RemovalTask.objects.create(
         institution=measure.institution, measure=measure, channel_id=report.channel_id, group_membership=membership,
-        due_on=add_working_days(day, REMOVAL_WORKING_DAYS),
+        due_on=add_working_days(day, selectors.removal_working_days(measure.institution)),
     )
     log_action(action="sanctions.removal.created", institution=measure.institution, actor=actor, target=task,
                data={"measure": measure.pk, "channel": report.channel_id, "membership": membership.pk if membership else None,

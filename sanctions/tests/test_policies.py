@@ -107,11 +107,11 @@ def test_the_head_sets_the_policy_on_the_ladder_page_and_a_refusal_keeps_what_wa
     url = reverse("sanctions:ladder_policy", kwargs={"institution": world.institution.slug})
     refused = client.post(url, {"referral_only": "on", "referral_track": "ethics", "referral_to": "",
                                 "referral_working_days": "15", "remind_after_working_days": "5",
-                                "hearing_working_days": "3", "informal": ["1"]})
+                                "hearing_working_days": "3", "removal_working_days": "3", "informal": ["1"]})
     assert refused.status_code == 400 and 'value="15"' in refused.content.decode()
     assert not selectors.current_ladder(world.institution).referral_only
     client.post(url, {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "4",
-                      "hearing_working_days": "3", "informal": ["1", "2", "3"]})
+                      "hearing_working_days": "3", "removal_working_days": "3", "informal": ["1", "2", "3"]})
     ladder = selectors.current_ladder(world.institution)
     assert [lvl.informal for lvl in selectors.ladder_levels(ladder)] == [True, True, True]
     assert AuditEntry.objects.filter(action="sanctions.ladder.policy_set").count() == 1
@@ -122,7 +122,8 @@ def test_the_head_sets_the_policy_on_the_ladder_page_and_a_refusal_keeps_what_wa
 def test_the_time_to_explain_is_the_institutions_own_and_the_invitation_counts_it(world):
     client = mfa_client(world.users["kepala"])
     url = reverse("sanctions:ladder_policy", kwargs={"institution": world.institution.slug})
-    typed = {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "5"}
+    typed = {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "5",
+             "removal_working_days": "3"}
     refused = client.post(url, {**typed, "hearing_working_days": "30"})
     assert refused.status_code == 400 and 'name="hearing_working_days" value="30"' in refused.content.decode()
     assert not AuditEntry.objects.filter(action="sanctions.ladder.policy_set").exists()
@@ -133,3 +134,19 @@ def test_the_time_to_explain_is_the_institutions_own_and_the_invitation_counts_i
                                   subject_staff=world.budi, channel=world.channel)
     # Five working days from Monday 3 November 2025 (the default would give Thursday the 6th).
     assert report.explanation.due_on == datetime.date(2025, 11, 10)
+
+
+def test_the_time_to_carry_out_a_removal_is_the_institutions_own(world):
+    client = mfa_client(world.users["kepala"])
+    url = reverse("sanctions:ladder_policy", kwargs={"institution": world.institution.slug})
+    typed = {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "5",
+             "hearing_working_days": "3", "informal": ["1", "2", "3"]}
+    refused = client.post(url, {**typed, "removal_working_days": "0"})
+    assert refused.status_code == 400 and 'name="removal_working_days" value="0"' in refused.content.decode()
+    client.post(url, {**typed, "removal_working_days": "6"})
+    with time_machine.travel(datetime.datetime(2025, 6, 2, 3, tzinfo=datetime.UTC), tick=False):
+        measure = approved_measure(world.institution, humas=world.users["humas"], head=world.users["kepala"],
+                                   subject_staff=world.budi, channel=world.channel, position=3)
+    # Six working days from Monday 2 June 2025, past Idul Adha (6 June) and its collective leave (9 June);
+    # the default three would give Thursday the 5th.
+    assert measure.removal.due_on == datetime.date(2025, 6, 12)

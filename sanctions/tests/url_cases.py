@@ -177,7 +177,7 @@ CASES = [
     UrlCase("sanctions:ladder_edit", roles=HEAD, method="post", ok=frozenset({400})),
     UrlCase("sanctions:ladder_policy", roles=HEAD, method="post", ok=POST_OK,
             data=lambda o: {"referral_track": "ethics", "referral_working_days": "20", "remind_after_working_days": "5",
-                              "hearing_working_days": "3",
+                              "hearing_working_days": "3", "removal_working_days": "3",
                               "informal": ["1", "2"]}),
     UrlCase("sanctions:ladder_propose", roles=TRIAGE, method="post", ok=frozenset({400})),
     UrlCase("sanctions:ladder_proposal_decide", roles=HEAD, method="post", ok=frozenset({400}),
