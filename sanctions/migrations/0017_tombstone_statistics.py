@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sanctions', '0016_ladder_hearing_days'),
+        ('sanctions', '0016_ladder_policy_days'),
     ]
 
     operations = [
