@@ -93,6 +93,9 @@ def test_a_case_decided_above_from_the_start_is_appealed_above_the_official_who_
         services.appeal_decide(actor=decision.users[0], appeal=appeal, upheld=True, reason="x", as_parent=True)
     url = reverse("sanctions:appeal_decide_escalated", kwargs={"institution": institution.slug, "pk": appeal.pk})
     assert mfa_client(hearer).get(url).status_code == 200
+    # The hearer finds it on their own dashboard, at the ministry.
+    dashboard = mfa_client(hearer).get(reverse("governance:dashboard", kwargs={"institution": "kementerian"}))
+    assert reverse("sanctions:decisions_escalated", kwargs={"institution": institution.slug}) in dashboard.content.decode()
     services.appeal_decide(actor=hearer, appeal=appeal, upheld=False, reason="Keputusan sudah tepat.", as_parent=True)
 
 
