@@ -327,11 +327,12 @@ def report_queue(institution: Institution, filters: QueueFilters, *, visitor: Us
         qs = qs.filter(priority=True)
     if filters.referral:
         waiting = Referral.objects.filter(report=OuterRef("pk"), state=ReferralState.REFERRED)
-        if filters.referral == "overdue":
-            waiting = waiting.filter(due_on__lt=institution.local_today())
-        # The row then shows when the outcome was expected (the earliest of the case's open referrals).
-        qs = qs.filter(Exists(waiting)).annotate(
-            referral_due=Subquery(waiting.exclude(due_on=None).order_by("due_on").values("due_on")[:1]))
+        late = waiting.filter(due_on__lt=institution.local_today())
+        # The row then shows when the outcome was expected (the earliest of the case's open referrals),
+        # and whether that day has passed.
+        qs = qs.filter(Exists(late if filters.referral == "overdue" else waiting)).annotate(
+            referral_due=Subquery(waiting.exclude(due_on=None).order_by("due_on").values("due_on")[:1]),
+            referral_overdue=Exists(late))
     # Work first: new cases, then those in review, then the decided ones (not the states' alphabet).
     return (
         qs.select_related("subject_staff", "channel", "assignee")

@@ -194,7 +194,7 @@ def queue(request, institution):
     actions = visitor_actions.queue_actions(request.access, request.user, request.institution)
     return render(request, "sanctions/queue.html", {
         "form": form, "page": page, "counts": selectors.queue_counts(request.institution, visitor=request.user),
-        "query": query, "actions": actions, "today": request.institution.local_today(),
+        "query": query, "actions": actions,
         "bulk_form": BulkActionForm(institution=request.institution, initial={"query": query})
         if "bulk" in actions else None,
         "title": _("Violation reports"),

@@ -72,7 +72,7 @@ def test_the_queue_lists_every_referral_waiting_for_its_outcome_and_those_overdu
         overdue = client.get(queue, {"referral": "overdue"}).content.decode()
         waiting = client.get(queue, {"referral": "waiting"}).content.decode()
         assert f"#{late.pk} ·" in overdue and f"#{recent.pk} ·" not in overdue
-        assert "17 November 2025" in overdue
+        assert 'text-danger">Hasil rujukan diharapkan paling lambat 17 November 2025' in overdue
         assert f"#{late.pk} ·" in waiting and f"#{recent.pk} ·" in waiting
         counts = client.get(queue).content.decode()
         assert "?referral=overdue" in counts
